@@ -1,0 +1,178 @@
+//! A plain-text summary of the generated API, for snapshot review.
+//!
+//! For each operation: its Rust method, HTTP method and path, each parameter with where it
+//! goes (path, query, body) and its Rust type, and what `send()` returns. The HTTP facts come
+//! from the spec, the Rust types from the generated code, so a change to either shows up.
+
+use std::fmt::Write as _;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+use syn::{Fields, ImplItem, Item, ReturnType, Type};
+
+pub(crate) fn render(spec: &OpenAPI, file: &syn::File) -> String {
+    let builders = builder_structs(file);
+    let mut out = String::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let Some(id) = &operation.operation_id else {
+                continue;
+            };
+            let _ = writeln!(out, "{id}: {} {path}", method.to_uppercase());
+            let locations = parameter_locations(spec, &item.parameters, &operation.parameters);
+            match builders.iter().find(|b| b.operation == *id) {
+                Some(builder) => {
+                    for (field, ty) in &builder.fields {
+                        let place = locations
+                            .iter()
+                            .find(|(name, _)| crate::naming::snake_case(name) == *field)
+                            .map(|(name, location)| format!("{location} {name}"))
+                            .unwrap_or_else(|| "body".to_string());
+                        let _ = writeln!(out, "  {place} -> .{field}({ty})");
+                    }
+                    let _ = writeln!(out, "  returns {}", builder.returns);
+                }
+                None => {
+                    let _ = writeln!(out, "  (no builder generated)");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+struct Builder {
+    /// The operationId, i.e. the `Client` method's name.
+    operation: String,
+    /// Each setter's name and the Rust type it stores.
+    fields: Vec<(String, String)>,
+    /// The return type of `send()`.
+    returns: String,
+}
+
+/// Reads `mod builder` of the generated file: one struct per operation, named after it.
+fn builder_structs(file: &syn::File) -> Vec<Builder> {
+    let Some(items) = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut builders = Vec::new();
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let fields = named
+            .named
+            .iter()
+            .filter_map(|f| Some((f.ident.as_ref()?.to_string(), &f.ty)))
+            .filter(|(name, _)| name != "client")
+            .map(|(name, ty)| (name, type_text(setter_type(ty))))
+            .collect();
+        let returns = send_return_type(items, &s.ident).unwrap_or_else(|| "?".to_string());
+        builders.push(Builder {
+            operation: crate::naming::snake_case(&s.ident.to_string()),
+            fields,
+            returns,
+        });
+    }
+    builders
+}
+
+/// Builder fields are `Result<T, String>`: the setter's conversion error is kept until
+/// `send()`. The interesting type is `T`.
+fn setter_type(ty: &Type) -> &Type {
+    if let Type::Path(path) = ty {
+        if let Some(last) = path.path.segments.last() {
+            if last.ident == "Result" {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return inner;
+                    }
+                }
+            }
+        }
+    }
+    ty
+}
+
+fn send_return_type(items: &[Item], ident: &syn::Ident) -> Option<String> {
+    items.iter().find_map(|item| {
+        let Item::Impl(imp) = item else { return None };
+        let Type::Path(self_ty) = imp.self_ty.as_ref() else {
+            return None;
+        };
+        if self_ty.path.segments.last()?.ident != *ident {
+            return None;
+        }
+        imp.items.iter().find_map(|i| match i {
+            ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
+                ReturnType::Type(_, ty) => Some(type_text(ty)),
+                ReturnType::Default => Some("()".to_string()),
+            },
+            _ => None,
+        })
+    })
+}
+
+/// A type as people write it: formatted by prettyplease, without the `::std::...` paths
+/// that generated code spells out.
+fn type_text(ty: &Type) -> String {
+    let alias: syn::File = syn::parse_quote!(type T = #ty;);
+    let mut s = prettyplease::unparse(&alias);
+    s = s
+        .trim()
+        .trim_start_matches("type T = ")
+        .trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("< ", "<")
+        .replace(", >", ">")
+        .replace(",>", ">");
+    for prefix in [
+        "::std::string::",
+        "::std::option::",
+        "::std::vec::",
+        "::std::num::",
+        "::std::collections::",
+        "::std::",
+        "super::",
+    ] {
+        s = s.replace(prefix, "");
+    }
+    s
+}
+
+/// Each parameter of an operation (path-level ones first) with where it goes.
+fn parameter_locations(
+    spec: &OpenAPI,
+    path_level: &[ReferenceOr<Parameter>],
+    operation_level: &[ReferenceOr<Parameter>],
+) -> Vec<(String, &'static str)> {
+    path_level
+        .iter()
+        .chain(operation_level)
+        .filter_map(|p| match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                spec.components.as_ref()?.parameters.get(name)?.as_item()
+            }
+        })
+        .map(|p| {
+            let location = match p {
+                Parameter::Path { .. } => "path",
+                Parameter::Query { .. } => "query",
+                Parameter::Header { .. } => "header",
+                Parameter::Cookie { .. } => "cookie",
+            };
+            (p.parameter_data_ref().name.clone(), location)
+        })
+        .collect()
+}

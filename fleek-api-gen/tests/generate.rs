@@ -1,0 +1,247 @@
+//! What the generator makes of specs: the Fleek spec's API surface, a small spec's whole
+//! output, determinism, and clear errors for specs it cannot handle.
+
+use fleek_api_gen::{generate, Error, GENERATED_HEADER};
+
+fn fleek_spec() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/fleek-api.yaml");
+    std::fs::read_to_string(path).expect("the Fleek spec is readable")
+}
+
+fn tiny_spec() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/tiny.yaml");
+    std::fs::read_to_string(path).expect("the tiny spec is readable")
+}
+
+#[test]
+fn fleek_api_surface() {
+    let generated = generate(&fleek_spec()).expect("the Fleek spec generates");
+    insta::assert_snapshot!("fleek_api_surface", generated.surface);
+}
+
+#[test]
+fn tiny_spec_output() {
+    let generated = generate(&tiny_spec()).expect("the tiny spec generates");
+    assert!(generated.client.starts_with(GENERATED_HEADER));
+    insta::assert_snapshot!("tiny_client", generated.client);
+}
+
+#[test]
+fn output_is_identical_on_every_run() {
+    let spec = fleek_spec();
+    let first = generate(&spec).expect("generates");
+    let second = generate(&spec).expect("generates");
+    assert_eq!(first, second);
+}
+
+#[test]
+fn every_operation_of_the_spec_is_in_the_surface() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(&fleek_spec()).expect("YAML");
+    let surface = generate(&fleek_spec()).expect("generates").surface;
+    let mut count = 0;
+    for (path, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, operation) in item.as_mapping().expect("path item") {
+            let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let method = method.as_str().expect("method").to_uppercase();
+            let path = path.as_str().expect("path");
+            let line = format!("{id}: {method} {path}\n");
+            assert!(surface.contains(&line), "{line:?} missing from the surface");
+            count += 1;
+        }
+    }
+    // 19 requests in the guide; the proxy is documented for five methods.
+    assert_eq!(count, 23);
+}
+
+#[test]
+fn a_new_optional_query_parameter_changes_the_surface() {
+    let spec = fleek_spec();
+    let before = generate(&spec).expect("generates").surface;
+    let changed = spec.replacen(
+        "      operationId: list_plans\n",
+        "      operationId: list_plans\n      parameters:\n        - name: currency\n          \
+         in: query\n          required: false\n          schema:\n            type: string\n",
+        1,
+    );
+    assert_ne!(changed, spec, "the edit applies");
+    let after = generate(&changed).expect("generates").surface;
+    assert!(!before.contains("currency"));
+    assert!(
+        after.contains("  query currency -> .currency(Option<String>)\n"),
+        "{after}"
+    );
+}
+
+/// A valid spec with `operation` as its only path item, for the error cases.
+fn spec_with(path: &str, operation: &str, components: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths:\n  {path}:\n{operation}\n\
+         components:\n{components}\n"
+    )
+}
+
+fn unsupported(spec: &str) -> String {
+    match generate(spec) {
+        Err(Error::Unsupported(problems)) => problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("expected Error::Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_success_body_types_name_the_operation() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '200':\n          \
+         description: a\n          content:\n            application/json:\n              \
+         schema: { type: string }\n        '201':\n          description: b\n          \
+         content:\n            application/json:\n              schema: { type: integer }",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("GET /x (get_x)"), "{message}");
+    assert!(message.contains("2 different body types"), "{message}");
+}
+
+#[test]
+fn a_success_body_beside_an_empty_success_is_reported() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '200':\n          \
+         description: a\n          content:\n            application/json:\n              \
+         schema: { type: string }\n        '204':\n          description: none",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("200 → JSON"), "{message}");
+    assert!(message.contains("204 → no body"), "{message}");
+}
+
+#[test]
+fn two_request_media_types_are_reported() {
+    let spec = spec_with(
+        "/x",
+        "    post:\n      operationId: post_x\n      requestBody:\n        content:\n          \
+         application/json:\n            schema: { type: string }\n          text/plain:\n            \
+         schema: { type: string }\n      responses:\n        '200': { description: ok }",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("POST /x (post_x)"), "{message}");
+    assert!(message.contains("2 media types"), "{message}");
+}
+
+#[test]
+fn missing_and_duplicate_operation_ids_are_reported() {
+    let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      \
+                responses: { '200': { description: ok } }\n  /b:\n    get:\n      operationId: \
+                same\n      responses: { '200': { description: ok } }\n    delete:\n      \
+                operationId: same\n      responses: { '200': { description: ok } }\n";
+    let message = unsupported(spec);
+    assert!(
+        message.contains("GET /a: the operation has no operationId"),
+        "{message}"
+    );
+    assert!(
+        message.contains("operationId same is used by another"),
+        "{message}"
+    );
+}
+
+#[test]
+fn path_parameters_must_match_the_template() {
+    let spec = spec_with(
+        "/x/{id}",
+        "    get:\n      operationId: get_x\n      parameters:\n        - name: other\n          \
+         in: path\n          required: true\n          schema: { type: string }\n      \
+         responses:\n        '200': { description: ok }",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(
+        message.contains("path parameter other does not appear"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the path names {id} but no path parameter"),
+        "{message}"
+    );
+}
+
+#[test]
+fn dangling_references_are_reported() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      parameters:\n        - $ref: \
+         '#/components/parameters/Nope'\n      responses:\n        '200':\n          $ref: \
+         '#/components/responses/Gone'",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(
+        message.contains("#/components/parameters/Nope points to nothing"),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/components/responses/Gone points to nothing"),
+        "{message}"
+    );
+}
+
+#[test]
+fn colliding_field_names_are_reported() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '200': { description: ok }",
+        "  schemas:\n    Thing:\n      type: object\n      properties:\n        characterFile: \
+         { type: string }\n        character_file: { type: string }",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("#/components/schemas/Thing"), "{message}");
+    assert!(
+        message.contains("become the same Rust field character_file"),
+        "{message}"
+    );
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    let spec = "openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths: {}\n";
+    let message = unsupported(spec);
+    assert!(message.contains("OpenAPI 3.0.x only"), "{message}");
+}
+
+#[test]
+fn text_that_is_not_openapi_is_a_parse_error() {
+    for text in ["", "[1, 2", "openapi: 3.0.3\n", "just: [a, list]"] {
+        let result = generate(text);
+        assert!(
+            matches!(result, Err(Error::Parse(_))),
+            "{text:?}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn a_shape_progenitor_panics_on_becomes_an_error() {
+    // progenitor's conversion of an untyped schema calls `todo!()` for an exclusive minimum
+    // without a minimum; `check` does not look for it, so this exercises the panic net.
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              \
+         schema: { $ref: '#/components/schemas/N' }",
+        "  schemas:\n    N:\n      description: untyped\n      exclusiveMinimum: true",
+    );
+    match generate(&spec) {
+        Err(Error::Generator(message)) => {
+            assert!(message.contains("exclusive_minimum"), "{message}")
+        }
+        other => panic!("expected Error::Generator, got {other:?}"),
+    }
+}

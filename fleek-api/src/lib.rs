@@ -1,0 +1,44 @@
+//! A client for [Fleek](https://fleek.xyz)'s AI Agents API: create Eliza agents from character
+//! files, publish, start and stop them, read their logs, status and TEE attestation, call into
+//! a running agent through the proxy, and manage subscriptions and payment methods.
+//!
+//! The operations are generated from the OpenAPI document in this repository
+//! (`openapi/fleek-api.yaml`); each method's documentation is the operation's description.
+//! Every operation is a builder: set its parameters, then `send()`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = fleek_api::Client::builder()
+//!     .api_key(std::env::var("FLEEK_API_KEY")?)
+//!     .build()?;
+//!
+//! let page = client.list_agents().size(10).send().await?;
+//! for agent in &page.data {
+//!     println!("{} {:?}", agent.name, agent.status);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are [`Error`] values: an error status keeps its status, headers and body
+//! ([`Error::ErrorResponse`]), a body that does not decode keeps its bytes
+//! ([`Error::InvalidResponsePayload`]).
+
+#![forbid(unsafe_code)]
+
+mod agent;
+mod auth;
+mod config;
+// progenitor orders a `4XX` range before a `401` inside the same match; the range answers
+// first either way, so the specific arm is unreachable but harmless.
+#[allow(unreachable_patterns)]
+mod generated;
+mod hooks;
+mod open_enum;
+
+pub use agent::Agent;
+pub use auth::{ApiKey, API_KEY_HEADER};
+pub use config::{BuildError, ClientBuilder, DEFAULT_BASE_URL};
+pub use generated::*;
+pub use hooks::Inner;
+pub use open_enum::{AgentStatus, SubscriptionStatus};

@@ -1,0 +1,80 @@
+//! The maintainers' commands. Run from anywhere in the repository:
+//!
+//! - `cargo xtask codegen` — regenerate `fleek-api/src/generated.rs` from the spec, run the
+//!   snapshot tests, and show every snapshot the change moved. `--accept` accepts them;
+//!   `--check` changes nothing and fails when the generated code is stale or a snapshot
+//!   differs (what CI runs).
+//! - `cargo xtask lint-spec` — lint the spec with Redocly and Spectral (pinned in
+//!   `openapi/package.json`), failing on any error or warning.
+
+mod codegen;
+mod lint;
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check | --accept]   regenerate fleek-api from openapi/fleek-api.yaml and run the
+                                 snapshot tests; --accept accepts changed snapshots; --check
+                                 changes nothing and fails if anything is stale or pending
+  lint-spec                      lint the spec with Redocly and Spectral (pinned versions)";
+
+/// A failed command: what went wrong, for the maintainer.
+type Failure = String;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::run(codegen::Mode::Write),
+        ["codegen", "--accept"] => codegen::run(codegen::Mode::Accept),
+        ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
+        ["lint-spec"] => lint::run(),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown arguments {args:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask's manifest lives one level below it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A unified diff of `old` and `new`, for the terminal.
+fn diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
+
+/// Runs a command in the workspace root, failing with its name when it fails.
+fn run(command: &mut std::process::Command) -> Result<(), Failure> {
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
