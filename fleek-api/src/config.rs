@@ -47,6 +47,8 @@ pub enum BuildError {
 /// Configures and builds a [`Client`].
 ///
 /// ```
+/// use fleek_api::ClientInfo as _;
+///
 /// let client = fleek_api::Client::builder()
 ///     .api_key("fk_live_0123456789")
 ///     .base_url("https://api.fleek.xyz")

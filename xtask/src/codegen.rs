@@ -3,7 +3,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::{diff, root, run, snapshots, Failure};
+use crate::{diff, root, run_command, snapshots, Failure};
 
 pub(crate) const SPEC: &str = "openapi/fleek-api.yaml";
 const GENERATED: &str = "fleek-api/src/generated.rs";
@@ -65,7 +65,7 @@ fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
             .env("INSTA_UPDATE", "new")
             .env("INSTA_FORCE_PASS", "1"),
     };
-    let tests = run(&mut cargo);
+    let tests = run_command(&mut cargo);
 
     let pending = snapshots::pending()?;
     for snapshot in &pending {

@@ -4,17 +4,19 @@
 use std::process::Command;
 
 use crate::codegen::SPEC;
-use crate::{root, run, Failure};
+use crate::{root, run_command, Failure};
 
 pub(crate) fn run() -> Result<(), Failure> {
     install_tools()?;
     let bin = root().join("openapi/node_modules/.bin");
 
     // Redocly exits 0 on warnings; its JSON report counts them.
-    run(Command::new(bin.join("redocly"))
-        .args(["lint", SPEC, "--config", "openapi/redocly.yaml"])
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))?;
+    run_command(
+        Command::new(bin.join("redocly"))
+            .args(["lint", SPEC, "--config", "openapi/redocly.yaml"])
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+    )?;
     let report = Command::new(bin.join("redocly"))
         .args([
             "lint",
@@ -39,7 +41,7 @@ pub(crate) fn run() -> Result<(), Failure> {
         ));
     }
 
-    run(Command::new(bin.join("spectral")).args([
+    run_command(Command::new(bin.join("spectral")).args([
         "lint",
         SPEC,
         "--ruleset",
@@ -57,7 +59,7 @@ fn install_tools() -> Result<(), Failure> {
     if bin.join("redocly").exists() && bin.join("spectral").exists() {
         return Ok(());
     }
-    run(Command::new("npm").args([
+    run_command(Command::new("npm").args([
         "ci",
         "--prefix",
         "openapi",

@@ -67,7 +67,7 @@ fn diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
 }
 
 /// Runs a command in the workspace root, failing with its name when it fails.
-fn run(command: &mut std::process::Command) -> Result<(), Failure> {
+fn run_command(command: &mut std::process::Command) -> Result<(), Failure> {
     let status = command
         .current_dir(root())
         .status()
