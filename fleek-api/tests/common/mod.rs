@@ -1,0 +1,154 @@
+//! Shared by the integration tests: a loopback server, a client pointed at it, the spec's
+//! examples, and a stable text rendering of a request for snapshots.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use fleek_api::{ByteStream, Client};
+use futures_util::StreamExt;
+use serde_json::Value;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// The key every test client sends; snapshots show a placeholder instead.
+pub const KEY: &str = "fk_test_S3CR3T_0123456789abcdef";
+
+/// A mock server on 127.0.0.1 and a client whose base URL is that server.
+pub async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = client_for(&server.uri());
+    (server, client)
+}
+
+pub fn client_for(base_url: &str) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .build()
+        .expect("a valid test configuration")
+}
+
+/// Answers every request with `response`.
+pub async fn respond(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// The spec, as JSON.
+pub fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/fleek-api.yaml");
+    let text = std::fs::read_to_string(path).expect("the spec is readable");
+    serde_yaml::from_str(&text).expect("the spec is YAML")
+}
+
+/// The operation with this operationId.
+pub fn operation(id: &str) -> Value {
+    let spec = spec();
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for operation in item.as_object().expect("path item").values() {
+            if operation["operationId"] == id {
+                return operation.clone();
+            }
+        }
+    }
+    panic!("no operation {id} in the spec")
+}
+
+/// The example of the 200 JSON response of an operation.
+pub fn response_example(id: &str) -> Value {
+    let example = &operation(id)["responses"]["200"]["content"]["application/json"]["example"];
+    assert!(!example.is_null(), "{id} has no 200 JSON example");
+    example.clone()
+}
+
+/// The example of an operation's JSON request body (following a `$ref` to a shared body).
+pub fn request_example(id: &str) -> Value {
+    let body = &operation(id)["requestBody"];
+    let body = match body["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().expect("a named body");
+            spec()["components"]["requestBodies"][name].clone()
+        }
+        None => body.clone(),
+    };
+    let example = &body["content"]["application/json"]["example"];
+    assert!(!example.is_null(), "{id} has no request body example");
+    example.clone()
+}
+
+/// `value` without the object members that are `null`: the generated types leave out an
+/// absent optional field rather than writing `null`.
+pub fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+/// Asserts that `decoded`, written back as JSON, says what `example` says.
+pub fn assert_same_json<T: serde::Serialize>(decoded: &T, example: Value) {
+    let written = serde_json::to_value(decoded).expect("serializes");
+    assert_eq!(without_nulls(written), without_nulls(example));
+}
+
+/// The one request the server received.
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+/// A request as text, for snapshots: method, path and query exactly as sent, every header
+/// but `host` (whose port changes from run to run), and the body (JSON pretty-printed).
+/// The API key must be the configured one and is shown as a placeholder.
+pub fn render(request: &Request) -> String {
+    let mut out = format!("{} {}", request.method, request.url.path());
+    if let Some(query) = request.url.query() {
+        out.push('?');
+        out.push_str(query);
+    }
+    out.push('\n');
+    let mut headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| name.as_str() != "host")
+        .map(|(name, value)| {
+            let value = value.to_str().unwrap_or("<not text>").to_string();
+            if name.as_str() == "x-api-key" {
+                assert_eq!(value, KEY, "the configured key is sent");
+                (name.to_string(), "<the configured API key>".to_string())
+            } else {
+                (name.to_string(), value)
+            }
+        })
+        .collect();
+    headers.sort();
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    if !request.body.is_empty() {
+        out.push('\n');
+        match serde_json::from_slice::<Value>(&request.body) {
+            Ok(json) => out.push_str(&serde_json::to_string_pretty(&json).expect("prints")),
+            Err(_) => out.push_str(&String::from_utf8_lossy(&request.body)),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads a whole byte stream.
+pub async fn read(stream: ByteStream) -> Vec<u8> {
+    let mut stream = stream.into_inner();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.expect("the body arrives"));
+    }
+    bytes
+}
