@@ -218,13 +218,7 @@ fn check_responses(
         .default
         .as_ref()
         .map(|r| ("default".to_string(), r));
-    let statuses = operation
-        .responses
-        .responses
-        .iter()
-        .map(|(code, r)| (code, r));
-
-    for (code, response) in statuses {
+    for (code, response) in &operation.responses.responses {
         let (label, is_success, is_failure) = match code {
             StatusCode::Code(n) => {
                 if *n >= 1000 {

@@ -2700,9 +2700,7 @@ The agents in this list spell the character file `character_file` (see `Agent`).
 Sends a `GET` request to `/api/v1/ai-agents`
 
 Arguments:
-- `cursor`: Where the page starts: the `cursor` query parameter of the previous page's `next_page`
-URL. Leave it out for the first page.
-
+- `cursor`: Where the page starts: the `cursor` query parameter of the previous page's `next_page` URL. Leave it out for the first page.
 - `project_id`: Only list the agents of this project.
 - `size`: Number of agents per page. Fleek's dashboard uses 25 and 30.
 ```ignore
@@ -2828,9 +2826,7 @@ Sends a `GET` request to `/api/v1/ai-agents/{agentId}/logs`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `cursor`: Where the page starts: the `cursor` query parameter of the previous page's `next_page`
-URL. Leave it out for the first page.
-
+- `cursor`: Where the page starts: the `cursor` query parameter of the previous page's `next_page` URL. Leave it out for the first page.
 - `size`: Number of log entries per page. Fleek's dashboard uses 25 and 30.
 ```ignore
 let response = client.get_agent_logs()
@@ -2933,9 +2929,7 @@ Sends a `GET` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's
-description for multi-segment paths.
-
+- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
 ```ignore
 let response = client.proxy_get()
     .agent_id(agent_id)
@@ -2954,9 +2948,7 @@ Sends a `PUT` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's
-description for multi-segment paths.
-
+- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_put()
@@ -2979,9 +2971,7 @@ Sends a `POST` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's
-description for multi-segment paths.
-
+- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_post()
@@ -3002,9 +2992,7 @@ Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's
-description for multi-segment paths.
-
+- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
 ```ignore
 let response = client.proxy_delete()
     .agent_id(agent_id)
@@ -3023,9 +3011,7 @@ Sends a `PATCH` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's
-description for multi-segment paths.
-
+- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_patch()
@@ -3143,9 +3129,7 @@ list, the envelope's `next` and `prev` are cursors, not URLs.
 Sends a `GET` request to `/api/v1/payment-methods`
 
 Arguments:
-- `cursor`: The `next` value of the previous page. Neither the guide nor the dashboard names
-this parameter; `cursor` follows the convention of the other paginated operations.
-
+- `cursor`: The `next` value of the previous page. Neither the guide nor the dashboard names this parameter; `cursor` follows the convention of the other paginated operations.
 - `project_id`: The project's id (shown in the Fleek web app's project settings).
 ```ignore
 let response = client.list_payment_methods()
