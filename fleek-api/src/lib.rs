@@ -44,3 +44,8 @@ pub use config::{BuildError, ClientBuilder, DEFAULT_BASE_URL};
 pub use generated::*;
 pub use hooks::Inner;
 pub use open_enum::{AgentStatus, SubscriptionStatus};
+
+// The README's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
