@@ -297,7 +297,7 @@ Fleek's dashboard types it as a number. Both arrive.
         schemars::JsonSchema
     )]
     pub struct LogPage {
-        ///The log entries on this page, oldest first.
+        ///The log entries on this page.
         pub data: ::std::vec::Vec<LogEntry>,
         ///The URL of the next page, or `null` on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
