@@ -57,21 +57,18 @@ fn every_operation_of_the_spec_is_in_the_surface() {
 
 #[test]
 fn a_new_optional_query_parameter_changes_the_surface() {
-    let spec = fleek_spec();
+    let spec = tiny_spec();
     let before = generate(&spec).expect("generates").surface;
     let changed = spec.replacen(
-        "      operationId: list_plans\n",
-        "      operationId: list_plans\n      parameters:\n        - name: currency\n          \
-         in: query\n          required: false\n          schema:\n            type: string\n",
+        "      operationId: put_thing\n      parameters:\n",
+        "      operationId: put_thing\n      parameters:\n        - name: dryRun\n          \
+         in: query\n          required: false\n          schema: { type: boolean }\n",
         1,
     );
     assert_ne!(changed, spec, "the edit applies");
     let after = generate(&changed).expect("generates").surface;
-    assert!(!before.contains("currency"));
-    assert!(
-        after.contains("  query currency -> .currency(Option<String>)\n"),
-        "{after}"
-    );
+    assert!(!before.contains("dryRun"));
+    assert!(after.contains("  query dryRun -> .dry_run(Option<bool>)\n"), "{after}");
 }
 
 /// A valid spec with `operation` as its only path item, for the error cases.
