@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+mod calls;
 mod check;
 mod naming;
 mod surface;
@@ -144,10 +145,11 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
         .map_err(|e| Error::Generator(e.to_string()))?;
 
-    let file: syn::File = syn::parse2(tokens)?;
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let surface = surface::render(&spec, &file);
+    file.items.extend(calls::impls(&spec, &file));
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
-    let surface = surface::render(&spec, &file);
     Ok(Generated { client, surface })
 }
 

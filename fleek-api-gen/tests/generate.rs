@@ -68,7 +68,10 @@ fn a_new_optional_query_parameter_changes_the_surface() {
     assert_ne!(changed, spec, "the edit applies");
     let after = generate(&changed).expect("generates").surface;
     assert!(!before.contains("dryRun"));
-    assert!(after.contains("  query dryRun -> .dry_run(Option<bool>)\n"), "{after}");
+    assert!(
+        after.contains("  query dryRun -> .dry_run(Option<bool>)\n"),
+        "{after}"
+    );
 }
 
 /// A valid spec with `operation` as its only path item, for the error cases.

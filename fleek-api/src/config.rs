@@ -1,13 +1,32 @@
-//! Building a [`Client`]: the API key, the base URL, and the HTTP client under them.
+//! Building a [`Client`]: the API key, the base URL, timeouts, retries, and the HTTP client
+//! under them.
+
+use std::time::Duration;
 
 use reqwest::redirect;
 
 use crate::auth::ApiKey;
 use crate::hooks::Inner;
-use crate::Client;
+use crate::{Client, RetryPolicy};
 
 /// Where Fleek's API lives.
 pub const DEFAULT_BASE_URL: &str = "https://api.fleek.xyz";
+
+/// The environment variable [`Client::from_env`] reads the API key from.
+pub const API_KEY_ENV: &str = "FLEEK_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads the base URL from, when set.
+pub const API_URL_ENV: &str = "FLEEK_API_URL";
+
+/// How long opening a connection may take, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one attempt of a request may take in all (connect, send, answer, body), by
+/// default. Retries each get this much again.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `User-Agent` every request carries unless [`ClientBuilder::user_agent`] changes it.
+pub const USER_AGENT: &str = concat!("fleek-api/", env!("CARGO_PKG_VERSION"));
 
 /// How many redirects a request follows, all within the API's origin.
 const MAX_REDIRECTS: usize = 10;
@@ -19,7 +38,7 @@ pub enum BuildError {
     /// No API key was given.
     #[error(
         "no API key was given: create a token in the Fleek web app (Account settings → API \
-         tokens) and pass it to `ClientBuilder::api_key`"
+         tokens) and set FLEEK_API_KEY, or pass it to `ClientBuilder::api_key`"
     )]
     MissingApiKey,
     /// The API key cannot be sent in a header.
@@ -46,27 +65,73 @@ pub enum BuildError {
 
 /// Configures and builds a [`Client`].
 ///
+/// Defaults: Fleek's production URL ([`DEFAULT_BASE_URL`]), a connect timeout of 10 s
+/// ([`DEFAULT_CONNECT_TIMEOUT`]), 30 s for each attempt in all ([`DEFAULT_TIMEOUT`]), the
+/// user agent `fleek-api/<version>`, the default [`RetryPolicy`], TLS through rustls (or
+/// the platform's TLS with the `native-tls` feature), and redirects followed only within the
+/// API's origin.
+///
 /// ```
-/// use fleek_api::ClientInfo as _;
+/// use std::time::Duration;
+/// use fleek_api::{ClientInfo as _, RetryPolicy};
 ///
 /// let client = fleek_api::Client::builder()
 ///     .api_key("fk_live_0123456789")
 ///     .base_url("https://api.fleek.xyz")
+///     .timeout(Duration::from_secs(60))
+///     .retry(RetryPolicy::default().max_attempts(5))
 ///     .build()?;
 /// assert_eq!(client.baseurl(), "https://api.fleek.xyz");
+/// assert_eq!(client.retry_policy().attempts(), 5);
 /// # Ok::<(), fleek_api::BuildError>(())
 /// ```
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<Result<ApiKey, &'static str>>,
     base_url: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: USER_AGENT.to_string(),
+            retry: RetryPolicy::default(),
+            http_client: None,
+        }
+    }
 }
 
 impl ClientBuilder {
-    /// A builder with no API key and Fleek's production URL.
+    /// A builder with no API key and the defaults above.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder with the API key from `FLEEK_API_KEY` and, when `FLEEK_API_URL` is set,
+    /// the base URL from it. A missing key is reported by [`build`](Self::build).
+    pub fn from_env() -> Self {
+        let mut builder = Self::new();
+        match std::env::var(API_KEY_ENV) {
+            Ok(key) => builder = builder.api_key(key),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                builder.api_key = Some(Err("FLEEK_API_KEY is not valid UTF-8"));
+            }
+            Err(std::env::VarError::NotPresent) => {}
+        }
+        if let Some(url) = std::env::var_os(API_URL_ENV) {
+            builder = builder.base_url(url.to_string_lossy());
+        }
+        builder
     }
 
     /// The API token to send in `X-Api-Key`. Required.
@@ -85,6 +150,42 @@ impl ClientBuilder {
         self
     }
 
+    /// How long opening a connection may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt of a request may take in all, body included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header; `fleek-api/<version>` by default.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// How failed requests are retried; [`RetryPolicy::none`] switches retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses this HTTP client instead of building one: for proxies, custom TLS roots,
+    /// connection pools shared with other code. The timeouts and the user agent set on this
+    /// builder are then not applied; set them on `client`.
+    ///
+    /// Build `client` with `.redirect(fleek_api::redirect_policy())`: a client that follows
+    /// redirects to other origins would hand them the API key. A response that arrives from
+    /// another origin anyway is turned into an error.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -97,15 +198,25 @@ impl ClientBuilder {
             Some(key) => key.map_err(BuildError::InvalidApiKey)?,
         };
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let http = reqwest::Client::builder()
-            .redirect(same_origin_redirects())
-            .build()?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .redirect(redirect_policy())
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent)
+                .build()?,
+        };
         // The generated code appends paths that start with `/`.
         let base = base_url.as_str().trim_end_matches('/').to_string();
         Ok(Client::new_with_client(
             &base,
             http,
-            Inner { api_key, base_url },
+            Inner {
+                api_key,
+                base_url,
+                retry: self.retry,
+            },
         ))
     }
 }
@@ -114,6 +225,22 @@ impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: the API key from `FLEEK_API_KEY`
+    /// (required) and the base URL from `FLEEK_API_URL` (optional).
+    ///
+    /// # Errors
+    /// [`BuildError::MissingApiKey`] when `FLEEK_API_KEY` is not set,
+    /// [`BuildError::InvalidApiKey`] when it is empty or not a valid header value, and
+    /// [`BuildError::InvalidBaseUrl`] for a bad `FLEEK_API_URL`.
+    pub fn from_env() -> Result<Self, BuildError> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The retry policy this client applies.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 }
 
@@ -135,12 +262,14 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     Ok(parsed)
 }
 
-/// Follows redirects only within the origin of the request's first URL.
+/// The redirect policy of the clients this crate builds: redirects are followed (up to 10)
+/// only within the origin of the request's first URL, and returned to the caller otherwise.
+/// Use it when supplying your own client to [`ClientBuilder::http_client`].
 ///
 /// reqwest strips `Authorization` and cookies when a redirect crosses origins, but not a
 /// custom header like `X-Api-Key`; following such a redirect would hand the key to whoever
 /// the redirect names. A cross-origin redirect is returned to the caller instead.
-fn same_origin_redirects() -> redirect::Policy {
+pub fn redirect_policy() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()

@@ -5091,3 +5091,256 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+impl<'a> crate::Call for builder::ListAgents<'a> {
+    type Output = types::AgentPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "list_agents",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::CreateAgent<'a> {
+    type Output = crate::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "create_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::PublishAgent<'a> {
+    type Output = crate::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "publish_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetAgent<'a> {
+    type Output = crate::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::UpdateAgent<'a> {
+    type Output = crate::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "update_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::DeleteAgent<'a> {
+    type Output = types::DeleteAgentResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "delete_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetAgentLogs<'a> {
+    type Output = types::LogPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_agent_logs",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetAgentStatus<'a> {
+    type Output = types::AgentRunningStatus;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_agent_status",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::StartAgent<'a> {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::empty(
+                "start_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::StopAgent<'a> {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::empty(
+                "stop_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetAgentAttestation<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "get_agent_attestation",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ProxyGet<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "proxy_get",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ProxyPut<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "proxy_put",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ProxyPost<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "proxy_post",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ProxyDelete<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "proxy_delete",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ProxyPatch<'a> {
+    type Output = ::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::bytes(
+                "proxy_patch",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ListPlans<'a> {
+    type Output = ::std::vec::Vec<types::Plan>;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "list_plans",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ListSubscriptions<'a> {
+    type Output = types::SubscriptionList;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "list_subscriptions",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::CreateSubscription<'a> {
+    type Output = types::Subscription;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "create_subscription",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::UpdateSubscriptionQuantity<'a> {
+    type Output = types::Subscription;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "update_subscription_quantity",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::CancelSubscription<'a> {
+    type Output = types::Subscription;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "cancel_subscription",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::ListPaymentMethods<'a> {
+    type Output = types::PaymentMethodPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "list_payment_methods",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::CreatePaymentPortalSession<'a> {
+    type Output = types::PaymentPortalSession;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "create_payment_portal_session",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}

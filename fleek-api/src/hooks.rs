@@ -1,17 +1,24 @@
-//! The one `ClientHooks` implementation: every generated operation passes through it.
+//! The one `ClientHooks` implementation: every request, generated or hand-written, passes
+//! through it. It adds the API key, retries, and traces.
+
+use std::time::Instant;
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::HeaderName;
+use reqwest::header::{HeaderName, RETRY_AFTER};
+use tracing::Instrument;
 
 use crate::auth::{ApiKey, API_KEY_HEADER};
-use crate::{Client, Error};
+use crate::retry::{Decision, Outcome, RetryPolicy};
+use crate::Client;
 
-/// What the hand-written layer keeps inside the generated [`Client`].
+/// What the hand-written layer keeps inside the generated [`Client`]: the key, where it may
+/// go, and the retry policy. Built by [`ClientBuilder`](crate::ClientBuilder).
 #[derive(Clone, Debug)]
 pub struct Inner {
     pub(crate) api_key: ApiKey,
     /// The configured API base URL: the key goes to its origin and nowhere else.
     pub(crate) base_url: reqwest::Url,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl ClientHooks<Inner> for Client {
@@ -19,11 +26,11 @@ impl ClientHooks<Inner> for Client {
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        // Every generated URL starts with the base URL, so this never refuses a real call;
-        // it guarantees that no future code path can send the key to another origin.
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // Every URL this crate builds starts with the base URL, so this never refuses a real
+        // call; it guarantees that no code path can send the key to another origin.
         if request.url().origin() != self.inner.base_url.origin() {
-            return Err(Error::InvalidRequest(format!(
+            return Err(progenitor_client::Error::InvalidRequest(format!(
                 "{}: refusing to send the API key to {}, which is not the configured API origin",
                 info.operation_id,
                 request.url().origin().ascii_serialization()
@@ -34,5 +41,108 @@ impl ClientHooks<Inner> for Client {
             self.inner.api_key.header_value(),
         );
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "fleek_api.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // The crate's own HTTP client never follows a redirect to another origin; one
+        // supplied with `ClientBuilder::http_client` might have.
+        match result {
+            Ok(response) if response.url().origin() != self.inner.base_url.origin() => {
+                Err(progenitor_client::Error::Custom(format!(
+                    "{}: the HTTP client followed a redirect to {}, outside the configured API \
+                     origin; build it with `fleek_api::redirect_policy()`",
+                    info.operation_id,
+                    response.url().origin().ascii_serialization()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Client {
+    /// Sends `request`, again as the retry policy allows, recording each attempt on the
+    /// current span.
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        let method = request.method().clone();
+        let started = Instant::now();
+        let mut request = request;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            // A copy for a possible retry; a streaming body cannot be copied and is sent once.
+            let copy = request.try_clone();
+            let attempt_started = Instant::now();
+            let result = self.client.execute(request).await;
+            let elapsed = attempt_started.elapsed();
+            let outcome_status;
+            let retry_after;
+            let outcome = match &result {
+                Ok(response) => {
+                    outcome_status = response.status();
+                    retry_after = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    Outcome::Status(outcome_status, retry_after.as_deref())
+                }
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::Failed,
+            };
+            let decision = self.inner.retry.decide(&method, attempt, outcome);
+            match &result {
+                Ok(response) => tracing::debug!(
+                    attempt,
+                    status = response.status().as_u16(),
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    "answered"
+                ),
+                Err(e) => tracing::debug!(
+                    attempt,
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    error = %e,
+                    "failed"
+                ),
+            }
+            if let (Decision::RetryAfter(wait), Some(copy)) = (decision, copy) {
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                drop(result);
+                tokio::time::sleep(wait).await;
+                request = copy;
+                continue;
+            }
+            span.record("attempt", attempt);
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &result {
+                span.record("status", response.status().as_u16());
+            }
+            return result;
+        }
     }
 }

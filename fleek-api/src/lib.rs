@@ -28,7 +28,9 @@
 
 mod agent;
 mod auth;
+mod call;
 mod config;
+mod error;
 // progenitor orders a `4XX` range before a `401` inside the same match; the range answers
 // first either way, so the specific arm is unreachable but harmless. The file is formatted
 // by the generator (prettyplease), not rustfmt, so that `codegen --check` compares bytes.
@@ -37,13 +39,22 @@ mod config;
 mod generated;
 mod hooks;
 mod open_enum;
+mod retry;
 
 pub use agent::Agent;
 pub use auth::{ApiKey, API_KEY_HEADER};
-pub use config::{BuildError, ClientBuilder, DEFAULT_BASE_URL};
+pub use call::Call;
+pub use config::{
+    redirect_policy, BuildError, ClientBuilder, API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+};
+// The generated module exports progenitor's error type as `Error`; the crate's own `Error`
+// below shadows it, and `GeneratedError` names progenitor's.
+pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};
 pub use generated::*;
 pub use hooks::Inner;
 pub use open_enum::{AgentStatus, SubscriptionStatus};
+pub use retry::RetryPolicy;
 
 // The README's examples compile as doctests.
 #[cfg(doctest)]

@@ -1,9 +1,10 @@
-//! Failure paths: every one is a typed error that keeps what the server sent, never a panic.
+//! Failure paths of the generated `send()`: every one is a typed error that keeps what the
+//! server sent, never a panic. (`call.rs` covers the same paths through `call()`.)
 
 mod common;
 
 use common::{only_request, read, respond, setup};
-use fleek_api::Error;
+use fleek_api::GeneratedError as Error;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -12,14 +13,14 @@ const AGENT: &str = "cm7b2q3vx0001la08zk4h2mto";
 /// Sends `get_agent` to a server that answers `response`.
 async fn get_agent_answered_with(
     response: ResponseTemplate,
-) -> Result<fleek_api::ResponseValue<fleek_api::Agent>, Error<fleek_api::ByteStream>> {
+) -> Result<fleek_api::ResponseValue<fleek_api::Agent>, Error> {
     let (server, client) = setup().await;
     respond(&server, response).await;
     client.get_agent().agent_id(AGENT).send().await
 }
 
 /// The status and the whole body of an error response.
-async fn status_and_body(error: Error<fleek_api::ByteStream>) -> (u16, Vec<u8>) {
+async fn status_and_body(error: Error) -> (u16, Vec<u8>) {
     match error {
         Error::ErrorResponse(response) => {
             let status = response.status().as_u16();

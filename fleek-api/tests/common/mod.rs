@@ -11,7 +11,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// The key every test client sends; snapshots show a placeholder instead.
 pub const KEY: &str = "fk_test_S3CR3T_0123456789abcdef";
 
-/// A mock server on 127.0.0.1 and a client whose base URL is that server.
+/// A mock server on 127.0.0.1 and a client whose base URL is that server. The client does
+/// not retry, so that every test sees exactly the requests it caused.
 pub async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = client_for(&server.uri());
@@ -22,6 +23,7 @@ pub fn client_for(base_url: &str) -> Client {
     Client::builder()
         .api_key(KEY)
         .base_url(base_url)
+        .retry(fleek_api::RetryPolicy::none())
         .build()
         .expect("a valid test configuration")
 }

@@ -1,0 +1,77 @@
+//! `call()`: any generated operation, returning its decoded body or an [`Error`].
+//!
+//! `fleek-api-gen` implements [`Call`] for every operation's builder (in `generated.rs`),
+//! choosing one of the functions below by the operation's response type.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use crate::error::{Error, GeneratedError};
+use crate::{ByteStream, ResponseValue};
+
+/// Sends an operation and returns its body, with failures as [`Error`]s.
+///
+/// `send()` returns progenitor's `ResponseValue` (body, status and headers) and its error
+/// type; `call()` returns just the body — JSON decoded, raw bodies as [`Bytes`], nothing for
+/// operations without one — and an [`Error`] that names the operation and keeps what the
+/// server sent.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), fleek_api::Error> {
+/// use fleek_api::Call;
+/// # let client = fleek_api::Client::builder().api_key("k").build().map_err(|_| unreachable!())?;
+/// let plans = client.list_plans().call().await?;
+/// let quote = client.get_agent_attestation().agent_id("cm7b2q3vx0001la08zk4h2mto").call().await?;
+/// println!("{} plans; attestation of {} bytes", plans.len(), quote.len());
+/// # Ok(())
+/// # }
+/// ```
+pub trait Call {
+    /// The decoded body.
+    type Output;
+
+    /// Sends the request and decodes the answer.
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+}
+
+/// A JSON body.
+pub(crate) async fn json<T>(
+    operation: &'static str,
+    success: Option<u16>,
+    result: Result<ResponseValue<T>, GeneratedError>,
+) -> Result<T, Error> {
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(Error::from_generated(operation, success, e).await),
+    }
+}
+
+/// No body (any body that came is ignored).
+pub(crate) async fn empty(
+    operation: &'static str,
+    success: Option<u16>,
+    result: Result<ResponseValue<()>, GeneratedError>,
+) -> Result<(), Error> {
+    json(operation, success, result).await
+}
+
+/// A raw body, read whole.
+pub(crate) async fn bytes(
+    operation: &'static str,
+    success: Option<u16>,
+    result: Result<ResponseValue<ByteStream>, GeneratedError>,
+) -> Result<Bytes, Error> {
+    let value = match result {
+        Ok(value) => value,
+        Err(e) => return Err(Error::from_generated(operation, success, e).await),
+    };
+    let mut stream = value.into_inner().into_inner();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::from_reqwest(operation, e))?;
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}

@@ -1,0 +1,331 @@
+//! The one error type of the hand-written API.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+
+use crate::ByteStream;
+
+/// At most this much of an error body is kept (64 KiB); the rest is dropped and
+/// [`Error::body_truncated`] says so.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The error of the generated client's methods, before [`Call::call`](crate::Call::call)
+/// turns it into an [`Error`].
+pub type GeneratedError = progenitor_client::Error<ByteStream>;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An argument was refused before anything was sent (an empty id, a proxy path that
+    /// would leave the agent's API).
+    InvalidArgument,
+    /// The server answered with a status that is not success: see [`Error::status`] and
+    /// [`Error::body`].
+    Status,
+    /// The server answered success, but the body did not decode.
+    Decode,
+    /// No answer came in time.
+    Timeout,
+    /// The server could not be reached, or the connection broke.
+    Connection,
+    /// Anything else (a misconfigured HTTP client, a refused redirect).
+    Other,
+}
+
+/// A failed call: which operation, what kind of failure, and everything the server sent.
+///
+/// Its `Display` says what went wrong and what to do about it. The status, the raw body
+/// (up to [`MAX_ERROR_BODY`]) and the body parsed as JSON (when it is JSON) stay available.
+///
+/// ```
+/// # async fn run(client: fleek_api::Client) {
+/// use fleek_api::{Call, ErrorKind};
+///
+/// match client.get_agent().agent_id("cm7b2q3vx0001la08zk4h2mto").call().await {
+///     Ok(agent) => println!("{} is {}", agent.name, agent.status),
+///     Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => println!("no such agent"),
+///     Err(e) if e.kind() == ErrorKind::Timeout => println!("slow network: {e}"),
+///     Err(e) => println!("{e}; body: {:?}", e.json()),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    operation: Cow<'static, str>,
+    kind: ErrorKind,
+    status: Option<StatusCode>,
+    body: Option<Bytes>,
+    body_truncated: bool,
+    json: Option<serde_json::Value>,
+    detail: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    pub(crate) fn new(
+        operation: impl Into<Cow<'static, str>>,
+        kind: ErrorKind,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            operation: operation.into(),
+            kind,
+            status: None,
+            body: None,
+            body_truncated: false,
+            json: None,
+            detail: detail.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_body(mut self, body: Bytes, truncated: bool) -> Self {
+        if !truncated && !body.is_empty() {
+            self.json = serde_json::from_slice(&body).ok();
+        }
+        self.body = Some(body);
+        self.body_truncated = truncated;
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// An error from a failed request that never got an answer.
+    pub(crate) fn from_reqwest(operation: impl Into<Cow<'static, str>>, e: reqwest::Error) -> Self {
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else if e.is_connect() || e.is_request() || e.is_body() {
+            ErrorKind::Connection
+        } else {
+            ErrorKind::Other
+        };
+        let status = e.status();
+        let mut error = Error::new(operation, kind, without_url(&e)).with_source(e);
+        error.status = status;
+        error
+    }
+
+    /// An error answer: its status and (capped) body.
+    pub(crate) async fn from_response(
+        operation: impl Into<Cow<'static, str>>,
+        response: reqwest::Response,
+    ) -> Self {
+        let status = response.status();
+        let (body, truncated) = read_capped(response.bytes_stream(), MAX_ERROR_BODY).await;
+        Error::new(operation, ErrorKind::Status, "")
+            .with_status(status)
+            .with_body(body, truncated)
+    }
+
+    /// Turns an error of a generated method into an [`Error`], reading what is left of the
+    /// body. `success` is the one success status the operation documents, when it documents
+    /// exactly one: a body that fails to decode arrived with it.
+    pub async fn from_generated(
+        operation: impl Into<Cow<'static, str>>,
+        success: Option<u16>,
+        error: GeneratedError,
+    ) -> Self {
+        let operation = operation.into();
+        match error {
+            progenitor_client::Error::InvalidRequest(detail) => {
+                Error::new(operation, ErrorKind::InvalidArgument, detail)
+            }
+            progenitor_client::Error::CommunicationError(e)
+            | progenitor_client::Error::ResponseBodyError(e)
+            | progenitor_client::Error::InvalidUpgrade(e) => Error::from_reqwest(operation, e),
+            progenitor_client::Error::ErrorResponse(response) => {
+                let status = response.status();
+                let (body, truncated) =
+                    read_capped(response.into_inner().into_inner(), MAX_ERROR_BODY).await;
+                Error::new(operation, ErrorKind::Status, "")
+                    .with_status(status)
+                    .with_body(body, truncated)
+            }
+            progenitor_client::Error::InvalidResponsePayload(body, e) => {
+                let truncated = body.len() > MAX_ERROR_BODY;
+                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+                let mut error = Error::new(operation, ErrorKind::Decode, e.to_string())
+                    .with_body(kept, truncated)
+                    .with_source(e);
+                error.status = success.and_then(|s| StatusCode::from_u16(s).ok());
+                error
+            }
+            progenitor_client::Error::UnexpectedResponse(response) => {
+                let redirect = response.status().is_redirection();
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let mut error = Error::from_response(operation, response).await;
+                if redirect {
+                    error.kind = ErrorKind::Other;
+                    error.detail = format!(
+                        "a redirect to another origin ({}) was not followed, so that the API \
+                         key stays with the configured API; check the base URL",
+                        location.as_deref().unwrap_or("no location")
+                    );
+                }
+                error
+            }
+            progenitor_client::Error::Custom(detail) => {
+                Error::new(operation, ErrorKind::Other, detail)
+            }
+        }
+    }
+
+    /// The operation that failed, e.g. `get_agent` (its `operationId` in the spec).
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// The body the server sent, up to [`MAX_ERROR_BODY`] bytes.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// Whether the body was longer than [`MAX_ERROR_BODY`] and was cut.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// The body parsed as JSON, when it is whole JSON.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        self.json.as_ref()
+    }
+
+    /// Whether the same call may succeed later (a timeout, a connection error, or status
+    /// 408, 429, 500, 502, 503 or 504). Idempotent calls were already retried by the
+    /// client's [`RetryPolicy`](crate::RetryPolicy) before this error was returned.
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Timeout | ErrorKind::Connection => true,
+            ErrorKind::Status => self.status.is_some_and(crate::retry::is_retryable_status),
+            _ => false,
+        }
+    }
+
+    fn advice(&self) -> &'static str {
+        match (self.kind, self.status.map(|s| s.as_u16())) {
+            (ErrorKind::Status, Some(401 | 403)) => {
+                "the API key was refused: check FLEEK_API_KEY, or create a new token in the \
+                 Fleek web app (Account settings → API tokens)"
+            }
+            (ErrorKind::Status, Some(404)) => {
+                "not found: check the id (agent, subscription or project) and that it belongs \
+                 to the API key's account"
+            }
+            (ErrorKind::Status, Some(429)) => {
+                "too many requests: slow down, or raise the RetryPolicy's delays"
+            }
+            (ErrorKind::Status, Some(400..=499)) => "the request was refused: the body says why",
+            (ErrorKind::Status, Some(500..=599)) => "Fleek failed to answer: try again later",
+            (ErrorKind::Status, _) => "unexpected status",
+            (ErrorKind::Decode, _) => {
+                "the answer did not decode: the API may have changed; the body is kept in the \
+                 error"
+            }
+            (ErrorKind::Timeout, _) => {
+                "no answer in time: try again, or raise ClientBuilder::timeout"
+            }
+            (ErrorKind::Connection, _) => {
+                "could not talk to the API: check the network and the base URL"
+            }
+            (ErrorKind::InvalidArgument, _) => "nothing was sent: fix the argument",
+            (ErrorKind::Other, _) => "",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed", self.operation)?;
+        if let Some(status) = self.status {
+            write!(f, " ({status})")?;
+        }
+        let advice = self.advice();
+        if !advice.is_empty() {
+            write!(f, ": {advice}")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        if let Some(body) = &self.body {
+            if !body.is_empty() {
+                write!(f, "; body: {}", excerpt(body, 300))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Reads at most `cap` bytes of a body stream; the flag says whether more was left.
+pub(crate) async fn read_capped<S, E>(mut stream: S, cap: usize) -> (Bytes, bool)
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    let mut body = Vec::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return (Bytes::from(body), true);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    (Bytes::from(body), false)
+}
+
+/// The first `max` characters of a body, for messages.
+fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// reqwest's message without the URL it appends (the operation names what was called, and
+/// a URL may carry query parameters a caller would rather not log).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(url) = e.url() {
+        text = text.replace(&format!(" for url ({url})"), "");
+    }
+    text
+}
