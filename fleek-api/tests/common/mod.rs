@@ -154,3 +154,106 @@ pub async fn read(stream: ByteStream) -> Vec<u8> {
     }
     bytes
 }
+
+/// A client for `base_url` with a fast retry policy: up to `attempts` sends, waits of a
+/// millisecond or two.
+pub fn retrying_client(base_url: &str, attempts: u32) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .retry(
+            fleek_api::RetryPolicy::default()
+                .max_attempts(attempts)
+                .base_delay(std::time::Duration::from_millis(1))
+                .max_delay(std::time::Duration::from_secs(2)),
+        )
+        .build()
+        .expect("a valid test configuration")
+}
+
+/// A TCP server on 127.0.0.1 that reads each request's head, then closes the connection
+/// without answering: the request reached the server, and no answer came. Counts the
+/// requests it read.
+pub struct HangUpServer {
+    pub url: String,
+    pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl HangUpServer {
+    pub async fn start() -> Self {
+        use std::sync::atomic::Ordering;
+        use tokio::io::AsyncReadExt;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while let Ok(n) = socket.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        head.extend_from_slice(&buf[..n]);
+                        if head.windows(4).any(|w| w == b"\r\n\r\n") {
+                            counter.fetch_add(1, Ordering::SeqCst);
+                            break;
+                        }
+                    }
+                    drop(socket);
+                });
+            }
+        });
+        Self { url, requests }
+    }
+
+    pub fn count(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A base URL where nothing listens: a port that was just bound and freed.
+pub fn nothing_listening() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Everything `tracing` writes while `f` runs, as text.
+pub async fn traced<F: std::future::Future>(f: F) -> (F::Output, String) {
+    use tracing::instrument::WithSubscriber;
+
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .expect("not poisoned")
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let output = f.with_subscriber(subscriber).await;
+    let text = String::from_utf8_lossy(&buffer.0.lock().expect("not poisoned")).to_string();
+    (output, text)
+}
