@@ -8,8 +8,28 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::types::SlotNumber;
+use crate::types::{AgentRunningStatus, AgentRunningStatusStatus, SlotNumber};
 use crate::AgentStatus;
+
+impl AgentRunningStatus {
+    /// Whether the agent runs: `"true"` (in any case) or `true`.
+    ///
+    /// ```
+    /// let status: fleek_api::types::AgentRunningStatus =
+    ///     serde_json::from_str(r#"{"status": "true"}"#)?;
+    /// assert!(status.is_running());
+    /// let status: fleek_api::types::AgentRunningStatus =
+    ///     serde_json::from_str(r#"{"status": false}"#)?;
+    /// assert!(!status.is_running());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn is_running(&self) -> bool {
+        match &self.status {
+            AgentRunningStatusStatus::Boolean(running) => *running,
+            AgentRunningStatusStatus::String(text) => text.trim().eq_ignore_ascii_case("true"),
+        }
+    }
+}
 
 /// An AI agent: an Eliza character deployed, or about to be deployed, on Fleek.
 ///

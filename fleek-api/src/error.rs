@@ -55,7 +55,11 @@ pub enum ErrorKind {
 /// # }
 /// ```
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// Boxed so that `Result<T, Error>` stays one pointer wide on the error side.
+#[derive(Debug)]
+struct Details {
     operation: Cow<'static, str>,
     kind: ErrorKind,
     status: Option<StatusCode>,
@@ -72,7 +76,7 @@ impl Error {
         kind: ErrorKind,
         detail: impl Into<String>,
     ) -> Self {
-        Self {
+        Self(Box::new(Details {
             operation: operation.into(),
             kind,
             status: None,
@@ -81,20 +85,20 @@ impl Error {
             json: None,
             detail: detail.into(),
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     pub(crate) fn with_body(mut self, body: Bytes, truncated: bool) -> Self {
         if !truncated && !body.is_empty() {
-            self.json = serde_json::from_slice(&body).ok();
+            self.0.json = serde_json::from_slice(&body).ok();
         }
-        self.body = Some(body);
-        self.body_truncated = truncated;
+        self.0.body = Some(body);
+        self.0.body_truncated = truncated;
         self
     }
 
@@ -102,7 +106,7 @@ impl Error {
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
@@ -117,7 +121,7 @@ impl Error {
         };
         let status = e.status();
         let mut error = Error::new(operation, kind, without_url(&e)).with_source(e);
-        error.status = status;
+        error.0.status = status;
         error
     }
 
@@ -163,7 +167,7 @@ impl Error {
                 let mut error = Error::new(operation, ErrorKind::Decode, e.to_string())
                     .with_body(kept, truncated)
                     .with_source(e);
-                error.status = success.and_then(|s| StatusCode::from_u16(s).ok());
+                error.0.status = success.and_then(|s| StatusCode::from_u16(s).ok());
                 error
             }
             progenitor_client::Error::UnexpectedResponse(response) => {
@@ -175,8 +179,8 @@ impl Error {
                     .map(str::to_string);
                 let mut error = Error::from_response(operation, response).await;
                 if redirect {
-                    error.kind = ErrorKind::Other;
-                    error.detail = format!(
+                    error.0.kind = ErrorKind::Other;
+                    error.0.detail = format!(
                         "a redirect to another origin ({}) was not followed, so that the API \
                          key stays with the configured API; check the base URL",
                         location.as_deref().unwrap_or("no location")
@@ -192,47 +196,47 @@ impl Error {
 
     /// The operation that failed, e.g. `get_agent` (its `operationId` in the spec).
     pub fn operation(&self) -> &str {
-        &self.operation
+        &self.0.operation
     }
 
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.0.status
     }
 
     /// The body the server sent, up to [`MAX_ERROR_BODY`] bytes.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        self.0.body.as_deref()
     }
 
     /// Whether the body was longer than [`MAX_ERROR_BODY`] and was cut.
     pub fn body_truncated(&self) -> bool {
-        self.body_truncated
+        self.0.body_truncated
     }
 
     /// The body parsed as JSON, when it is whole JSON.
     pub fn json(&self) -> Option<&serde_json::Value> {
-        self.json.as_ref()
+        self.0.json.as_ref()
     }
 
     /// Whether the same call may succeed later (a timeout, a connection error, or status
     /// 408, 429, 500, 502, 503 or 504). Idempotent calls were already retried by the
     /// client's [`RetryPolicy`](crate::RetryPolicy) before this error was returned.
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::Timeout | ErrorKind::Connection => true,
-            ErrorKind::Status => self.status.is_some_and(crate::retry::is_retryable_status),
+            ErrorKind::Status => self.0.status.is_some_and(crate::retry::is_retryable_status),
             _ => false,
         }
     }
 
     fn advice(&self) -> &'static str {
-        match (self.kind, self.status.map(|s| s.as_u16())) {
+        match (self.0.kind, self.0.status.map(|s| s.as_u16())) {
             (ErrorKind::Status, Some(401 | 403)) => {
                 "the API key was refused: check FLEEK_API_KEY, or create a new token in the \
                  Fleek web app (Account settings → API tokens)"
@@ -265,18 +269,18 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed", self.operation)?;
-        if let Some(status) = self.status {
+        write!(f, "{} failed", self.0.operation)?;
+        if let Some(status) = self.0.status {
             write!(f, " ({status})")?;
         }
         let advice = self.advice();
         if !advice.is_empty() {
             write!(f, ": {advice}")?;
         }
-        if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
+        if !self.0.detail.is_empty() {
+            write!(f, ": {}", self.0.detail)?;
         }
-        if let Some(body) = &self.body {
+        if let Some(body) = &self.0.body {
             if !body.is_empty() {
                 write!(f, "; body: {}", excerpt(body, 300))?;
             }
@@ -287,7 +291,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }

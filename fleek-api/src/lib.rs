@@ -31,6 +31,7 @@ mod auth;
 mod call;
 mod config;
 mod error;
+mod follow;
 // progenitor orders a `4XX` range before a `401` inside the same match; the range answers
 // first either way, so the specific arm is unreachable but harmless. The file is formatted
 // by the generator (prettyplease), not rustfmt, so that `codegen --check` compares bytes.
@@ -39,6 +40,8 @@ mod error;
 mod generated;
 mod hooks;
 mod open_enum;
+mod paginate;
+mod proxy;
 mod retry;
 
 pub use agent::Agent;
@@ -51,9 +54,12 @@ pub use config::{
 // The generated module exports progenitor's error type as `Error`; the crate's own `Error`
 // below shadows it, and `GeneratedError` names progenitor's.
 pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};
+pub use follow::{LogFollower, DEFAULT_FOLLOW_INTERVAL};
 pub use generated::*;
 pub use hooks::Inner;
 pub use open_enum::{AgentStatus, SubscriptionStatus};
+pub use paginate::{cursor_from_url, AgentPager, LogPager, PaymentMethodPager};
+pub use proxy::{AgentApi, AgentPath, ElizaAgent, Message, ProxyResponse, Reply};
 pub use retry::RetryPolicy;
 
 // The README's examples compile as doctests.

@@ -1,0 +1,373 @@
+//! Calling a running agent's own HTTP API through Fleek's proxy,
+//! `/api/v1/ai-agents/{agentId}/api/{*key}`, with any method.
+//!
+//! The generated `proxy_*` methods percent-encode `/` inside the key, so they reach
+//! single-segment paths only. This module builds multi-segment paths itself, encoding each
+//! segment and refusing any path that could leave the agent's prefix and reach other Fleek
+//! endpoints with the user's key.
+
+use std::fmt;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::Client;
+
+/// The operation name proxy calls carry in errors and traces.
+const OPERATION: &str = "proxy";
+
+/// Characters kept as they are in a path segment: RFC 3986's unreserved set. Everything
+/// else, `/`, `?`, `#` and `%` included, is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A checked path inside an agent's API, e.g. `agents` or `<elizaAgentId>/message`.
+///
+/// ```
+/// use fleek_api::AgentPath;
+///
+/// let path = AgentPath::parse("b850bc30/message")?;
+/// assert_eq!(path.as_encoded(), "b850bc30/message");
+/// let path = AgentPath::from_segments(["agents", "a b/c"])?;
+/// assert_eq!(path.as_encoded(), "agents/a%20b%2Fc");
+/// for bad in ["", "/", "a//b", "../plans", "a/./b", "x?y=1", "x#top", "https://evil.example/"] {
+///     assert!(AgentPath::parse(bad).is_err(), "{bad}");
+/// }
+/// # Ok::<(), fleek_api::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AgentPath(String);
+
+impl AgentPath {
+    /// Checks a `/`-separated path (one leading `/` is allowed) and encodes each segment.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for an empty path or segment, a `.` or `..` segment,
+    /// a `?`, `#` or `\`, or an absolute URL.
+    pub fn parse(path: &str) -> Result<Self, Error> {
+        if path.contains("://") || path.starts_with("//") {
+            return Err(invalid(path, "it is an absolute URL"));
+        }
+        for (c, what) in [('?', "a query"), ('#', "a fragment"), ('\\', "a backslash")] {
+            if path.contains(c) {
+                return Err(invalid(path, &format!("it holds {what} ({c})")));
+            }
+        }
+        let path = path.strip_prefix('/').unwrap_or(path);
+        Self::from_segments(path.split('/'))
+    }
+
+    /// Encodes each segment, taken literally: a `/`, `?` or `#` inside a segment is data and
+    /// is percent-encoded.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for no segments, an empty segment, or a `.` or `..`
+    /// segment.
+    pub fn from_segments<I, S>(segments: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut encoded = Vec::new();
+        for segment in segments {
+            let segment = segment.as_ref();
+            match segment {
+                "" => return Err(invalid(segment, "a segment is empty")),
+                "." | ".." => return Err(invalid(segment, "`.` and `..` segments are refused")),
+                _ => encoded.push(utf8_percent_encode(segment, SEGMENT).to_string()),
+            }
+        }
+        if encoded.is_empty() {
+            return Err(invalid("", "the path is empty"));
+        }
+        Ok(Self(encoded.join("/")))
+    }
+
+    /// The path as it goes on the wire.
+    pub fn as_encoded(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AgentPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn invalid(path: &str, why: &str) -> Error {
+    Error::new(
+        OPERATION,
+        ErrorKind::InvalidArgument,
+        format!(
+            "proxy path {path:?} refused: {why}; give a path inside the agent's API such as \
+             `agents` or `<elizaAgentId>/message`"
+        ),
+    )
+}
+
+/// What the agent answered through the proxy.
+#[derive(Clone, Debug)]
+pub struct ProxyResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, whole.
+    pub body: Bytes,
+}
+
+impl ProxyResponse {
+    /// The body decoded as JSON.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Decode`] (keeping the body) when it is not JSON of that shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::new(OPERATION, ErrorKind::Decode, e.to_string())
+                .with_status(self.status)
+                .with_body(self.body.clone(), false)
+                .with_source(e)
+        })
+    }
+}
+
+/// A running agent's own API, reached through Fleek's proxy; see [`Client::agent_api`].
+#[derive(Clone, Debug)]
+pub struct AgentApi<'a> {
+    client: &'a Client,
+    agent_id: String,
+}
+
+impl AgentApi<'_> {
+    /// Sends `method` to `path` inside the agent's API, with an optional body and its
+    /// content type, and returns the agent's answer whatever its status.
+    ///
+    /// The request goes through the client's hooks: the key, retries (by method, as for the
+    /// generated operations) and tracing.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for an empty agent id; connection failures and
+    /// timeouts as for any operation.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &AgentPath,
+        body: Option<(Bytes, &str)>,
+    ) -> Result<ProxyResponse, Error> {
+        if self.agent_id.is_empty() {
+            return Err(Error::new(
+                OPERATION,
+                ErrorKind::InvalidArgument,
+                "the agent id is empty",
+            ));
+        }
+        let url = format!(
+            "{}/api/v1/ai-agents/{}/api/{}",
+            self.client.baseurl,
+            utf8_percent_encode(&self.agent_id, SEGMENT),
+            path.as_encoded()
+        );
+        let mut request = self
+            .client
+            .client
+            .request(method, url)
+            .header(ACCEPT, "application/json, */*;q=0.5");
+        if let Some((bytes, content_type)) = body {
+            request = request.header(CONTENT_TYPE, content_type).body(bytes);
+        }
+        let mut request = request
+            .build()
+            .map_err(|e| Error::from_reqwest(OPERATION, e))?;
+        let info = OperationInfo {
+            operation_id: OPERATION,
+        };
+        let client = self.client;
+        client
+            .pre::<()>(&mut request, &info)
+            .await
+            .map_err(|e| Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()))?;
+        let result = client.exec(request, &info).await;
+        client
+            .post::<()>(&result, &info)
+            .await
+            .map_err(|e| Error::new(OPERATION, ErrorKind::Other, e.to_string()))?;
+        let response = result.map_err(|e| Error::from_reqwest(OPERATION, e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from_reqwest(OPERATION, e))?;
+        Ok(ProxyResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends a request with an optional JSON body and decodes a JSON answer; a status that
+    /// is not success is an [`ErrorKind::Status`] error with the agent's body.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send), plus a bad path, an error status, or an answer that does
+    /// not decode.
+    pub async fn json<B, T>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T, Error>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        let path = AgentPath::parse(path)?;
+        let body = match body {
+            Some(body) => Some((
+                Bytes::from(serde_json::to_vec(body).map_err(|e| {
+                    Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string())
+                })?),
+                "application/json",
+            )),
+            None => None,
+        };
+        let response = self.send(method, &path, body).await?;
+        if !response.status.is_success() {
+            return Err(Error::new(OPERATION, ErrorKind::Status, format!("{path}"))
+                .with_status(response.status)
+                .with_body(response.body, false));
+        }
+        response.json()
+    }
+
+    /// `GET path` with a JSON answer.
+    ///
+    /// # Errors
+    /// As [`json`](Self::json).
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+        self.json::<(), T>(Method::GET, path, None).await
+    }
+
+    /// `POST path` with a JSON body and a JSON answer.
+    ///
+    /// # Errors
+    /// As [`json`](Self::json).
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, Error> {
+        self.json(Method::POST, path, Some(body)).await
+    }
+
+    /// The Eliza agents the runtime hosts (`GET agents`).
+    ///
+    /// # Errors
+    /// As [`json`](Self::json).
+    pub async fn eliza_agents(&self) -> Result<Vec<ElizaAgent>, Error> {
+        let list: ElizaAgentList = self.get("agents").await?;
+        Ok(list.agents)
+    }
+
+    /// Sends a message to one of the runtime's Eliza agents (`POST {id}/message`) and
+    /// returns its replies.
+    ///
+    /// # Errors
+    /// As [`json`](Self::json); an unknown Eliza agent id is a 404 status error.
+    pub async fn send_message(
+        &self,
+        eliza_agent_id: &str,
+        message: &Message,
+    ) -> Result<Vec<Reply>, Error> {
+        let path = AgentPath::from_segments([eliza_agent_id, "message"])?;
+        self.post(path.as_encoded(), message).await
+    }
+}
+
+impl Client {
+    /// A running agent's own API, through Fleek's proxy.
+    ///
+    /// ```no_run
+    /// use fleek_api::Message;
+    ///
+    /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+    /// let api = client.agent_api("cm7b2q3vx0001la08zk4h2mto");
+    /// let eliza = &api.eliza_agents().await?[0];
+    /// for reply in api.send_message(&eliza.id, &Message::new("What can you do?")).await? {
+    ///     println!("{}: {}", reply.user, reply.text);
+    /// }
+    /// let raw: serde_json::Value = api.get("agents").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn agent_api(&self, agent_id: impl Into<String>) -> AgentApi<'_> {
+        AgentApi {
+            client: self,
+            agent_id: agent_id.into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ElizaAgentList {
+    agents: Vec<ElizaAgent>,
+}
+
+/// An Eliza agent inside a runtime (`GET agents` of Eliza 0.1.9).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ElizaAgent {
+    /// The Eliza agent's id (a UUID), used in message paths.
+    pub id: String,
+    /// Its character's name.
+    pub name: String,
+    /// The clients it runs (`direct`, `twitter`, ...).
+    #[serde(default)]
+    pub clients: Vec<String>,
+}
+
+/// A message to an Eliza agent (`POST {id}/message` of Eliza 0.1.9).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// What the user says.
+    pub text: String,
+    /// The conversation; Eliza makes one up when it is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Who speaks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The speaker's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+impl Message {
+    /// A message with just its text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            room_id: None,
+            user_id: None,
+            user_name: None,
+        }
+    }
+}
+
+/// One reply of an Eliza agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Reply {
+    /// Who replies (the character's name).
+    pub user: String,
+    /// The reply.
+    pub text: String,
+    /// The action the agent took, if any (`NONE`, `CONTINUE`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
