@@ -6,33 +6,19 @@
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use quote::quote;
-use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+use syn::{Item, Type};
 
+use crate::builders::first_type_argument;
 use crate::naming::snake_case;
 
 /// The `Call` impls for the builders in `file`, to be appended to it.
 pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Vec<Item> {
-    let Some(items) = builder_items(file) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for item in items {
-        let Item::Impl(imp) = item else { continue };
-        let Type::Path(self_ty) = imp.self_ty.as_ref() else {
+    for builder in crate::builders::builders(file) {
+        let Some(body) = builder.send_output.and_then(response_type) else {
             continue;
         };
-        let Some(ident) = self_ty.path.segments.last().map(|s| s.ident.clone()) else {
-            continue;
-        };
-        let Some(body) = imp.items.iter().find_map(|i| match i {
-            ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
-                ReturnType::Type(_, ty) => response_type(ty),
-                ReturnType::Default => None,
-            },
-            _ => None,
-        }) else {
-            continue;
-        };
+        let ident = &builder.item.ident;
         let operation = snake_case(&ident.to_string());
         let success = match success_status(spec, &operation) {
             Some(code) => quote!(::std::option::Option::Some(#code)),
@@ -58,28 +44,9 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Vec<Item> {
     out
 }
 
-fn builder_items(file: &syn::File) -> Option<&Vec<Item>> {
-    file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
 /// `T` in `Result<ResponseValue<T>, Error<E>>`.
 fn response_type(ty: &Type) -> Option<Type> {
-    let result = first_generic(ty)?;
-    first_generic(&result)
-}
-
-fn first_generic(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
+    first_type_argument(first_type_argument(ty)?).cloned()
 }
 
 enum BodyKind {

@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+mod builders;
 mod calls;
 mod check;
 mod naming;

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
-use syn::{Fields, ImplItem, Item, ReturnType, Type};
+use syn::{Fields, Type};
 
 pub(crate) fn render(spec: &OpenAPI, file: &syn::File) -> String {
     let builders = builder_structs(file);
@@ -55,69 +55,34 @@ struct Builder {
 
 /// Reads `mod builder` of the generated file: one struct per operation, named after it.
 fn builder_structs(file: &syn::File) -> Vec<Builder> {
-    let Some(items) = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return Vec::new();
-    };
-    let mut builders = Vec::new();
-    for item in items {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(named) = &s.fields else {
-            continue;
-        };
-        let fields = named
-            .named
-            .iter()
-            .filter_map(|f| Some((f.ident.as_ref()?.to_string(), &f.ty)))
-            .filter(|(name, _)| name != "client")
-            .map(|(name, ty)| (name, type_text(setter_type(ty))))
-            .collect();
-        let returns = send_return_type(items, &s.ident).unwrap_or_else(|| "?".to_string());
-        builders.push(Builder {
-            operation: crate::naming::snake_case(&s.ident.to_string()),
-            fields,
-            returns,
-        });
-    }
-    builders
+    crate::builders::builders(file)
+        .into_iter()
+        .map(|builder| {
+            let fields = match &builder.item.fields {
+                Fields::Named(named) => named
+                    .named
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), &f.ty)))
+                    .filter(|(name, _)| name != "client")
+                    .map(|(name, ty)| (name, type_text(setter_type(ty))))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Builder {
+                operation: crate::naming::snake_case(&builder.item.ident.to_string()),
+                fields,
+                returns: builder
+                    .send_output
+                    .map_or_else(|| "()".to_string(), type_text),
+            }
+        })
+        .collect()
 }
 
 /// Builder fields are `Result<T, String>`: the setter's conversion error is kept until
 /// `send()`. The interesting type is `T`.
 fn setter_type(ty: &Type) -> &Type {
-    if let Type::Path(path) = ty {
-        if let Some(last) = path.path.segments.last() {
-            if last.ident == "Result" {
-                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                        return inner;
-                    }
-                }
-            }
-        }
-    }
-    ty
-}
-
-fn send_return_type(items: &[Item], ident: &syn::Ident) -> Option<String> {
-    items.iter().find_map(|item| {
-        let Item::Impl(imp) = item else { return None };
-        let Type::Path(self_ty) = imp.self_ty.as_ref() else {
-            return None;
-        };
-        if self_ty.path.segments.last()?.ident != *ident {
-            return None;
-        }
-        imp.items.iter().find_map(|i| match i {
-            ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
-                ReturnType::Type(_, ty) => Some(type_text(ty)),
-                ReturnType::Default => Some("()".to_string()),
-            },
-            _ => None,
-        })
-    })
+    crate::builders::first_type_argument(ty).unwrap_or(ty)
 }
 
 /// A type as people write it: formatted by prettyplease, without the `::std::...` paths

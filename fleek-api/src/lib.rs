@@ -4,25 +4,32 @@
 //!
 //! The operations are generated from the OpenAPI document in this repository
 //! (`openapi/fleek-api.yaml`); each method's documentation is the operation's description.
-//! Every operation is a builder: set its parameters, then `send()`.
+//! Every operation is a builder: set its parameters, then [`call()`](Call::call) for the
+//! decoded body, or `send()` for progenitor's [`ResponseValue`] with status and headers.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = fleek_api::Client::builder()
-//!     .api_key(std::env::var("FLEEK_API_KEY")?)
-//!     .build()?;
+//! use fleek_api::Call;
 //!
-//! let page = client.list_agents().size(10).send().await?;
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = fleek_api::Client::from_env()?;
+//! let page = client.list_agents().size(10).call().await?;
 //! for agent in &page.data {
-//!     println!("{} {:?}", agent.name, agent.status);
+//!     println!("{} {}", agent.name, agent.status);
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Errors are [`Error`] values: an error status keeps its status, headers and body
-//! ([`Error::ErrorResponse`]), a body that does not decode keeps its bytes
-//! ([`Error::InvalidResponsePayload`]).
+//! Around the generated operations sit a small hand-written layer:
+//!
+//! - [`ClientBuilder`]: key, base URL, timeouts, user agent, [`RetryPolicy`], own HTTP client;
+//!   [`Client::from_env`];
+//! - [`Error`]: the operation, status, raw body and JSON body of every failure, with advice;
+//! - [`Client::all_agents`], [`Client::all_logs`], [`Client::all_payment_methods`]: pages as
+//!   streams; [`Client::follow_logs`]: tail an agent's logs;
+//! - [`Client::agent_api`]: the proxy into a running agent, with checked multi-segment
+//!   [`AgentPath`]s and Eliza helpers;
+//! - tolerant types: [`Agent`], [`AgentStatus`], [`SubscriptionStatus`].
 
 #![forbid(unsafe_code)]
 

@@ -1,0 +1,61 @@
+//! The builders progenitor generates, one per operation, read back from its output.
+
+use syn::{ImplItem, Item, ItemStruct, ReturnType, Type};
+
+/// One operation's builder: `builder::<Name>` and what its `send()` returns.
+pub(crate) struct Builder<'a> {
+    pub(crate) item: &'a ItemStruct,
+    /// `Result<ResponseValue<T>, Error<E>>`.
+    pub(crate) send_output: Option<&'a Type>,
+}
+
+/// Every struct in `mod builder` of a generated file, with its `send()` return type.
+pub(crate) fn builders(file: &syn::File) -> Vec<Builder<'_>> {
+    let Some(items) = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(Builder {
+                item: s,
+                send_output: send_output(items, &s.ident),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn send_output<'a>(items: &'a [Item], ident: &syn::Ident) -> Option<&'a Type> {
+    items.iter().find_map(|item| {
+        let Item::Impl(imp) = item else { return None };
+        let Type::Path(self_ty) = imp.self_ty.as_ref() else {
+            return None;
+        };
+        if self_ty.path.segments.last()?.ident != *ident {
+            return None;
+        }
+        imp.items.iter().find_map(|i| match i {
+            ImplItem::Fn(f) if f.sig.ident == "send" => match &f.sig.output {
+                ReturnType::Type(_, ty) => Some(ty.as_ref()),
+                ReturnType::Default => None,
+            },
+            _ => None,
+        })
+    })
+}
+
+/// The first type argument of a path type: `T` in `Result<T, E>`.
+pub(crate) fn first_type_argument(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
