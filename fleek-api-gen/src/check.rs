@@ -78,6 +78,14 @@ pub fn check(spec: &OpenAPI) -> Vec<Problem> {
                 }
                 Some(_) => {}
             }
+            if let Some(value) = operation.extensions.get(crate::extensions::IDEMPOTENT) {
+                if !value.is_boolean() {
+                    report(format!(
+                        "{} must be true or false, not {value}",
+                        crate::extensions::IDEMPOTENT
+                    ));
+                }
+            }
             for message in check_operation(spec.components.as_ref(), path, item, operation) {
                 report(message);
             }

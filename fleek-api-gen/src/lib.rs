@@ -30,6 +30,7 @@
 mod builders;
 mod calls;
 mod check;
+mod extensions;
 mod naming;
 mod surface;
 
@@ -149,6 +150,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let surface = surface::render(&spec, &file);
     file.items.extend(calls::impls(&spec, &file));
+    file.items.extend(extensions::idempotency(&spec));
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
     Ok(Generated { client, surface })

@@ -200,7 +200,14 @@ fn benches(c: &mut Criterion) {
     let runtime = Runtime::new().expect("tokio runtime");
     let base = runtime.block_on(serve());
     let client = client(&base);
-    let http = reqwest::Client::new();
+    // The bare client gets the same reqwest settings the crate's builder applies (timeouts,
+    // user agent), so that the comparison measures the layer, not a configuration.
+    let http = reqwest::Client::builder()
+        .connect_timeout(fleek_api::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(fleek_api::DEFAULT_TIMEOUT)
+        .user_agent(fleek_api::USER_AGENT)
+        .build()
+        .expect("reqwest client");
 
     let mut group = c.benchmark_group("get_agent");
     group.bench_function("fleek-api", |b| {

@@ -2602,6 +2602,13 @@ status and a body that is usually, but not always, JSON; clients should keep the
 and the raw body, and parse the body as JSON only when it is JSON. `401` means the API key
 is missing or not valid; `404` that the agent, subscription or project id is unknown.
 
+## Retrying
+`GET`, `PUT` and `DELETE` operations may be sent again after a failure (a connection
+error, or status 408, 429, 500, 502, 503 or 504), except those marked
+`x-idempotent: false`: the payment portal session, which opens a new session on every
+call. `POST` and `PATCH` operations are not idempotent: send them again only when the
+connection could not be opened.
+
 ## Where this document departs from the guide
 - **Character file field name.** Agents read from the list, get and update operations
   spell the character file `character_file`; agents returned by create and publish spell it
@@ -3148,7 +3155,9 @@ project; send them to the returned URL.
 
 The guide (2025-02-18) says `POST`; Fleek corrected its guide to `PUT` on 2025-03-20,
 noting that its rendered API reference had the method wrong, and Fleek's dashboard
-calls `PUT`. Each call opens a new session, so it is not retried.
+calls `PUT`. Although `PUT`, each call opens a new session: it is marked
+`x-idempotent: false`, and clients should not re-send it once it may have reached the
+server.
 
 
 Sends a `PUT` request to `/api/v1/payment-methods/manage`
@@ -5344,3 +5353,8 @@ impl<'a> crate::Call for builder::CreatePaymentPortalSession<'a> {
             .await
     }
 }
+/// Operations whose spec says (`x-idempotent`) whether they may be sent again,
+/// overriding what their HTTP method says.
+pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[
+    ("create_payment_portal_session", false),
+];

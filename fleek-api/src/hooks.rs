@@ -57,7 +57,10 @@ impl ClientHooks<Inner> for Client {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        let idempotent = crate::retry::is_idempotent(info.operation_id, request.method());
+        self.send_with_retries(request, idempotent)
+            .instrument(span)
+            .await
     }
 
     async fn post<E>(
@@ -87,9 +90,9 @@ impl Client {
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
+        idempotent: bool,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
-        let method = request.method().clone();
         let started = Instant::now();
         let mut request = request;
         let mut attempt = 0;
@@ -115,7 +118,7 @@ impl Client {
                 Err(e) if e.is_connect() => Outcome::NotConnected,
                 Err(_) => Outcome::Failed,
             };
-            let decision = self.inner.retry.decide(&method, attempt, outcome);
+            let decision = self.inner.retry.decide(idempotent, attempt, outcome);
             match &result {
                 Ok(response) => tracing::debug!(
                     attempt,

@@ -13,9 +13,11 @@ use reqwest::{Method, StatusCode};
 ///
 /// - `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE` are idempotent and are retried on all of
 ///   those failures;
-/// - `POST` and `PATCH` (create, publish, start, stop, subscribe, change a quantity, open a
-///   payment portal session) are retried only when the connection could not be opened, so
-///   the request cannot have reached the server. They are never re-sent after that.
+/// - `POST` and `PATCH` (create, publish, start, stop, subscribe, change a quantity,
+///   messages through the proxy), and the operations the spec marks `x-idempotent: false`
+///   (opening a payment portal session, a `PUT` that opens a new session on every call),
+///   are retried only when the connection could not be opened, so the request cannot have
+///   reached the server. They are never re-sent after that.
 ///
 /// Waits grow exponentially from [`base_delay`](Self::base_delay) with full jitter, capped
 /// at [`max_delay`](Self::max_delay). A `Retry-After` header (seconds or an HTTP date) is
@@ -89,16 +91,16 @@ impl RetryPolicy {
         self.max_delay
     }
 
-    /// What to do after attempt number `attempt` (1-based) of a `method` request ended in
-    /// `outcome`.
-    pub(crate) fn decide(&self, method: &Method, attempt: u32, outcome: Outcome<'_>) -> Decision {
+    /// What to do after attempt number `attempt` (1-based) of a request ended in `outcome`;
+    /// `idempotent` says whether sending it twice is harmless.
+    pub(crate) fn decide(&self, idempotent: bool, attempt: u32, outcome: Outcome<'_>) -> Decision {
         if attempt >= self.max_attempts {
             return Decision::GiveUp;
         }
         let retryable = match outcome {
             Outcome::NotConnected => true,
-            Outcome::Failed => is_idempotent(method),
-            Outcome::Status(status, _) => is_idempotent(method) && is_retryable_status(status),
+            Outcome::Failed => idempotent,
+            Outcome::Status(status, _) => idempotent && is_retryable_status(status),
         };
         if !retryable {
             return Decision::GiveUp;
@@ -143,12 +145,21 @@ pub(crate) enum Decision {
     RetryAfter(Duration),
 }
 
-/// Methods whose repetition has the same effect as a single request.
-pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-    )
+/// Whether sending `operation` twice has the same effect as sending it once: the spec's
+/// `x-idempotent` when it says, otherwise what the method says.
+pub(crate) fn is_idempotent(operation: &str, method: &Method) -> bool {
+    crate::generated::IDEMPOTENCY_OVERRIDES
+        .iter()
+        .find(|(id, _)| *id == operation)
+        .map_or_else(
+            || {
+                matches!(
+                    *method,
+                    Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+                )
+            },
+            |(_, idempotent)| *idempotent,
+        )
 }
 
 /// Statuses that say "try again later".
@@ -201,7 +212,7 @@ mod tests {
     fn idempotent_requests_retry_on_transient_statuses_only() {
         for code in [408, 429, 500, 502, 503, 504] {
             for method in [Method::GET, Method::PUT, Method::DELETE] {
-                let decision = policy().decide(&method, 1, status(code));
+                let decision = policy().decide(is_idempotent("op", &method), 1, status(code));
                 assert!(
                     matches!(decision, Decision::RetryAfter(_)),
                     "{method} {code}"
@@ -209,40 +220,48 @@ mod tests {
             }
         }
         for code in [400, 401, 403, 404, 409, 422, 501] {
-            assert_eq!(
-                policy().decide(&Method::GET, 1, status(code)),
-                Decision::GiveUp
-            );
+            assert_eq!(policy().decide(true, 1, status(code)), Decision::GiveUp);
         }
     }
 
     #[test]
     fn posts_are_retried_only_when_no_connection_was_made() {
         for method in [Method::POST, Method::PATCH] {
-            assert_eq!(policy().decide(&method, 1, status(503)), Decision::GiveUp);
+            let idempotent = is_idempotent("create_agent", &method);
+            assert!(!idempotent);
             assert_eq!(
-                policy().decide(&method, 1, Outcome::Failed),
+                policy().decide(idempotent, 1, status(503)),
+                Decision::GiveUp
+            );
+            assert_eq!(
+                policy().decide(idempotent, 1, Outcome::Failed),
                 Decision::GiveUp
             );
             assert!(matches!(
-                policy().decide(&method, 1, Outcome::NotConnected),
+                policy().decide(idempotent, 1, Outcome::NotConnected),
                 Decision::RetryAfter(_)
             ));
         }
     }
 
     #[test]
+    fn the_spec_can_mark_a_put_as_not_idempotent() {
+        assert!(is_idempotent("update_agent", &Method::PUT));
+        assert!(!is_idempotent(
+            "create_payment_portal_session",
+            &Method::PUT
+        ));
+    }
+
+    #[test]
     fn attempts_are_bounded() {
         assert!(matches!(
-            policy().decide(&Method::GET, 3, status(503)),
+            policy().decide(true, 3, status(503)),
             Decision::RetryAfter(_)
         ));
+        assert_eq!(policy().decide(true, 4, status(503)), Decision::GiveUp);
         assert_eq!(
-            policy().decide(&Method::GET, 4, status(503)),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            RetryPolicy::none().decide(&Method::GET, 1, status(503)),
+            RetryPolicy::none().decide(true, 1, status(503)),
             Decision::GiveUp
         );
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
@@ -268,7 +287,7 @@ mod tests {
     fn retry_after_in_seconds_or_as_a_date_is_honoured_up_to_the_cap() {
         let decide = |value: &str| {
             policy().decide(
-                &Method::GET,
+                true,
                 1,
                 Outcome::Status(StatusCode::TOO_MANY_REQUESTS, Some(value)),
             )
