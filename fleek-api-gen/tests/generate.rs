@@ -245,3 +245,34 @@ fn a_shape_progenitor_panics_on_becomes_an_error() {
         other => panic!("expected Error::Generator, got {other:?}"),
     }
 }
+
+#[test]
+fn an_idempotency_mark_that_is_not_a_boolean_is_reported() {
+    let spec = spec_with(
+        "/x",
+        "    put:\n      operationId: put_x\n      x-idempotent: sometimes\n      responses:\n        \
+         '200': { description: ok }",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("PUT /x (put_x)"), "{message}");
+    assert!(
+        message.contains("x-idempotent must be true or false"),
+        "{message}"
+    );
+}
+
+#[test]
+fn idempotency_marks_become_a_table() {
+    let spec = spec_with(
+        "/x",
+        "    put:\n      operationId: put_x\n      x-idempotent: false\n      responses:\n        \
+         '200': { description: ok }\n    post:\n      operationId: post_x\n      \
+         x-idempotent: true\n      responses:\n        '200': { description: ok }",
+        "  schemas: {}",
+    );
+    let client = generate(&spec).expect("generates").client;
+    let table = "IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[\n    (\"put_x\", false),\n    \
+                 (\"post_x\", true),\n];";
+    assert!(client.contains(table), "{client}");
+}
