@@ -264,7 +264,7 @@ fn benches(c: &mut Criterion) {
 
     // Twice over, so that the first pass's one-off allocations (connection pool, buffers)
     // are not counted as growth.
-    for pages in [10, 100, PAGES, 10, 100, PAGES] {
+    for pages in [10, 100, 200, 500, PAGES, 10, 100, 200, 500, PAGES] {
         let (count, peak) = runtime.block_on(async {
             let before = LIVE.load(Ordering::Relaxed);
             PEAK.store(before, Ordering::Relaxed);

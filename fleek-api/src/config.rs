@@ -274,7 +274,7 @@ pub fn redirect_policy() -> redirect::Policy {
         let same_origin = attempt
             .previous()
             .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
+            .is_some_and(|first| crate::hooks::same_origin(first, attempt.url()));
         if !same_origin {
             attempt.stop()
         } else if attempt.previous().len() > MAX_REDIRECTS {

@@ -29,7 +29,7 @@ impl ClientHooks<Inner> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         // Every URL this crate builds starts with the base URL, so this never refuses a real
         // call; it guarantees that no code path can send the key to another origin.
-        if request.url().origin() != self.inner.base_url.origin() {
+        if !same_origin(request.url(), &self.inner.base_url) {
             return Err(progenitor_client::Error::InvalidRequest(format!(
                 "{}: refusing to send the API key to {}, which is not the configured API origin",
                 info.operation_id,
@@ -71,7 +71,7 @@ impl ClientHooks<Inner> for Client {
         // The crate's own HTTP client never follows a redirect to another origin; one
         // supplied with `ClientBuilder::http_client` might have.
         match result {
-            Ok(response) if response.url().origin() != self.inner.base_url.origin() => {
+            Ok(response) if !same_origin(response.url(), &self.inner.base_url) => {
                 Err(progenitor_client::Error::Custom(format!(
                     "{}: the HTTP client followed a redirect to {}, outside the configured API \
                      origin; build it with `fleek_api::redirect_policy()`",
@@ -98,8 +98,13 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            // A copy for a possible retry; a streaming body cannot be copied and is sent once.
-            let copy = request.try_clone();
+            // A copy for a possible retry (none when no retry is left); a streaming body cannot
+            // be copied and is sent once.
+            let copy = if attempt < self.inner.retry.attempts() {
+                request.try_clone()
+            } else {
+                None
+            };
             let attempt_started = Instant::now();
             let result = self.client.execute(request).await;
             let elapsed = attempt_started.elapsed();
@@ -148,4 +153,12 @@ impl Client {
             return result;
         }
     }
+}
+
+/// Whether two URLs share scheme, host and port, compared without allocating (this runs
+/// twice per request).
+pub(crate) fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
