@@ -158,7 +158,8 @@ JSON boolean is accepted too.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
         /**The Eliza character file, serialised as a JSON string (the API stores the text, not
-an object).
+an object). Its JSON Schema is `character.schema.json`, published beside this
+document.
 */
         pub config: ::std::string::String,
         ///The Eliza version to run, e.g. `eliza-0.1.9` (Fleek's current one).
@@ -864,7 +865,9 @@ subscription object. Both arrive.
         ///The new avatar image, base64-encoded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
-        ///The new character file as a JSON string (the guide's name for it).
+        /**The new character file as a JSON string (the guide's name for it); its JSON Schema
+is `character.schema.json`, beside this document.
+*/
         #[serde(
             rename = "characterFile",
             skip_serializing_if = "::std::option::Option::is_none"

@@ -35,8 +35,11 @@
 
 mod agent;
 mod auth;
+mod avatar;
 mod call;
+mod character;
 mod config;
+mod deploy;
 mod error;
 mod follow;
 // progenitor orders a `4XX` range before a `401` inside the same match; the range answers
@@ -50,16 +53,25 @@ mod open_enum;
 mod paginate;
 mod proxy;
 mod retry;
+mod validate;
 
 pub use agent::Agent;
 pub use auth::{ApiKey, API_KEY_HEADER};
+pub use avatar::{Avatar, ImageType, MAX_AVATAR_BYTES};
 pub use call::Call;
+pub use character::{
+    Bio, Character, CharacterError, ClientName, Extra, MessageContent, MessageExample,
+    ModelProvider, Settings, Style,
+};
 pub use config::{
     redirect_policy, BuildError, ClientBuilder, API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
 // The generated module exports progenitor's error type as `Error`; the crate's own `Error`
 // below shadows it, and `GeneratedError` names progenitor's.
+pub use deploy::{
+    CreateFromCharacter, Deploy, DeployEvent, DEFAULT_DEPLOY_TIMEOUT, FRAMEWORK_VERSION,
+};
 pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};
 pub use follow::{LogFollower, DEFAULT_FOLLOW_INTERVAL};
 pub use generated::*;
@@ -68,6 +80,7 @@ pub use open_enum::{AgentStatus, SubscriptionStatus};
 pub use paginate::{cursor_from_url, AgentPager, LogPager, PaymentMethodPager};
 pub use proxy::{AgentApi, AgentPath, ElizaAgent, Message, ProxyResponse, Reply};
 pub use retry::RetryPolicy;
+pub use validate::{Problem, Report, Rules};
 
 // The README's examples compile as doctests.
 #[cfg(doctest)]

@@ -87,6 +87,8 @@ macro_rules! open_enum {
     };
 }
 
+pub(crate) use open_enum;
+
 open_enum! {
     /// An agent's lifecycle state (`status` of an [`Agent`](crate::Agent)).
     ///

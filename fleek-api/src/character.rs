@@ -1,0 +1,355 @@
+//! Eliza character files as a typed value: load, inspect, change, save.
+//!
+//! Every Fleek agent is an Eliza (0.1.9) character file sent as a JSON string. [`Character`]
+//! types the fields Eliza requires and the common optional ones; every other field is kept
+//! in [`Character::extra`] (and likewise inside the nested objects), so a file survives a
+//! load-then-save round trip with nothing lost.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::open_enum::open_enum;
+use crate::validate::{self, Problem, Report};
+
+/// Fields a character file may carry that this type does not model, kept as they came.
+pub type Extra = Map<String, Value>;
+
+/// An Eliza character: who the agent is, how it talks, and what it runs.
+///
+/// ```
+/// use fleek_api::Character;
+///
+/// let text = include_str!("../tests/characters/c3po.character.json");
+/// let character = Character::from_json(text)?;
+/// assert_eq!(character.name, "C-3PO");
+/// assert!(character.extra.contains_key("twitterSpaces"), "unknown fields are kept");
+///
+/// let report = character.validate();
+/// assert!(report.eliza().is_empty());
+/// assert!(!report.fleek().is_empty(), "no client, no topic: Fleek will not deploy it");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(
+    title = "Eliza character file (Eliza 0.1.9, as Fleek deploys it)",
+    description = "An Eliza character: who the agent is, how it talks, and what it runs. \
+                   Generated from the `fleek_api::Character` type by `cargo xtask codegen`. \
+                   Fields not listed here are allowed and kept. Fleek deploys a character \
+                   only with at least one client, topic and adjective, and one example \
+                   conversation of two messages or more."
+)]
+pub struct Character {
+    /// A UUID for the character; Eliza derives one from the name when it is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The character's name.
+    pub name: String,
+    /// A system prompt that overrides Eliza's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// The model provider.
+    pub model_provider: ModelProvider,
+    /// Who the character is: one text, or lines Eliza samples from.
+    pub bio: Bio,
+    /// Background facts Eliza samples from.
+    pub lore: Vec<String>,
+    /// Example conversations: each a list of messages.
+    pub message_examples: Vec<Vec<MessageExample>>,
+    /// Example posts, for social clients.
+    pub post_examples: Vec<String>,
+    /// What the character talks about.
+    pub topics: Vec<String>,
+    /// Words that describe the character.
+    pub adjectives: Vec<String>,
+    /// The clients the agent runs (`direct`, `twitter`, `discord`, ...).
+    pub clients: Vec<ClientName>,
+    /// Plugin package names, e.g. `@elizaos/plugin-twilio`.
+    pub plugins: Vec<String>,
+    /// How the character writes.
+    pub style: Style,
+    /// Facts for the character's knowledge base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge: Option<Vec<Value>>,
+    /// Secrets, voice, model and other settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+    /// Every other field, kept as it came (`twitterProfile`, `clientConfig`, ...).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `bio`: one text or several lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Bio {
+    /// One text.
+    Text(String),
+    /// Lines Eliza samples from.
+    Lines(Vec<String>),
+}
+
+/// One message of an example conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MessageExample {
+    /// Who speaks: `{{user1}}` for the other party, or the character's name.
+    pub user: String,
+    /// What is said.
+    pub content: MessageContent,
+    /// Every other field, kept as it came.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The content of an example message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MessageContent {
+    /// The text.
+    pub text: String,
+    /// The action the character takes, e.g. `CONTINUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Every other field, kept as it came.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// How the character writes: everywhere, in chats, in posts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Style {
+    /// Rules for everything the character writes.
+    pub all: Vec<String>,
+    /// Rules for chats.
+    pub chat: Vec<String>,
+    /// Rules for posts.
+    pub post: Vec<String>,
+    /// Every other field, kept as it came.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `settings`: secrets the clients need, and the rest as it came.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Settings {
+    /// Secrets by name, e.g. `TWITTER_USERNAME`, `OPENAI_API_KEY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<BTreeMap<String, String>>,
+    /// Every other setting (`voice`, `model`, `embeddingModel`, ...), kept as it came.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+open_enum! {
+    /// A model provider: the ones Eliza 0.1.9 knows, and any other kept as it came.
+    ModelProvider {
+        /// OpenAI.
+        OpenAi = "openai",
+        /// EternalAI.
+        EternalAi = "eternalai",
+        /// Anthropic.
+        Anthropic = "anthropic",
+        /// Grok.
+        Grok = "grok",
+        /// Groq.
+        Groq = "groq",
+        /// LlamaCloud.
+        LlamaCloud = "llama_cloud",
+        /// Together.
+        Together = "together",
+        /// A local Llama.
+        LlamaLocal = "llama_local",
+        /// LM Studio.
+        LmStudio = "lmstudio",
+        /// Google.
+        Google = "google",
+        /// Mistral.
+        Mistral = "mistral",
+        /// Claude on Vertex.
+        ClaudeVertex = "claude_vertex",
+        /// RedPill.
+        Redpill = "redpill",
+        /// OpenRouter.
+        OpenRouter = "openrouter",
+        /// Ollama.
+        Ollama = "ollama",
+        /// Heurist.
+        Heurist = "heurist",
+        /// Galadriel.
+        Galadriel = "galadriel",
+        /// Fal.ai.
+        FalAi = "falai",
+        /// GaiaNet.
+        GaiaNet = "gaianet",
+        /// Alibaba Bailian.
+        AliBailian = "ali_bailian",
+        /// Volcengine.
+        VolEngine = "volengine",
+        /// NanoGPT.
+        NanoGpt = "nanogpt",
+        /// Hyperbolic.
+        Hyperbolic = "hyperbolic",
+        /// Venice.
+        Venice = "venice",
+        /// NVIDIA.
+        Nvidia = "nvidia",
+        /// Nineteen.ai.
+        NineteenAi = "nineteen_ai",
+        /// Akash Chat API.
+        AkashChatApi = "akash_chat_api",
+        /// Livepeer.
+        Livepeer = "livepeer",
+        /// LetzAI.
+        LetzAi = "letzai",
+        /// DeepSeek.
+        DeepSeek = "deepseek",
+        /// Infera.
+        Infera = "infera",
+        /// AWS Bedrock.
+        Bedrock = "bedrock",
+        /// Atoma.
+        Atoma = "atoma",
+    }
+}
+
+open_enum! {
+    /// A client an agent runs: the ones Eliza 0.1.9 knows, and any other kept as it came.
+    ClientName {
+        /// Discord.
+        Discord = "discord",
+        /// Eliza's own HTTP API (what Fleek's proxy reaches).
+        Direct = "direct",
+        /// X (Twitter).
+        Twitter = "twitter",
+        /// Telegram.
+        Telegram = "telegram",
+        /// Farcaster.
+        Farcaster = "farcaster",
+        /// Lens.
+        Lens = "lens",
+        /// Eliza's scheduler.
+        Auto = "auto",
+        /// Slack.
+        Slack = "slack",
+        /// GitHub.
+        GitHub = "github",
+    }
+}
+
+/// Why a character file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CharacterError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The text is not JSON.
+    #[error("the character file is not JSON: {message} at line {line}, column {column}")]
+    Syntax {
+        /// What the parser expected.
+        message: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+    },
+    /// The JSON does not have the shape of an Eliza character; every problem is listed.
+    #[error("the character file does not have the shape Eliza requires:\n{}", ProblemList(.0))]
+    Shape(Vec<Problem>),
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Character {
+    /// Reads a character from JSON text, reporting every problem of shape at once.
+    ///
+    /// # Errors
+    /// [`CharacterError::Syntax`] with line and column when the text is not JSON;
+    /// [`CharacterError::Shape`] listing each missing field or value of the wrong type, with
+    /// its JSON path, when it is not an Eliza character.
+    pub fn from_json(text: &str) -> Result<Self, CharacterError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| CharacterError::Syntax {
+            message: syntax_message(&e),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        Self::from_value(value)
+    }
+
+    /// Reads a character from a parsed JSON value; see [`from_json`](Self::from_json).
+    ///
+    /// # Errors
+    /// [`CharacterError::Shape`] listing every problem.
+    pub fn from_value(value: Value) -> Result<Self, CharacterError> {
+        let problems = validate::shape(&value);
+        if !problems.is_empty() {
+            return Err(CharacterError::Shape(problems));
+        }
+        // The shape check accepts exactly what deserialization needs; a miss there is
+        // reported the same way rather than trusted.
+        serde_json::from_value(value)
+            .map_err(|e| CharacterError::Shape(vec![Problem::eliza("$", e.to_string())]))
+    }
+
+    /// Reads a character file.
+    ///
+    /// # Errors
+    /// [`CharacterError::Io`] when the file cannot be read, otherwise as
+    /// [`from_json`](Self::from_json).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, CharacterError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| CharacterError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// The compact JSON text the API takes as `config` (create) or `characterFile`
+    /// (update).
+    pub fn to_config_string(&self) -> String {
+        // A struct of strings, vectors and JSON values always serializes.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks Eliza's rules and Fleek's stricter deploy rules; every problem at once.
+    pub fn validate(&self) -> Report {
+        validate::character(self)
+    }
+
+    /// The JSON Schema of a character file (also published as
+    /// `openapi/character.schema.json`).
+    pub fn json_schema() -> schemars::schema::RootSchema {
+        schemars::schema_for!(Character)
+    }
+}
+
+/// serde_json's message without the " at line L column C" it appends (kept separately).
+fn syntax_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
