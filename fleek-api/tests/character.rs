@@ -197,7 +197,8 @@ fn broken_files_list_every_problem_with_its_path() {
 #[test]
 fn eliza_and_fleek_rules_list_every_problem() {
     type Edit = fn(&mut Value);
-    let cases: Vec<(&str, Edit, Vec<(Rules, &str, &str)>)> = vec![
+    type Expected = Vec<(Rules, &'static str, &'static str)>;
+    let cases: Vec<(&str, Edit, Expected)> = vec![
         (
             "empty lists Fleek needs",
             |v| {
