@@ -78,7 +78,9 @@ pub use generated::*;
 pub use hooks::Inner;
 pub use open_enum::{AgentStatus, SubscriptionStatus};
 pub use paginate::{cursor_from_url, AgentPager, LogPager, PaymentMethodPager};
-pub use proxy::{AgentApi, AgentPath, ElizaAgent, Message, ProxyResponse, Reply};
+pub use proxy::{
+    AgentApi, AgentPath, ElizaAgent, ElizaAgentDetails, Message, ProxyResponse, Reply,
+};
 pub use retry::RetryPolicy;
 pub use validate::{Problem, Report, Rules};
 

@@ -275,6 +275,16 @@ impl AgentApi<'_> {
         Ok(list.agents)
     }
 
+    /// One of the runtime's Eliza agents with its character (`GET agents/{id}`); an unknown
+    /// id is a 404 status error whose JSON body is `{"error": "Agent not found"}`.
+    ///
+    /// # Errors
+    /// As [`json`](Self::json).
+    pub async fn eliza_agent(&self, eliza_agent_id: &str) -> Result<ElizaAgentDetails, Error> {
+        let path = AgentPath::from_segments(["agents", eliza_agent_id])?;
+        self.get(path.as_encoded()).await
+    }
+
     /// Sends a message to one of the runtime's Eliza agents (`POST {id}/message`) and
     /// returns its replies.
     ///
@@ -329,6 +339,16 @@ pub struct ElizaAgent {
     /// The clients it runs (`direct`, `twitter`, ...).
     #[serde(default)]
     pub clients: Vec<String>,
+}
+
+/// An Eliza agent with its character (`GET agents/{id}` of Eliza 0.1.9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ElizaAgentDetails {
+    /// The Eliza agent's id.
+    pub id: String,
+    /// Its character, as the runtime loaded it (see [`Character`](crate::Character) to
+    /// read it typed).
+    pub character: serde_json::Value,
 }
 
 /// A message to an Eliza agent (`POST {id}/message` of Eliza 0.1.9).

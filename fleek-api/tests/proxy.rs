@@ -64,6 +64,27 @@ async fn the_eliza_agents_are_listed() {
 }
 
 #[tokio::test]
+async fn one_eliza_agent_with_its_character() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/v1/ai-agents/{AGENT}/api/agents/{ELIZA}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": ELIZA, "character": {"name": "Nova", "modelProvider": "openai"}
+        })))
+        .mount(&server)
+        .await;
+    let details = client
+        .agent_api(AGENT)
+        .eliza_agent(ELIZA)
+        .await
+        .expect("found");
+    assert_eq!(details.id, ELIZA);
+    assert_eq!(details.character["name"], "Nova");
+}
+
+#[tokio::test]
 async fn an_unknown_eliza_agent_is_a_404_with_the_agents_body() {
     let (server, client) = setup().await;
     respond(
@@ -73,7 +94,7 @@ async fn an_unknown_eliza_agent_is_a_404_with_the_agents_body() {
     .await;
     let error = client
         .agent_api(AGENT)
-        .get::<Value>(&format!("agents/{ELIZA}"))
+        .eliza_agent(ELIZA)
         .await
         .expect_err("404");
     assert_eq!(error.kind(), ErrorKind::Status);
