@@ -1,14 +1,13 @@
 //! `cargo xtask lint-spec`: Redocly and Spectral, at the versions pinned in
-//! `openapi/package-lock.json`, with warnings counted as failures.
+//! `openapi/package-lock.json`, with warnings counted as failures; and `cargo xtask docs`.
 
 use std::process::Command;
 
 use crate::codegen::SPEC;
-use crate::{root, run_command, Failure};
+use crate::{node_tools, root, run_command, Failure};
 
 pub(crate) fn run() -> Result<(), Failure> {
-    install_tools()?;
-    let bin = root().join("openapi/node_modules/.bin");
+    let bin = node_tools()?;
 
     // Redocly exits 0 on warnings; its JSON report counts them.
     run_command(
@@ -53,19 +52,24 @@ pub(crate) fn run() -> Result<(), Failure> {
     Ok(())
 }
 
-/// Installs the pinned linters from the lockfile when they are missing.
-fn install_tools() -> Result<(), Failure> {
-    let bin = root().join("openapi/node_modules/.bin");
-    if bin.join("redocly").exists() && bin.join("spectral").exists() {
-        return Ok(());
-    }
-    run_command(Command::new("npm").args([
-        "ci",
-        "--prefix",
-        "openapi",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel",
-        "error",
-    ]))
+/// `cargo xtask docs`: the spec as one static HTML page (Redocly's `build-docs`), written
+/// under `target/`; nothing is opened.
+pub(crate) fn docs() -> Result<(), Failure> {
+    let bin = node_tools()?;
+    let out = root().join("target/api-reference/index.html");
+    run_command(
+        Command::new(bin.join("redocly"))
+            .args([
+                "build-docs",
+                SPEC,
+                "--config",
+                "openapi/redocly.yaml",
+                "--output",
+            ])
+            .arg(&out)
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+    )?;
+    println!("API reference: {}", out.display());
+    Ok(())
 }

@@ -6,8 +6,12 @@
 //!   differs (what CI runs).
 //! - `cargo xtask lint-spec` — lint the spec with Redocly and Spectral (pinned in
 //!   `openapi/package.json`), failing on any error or warning.
+//! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
+//!   drive every operation through the client against it.
+//! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
 
 mod codegen;
+mod contract;
 mod lint;
 mod snapshots;
 
@@ -21,7 +25,9 @@ commands:
   codegen [--check | --accept]   regenerate fleek-api from openapi/fleek-api.yaml and run the
                                  snapshot tests; --accept accepts changed snapshots; --check
                                  changes nothing and fails if anything is stale or pending
-  lint-spec                      lint the spec with Redocly and Spectral (pinned versions)";
+  lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
+  contract                       run every operation against Prism, a validating mock of the spec
+  docs                           render the spec to target/api-reference/index.html";
 
 /// A failed command: what went wrong, for the maintainer.
 type Failure = String;
@@ -34,6 +40,8 @@ fn main() -> ExitCode {
         ["codegen", "--accept"] => codegen::run(codegen::Mode::Accept),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["lint-spec"] => lint::run(),
+        ["contract"] => contract::run(),
+        ["docs"] => lint::docs(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -77,4 +85,25 @@ fn run_command(command: &mut std::process::Command) -> Result<(), Failure> {
     } else {
         Err(format!("{command:?} failed ({status})"))
     }
+}
+
+/// The pinned npm tools (`openapi/package.json`), installed from the lockfile when missing;
+/// returns their `bin` directory.
+fn node_tools() -> Result<PathBuf, Failure> {
+    let bin = root().join("openapi/node_modules/.bin");
+    let installed = ["redocly", "spectral", "prism"]
+        .iter()
+        .all(|tool| bin.join(tool).exists());
+    if !installed {
+        run_command(std::process::Command::new("npm").args([
+            "ci",
+            "--prefix",
+            "openapi",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel",
+            "error",
+        ]))?;
+    }
+    Ok(bin)
 }
