@@ -49,6 +49,10 @@ pub const GENERATED_HEADER: &str =
 pub struct Generated {
     /// The client module: formatted Rust source, starting with [`GENERATED_HEADER`].
     pub client: String,
+    /// Typed `httpmock` helpers, one per operation (progenitor's mock generator), for the
+    /// `mock` feature of `fleek-api`: formatted Rust source starting with
+    /// [`GENERATED_HEADER`].
+    pub mock: String,
     /// A plain-text summary of the public API: one block per operation with its method,
     /// path, parameters, body type and response type. Snapshotted so that a reviewer sees
     /// what a spec change does to the crate's API.
@@ -153,7 +157,22 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     file.items.extend(extensions::idempotency(&spec));
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
-    Ok(Generated { client, surface })
+
+    let mock_tokens = panic::catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings()).httpmock(&spec, "crate")
+    }))
+    .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
+    .map_err(|e| Error::Generator(e.to_string()))?;
+    let mock_file: syn::File = syn::parse2(mock_tokens)?;
+    let mock = format!(
+        "{GENERATED_HEADER}\n\n{}",
+        prettyplease::unparse(&mock_file)
+    );
+    Ok(Generated {
+        client,
+        mock,
+        surface,
+    })
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

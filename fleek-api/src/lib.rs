@@ -49,6 +49,8 @@ mod follow;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod open_enum;
 mod paginate;
 mod proxy;

@@ -7,6 +7,7 @@ use crate::{diff, root, run_command, snapshots, Failure};
 
 pub(crate) const SPEC: &str = "openapi/fleek-api.yaml";
 const GENERATED: &str = "fleek-api/src/generated.rs";
+const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 
 /// What `codegen` may change.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,29 +26,36 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let generated = fleek_api_gen::generate(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
 
-    let target = root().join(GENERATED);
-    let current = fs::read_to_string(&target).unwrap_or_default();
-    let stale = current != generated.client;
-    match (mode, stale) {
-        (_, false) => println!("{GENERATED} is up to date"),
-        (Mode::Check, true) => {
-            print!(
-                "{}",
-                diff(&current, &generated.client, GENERATED, "regenerated")
-            );
-            return Err(format!(
-                "{GENERATED} is stale: the spec or the generator changed since it was \
-                 generated. Run `cargo xtask codegen` and commit the result."
-            ));
-        }
-        (Mode::Write | Mode::Accept, true) => {
-            fs::write(&target, &generated.client)
-                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-            println!("regenerated {GENERATED}");
-        }
+    for (file, text) in [
+        (GENERATED, &generated.client),
+        (GENERATED_MOCK, &generated.mock),
+    ] {
+        write_generated(mode, file, text)?;
     }
 
     snapshot_tests(mode)
+}
+
+/// Writes (or, in `--check`, compares) one generated file.
+fn write_generated(mode: Mode, file: &str, text: &str) -> Result<(), Failure> {
+    let target = root().join(file);
+    let current = fs::read_to_string(&target).unwrap_or_default();
+    match (mode, current != text) {
+        (_, false) => println!("{file} is up to date"),
+        (Mode::Check, true) => {
+            print!("{}", diff(&current, text, file, "regenerated"));
+            return Err(format!(
+                "{file} is stale: the spec or the generator changed since it was generated. \
+                 Run `cargo xtask codegen` and commit the result."
+            ));
+        }
+        (Mode::Write | Mode::Accept, true) => {
+            fs::write(&target, text)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            println!("regenerated {file}");
+        }
+    }
+    Ok(())
 }
 
 /// Runs every test that holds snapshots. Outside `--check`, changed snapshots are written
