@@ -326,11 +326,21 @@ fn excerpt(body: &[u8], max: usize) -> String {
 }
 
 /// reqwest's message without the URL it appends (the operation names what was called, and
-/// a URL may carry query parameters a caller would rather not log).
+/// a URL may carry query parameters a caller would rather not log), followed by its causes
+/// ("error sending request: tcp connect error: Connection refused").
 fn without_url(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     if let Some(url) = e.url() {
         text = text.replace(&format!(" for url ({url})"), "");
+    }
+    let mut cause = std::error::Error::source(e);
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
     }
     text
 }

@@ -1,0 +1,408 @@
+//! A tour of the whole API: `cargo run -p fleek-api --example tour`.
+//!
+//! Without `FLEEK_API_KEY` it starts a mock of the API on 127.0.0.1, seeded with the spec's
+//! own examples, says so, and walks every step: create an agent from a character file,
+//! publish it, start it, wait until it runs, read its status and logs, send it a message
+//! through the proxy, stop and delete it; then plans, subscriptions and payment methods.
+//!
+//! With `FLEEK_API_KEY` set it talks to the real API (or `FLEEK_API_URL`) and runs only the
+//! calls that read, unless you pass `--write`: then it also creates, publishes, starts,
+//! stops and deletes an agent, which may cost money. Steps that need a project read
+//! `FLEEK_PROJECT_ID`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fleek_api::{Call, Character, Client, DeployEvent, Message};
+use futures_util::TryStreamExt;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path, path_regex, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+type Failure = Box<dyn std::error::Error>;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match tour().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nThe tour stopped: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn tour() -> Result<(), Failure> {
+    let write = std::env::args().any(|a| a == "--write");
+    let (client, project, _server, writes) = match std::env::var("FLEEK_API_KEY") {
+        Ok(_) => {
+            let client = Client::from_env()?;
+            println!(
+                "Using the real API at {} (FLEEK_API_KEY is set).",
+                base(&client)
+            );
+            if !write {
+                println!("Read-only: pass --write to also create, run and delete an agent.");
+            }
+            let project = std::env::var("FLEEK_PROJECT_ID").ok();
+            (client, project, None, write)
+        }
+        Err(_) => {
+            let server = mock_fleek().await;
+            println!(
+                "FLEEK_API_KEY is not set: running against a mock of the API at {}, seeded \
+                 with the spec's examples. Nothing leaves this machine.",
+                server.uri()
+            );
+            let client = Client::builder()
+                .api_key("tour-key")
+                .base_url(server.uri())
+                .build()?;
+            (client, Some(PROJECT.to_string()), Some(server), true)
+        }
+    };
+    println!();
+
+    if writes {
+        match &project {
+            Some(project) => agent_lifecycle(&client, project).await?,
+            None => println!("(skipping the agent steps: set FLEEK_PROJECT_ID)"),
+        }
+    }
+    read_only(&client, project.as_deref()).await?;
+    println!("\nTour complete.");
+    Ok(())
+}
+
+fn base(client: &Client) -> String {
+    use fleek_api::ClientInfo;
+    client.baseurl().to_string()
+}
+
+/// Runs one step, printing what it did, its result and its timing.
+async fn step<T, F>(name: &str, f: F) -> Result<T, Failure>
+where
+    F: std::future::Future<Output = Result<(T, String), fleek_api::Error>>,
+{
+    let started = Instant::now();
+    match f.await {
+        Ok((value, summary)) => {
+            println!("✓ {name:<28} {:>6.0?}  {summary}", started.elapsed());
+            Ok(value)
+        }
+        Err(e) => {
+            println!("✗ {name:<28} {:>6.0?}  {e}", started.elapsed());
+            Err(e.into())
+        }
+    }
+}
+
+async fn agent_lifecycle(client: &Client, project: &str) -> Result<(), Failure> {
+    let character = Character::from_json(&nova().to_string())?;
+    println!("Character {:?}: {}", character.name, character.validate());
+
+    let mut agent_id = String::new();
+    let started = Instant::now();
+    let outcome = client
+        .deploy(project, &character)
+        .poll_interval(Duration::from_millis(300), Duration::from_secs(5))
+        .run(|event| match event {
+            DeployEvent::Drafted { agent, .. } => {
+                agent_id = agent.id.clone();
+                println!(
+                    "✓ {:<28} {:>6.0?}  draft {} ({})",
+                    "create_agent",
+                    started.elapsed(),
+                    agent.id,
+                    agent.status
+                );
+            }
+            DeployEvent::Published { agent } => {
+                println!(
+                    "✓ {:<28} {:>6.0?}  status {}",
+                    "publish_agent",
+                    started.elapsed(),
+                    agent.status
+                )
+            }
+            DeployEvent::Waiting {
+                elapsed, status, ..
+            } => println!(
+                "… {:<28} {:>6.0?}  not running yet ({})",
+                "get_agent_status",
+                elapsed,
+                status
+                    .as_ref()
+                    .map_or("unknown".to_string(), ToString::to_string)
+            ),
+            DeployEvent::Running { elapsed, .. } => {
+                println!("✓ {:<28} {:>6.0?}  running", "deploy", elapsed)
+            }
+            other => println!("  {other:?}"),
+        })
+        .await;
+    let agent_id = match outcome {
+        Ok(id) => id,
+        Err(e) => {
+            println!("✗ deploy: {e}");
+            return Err(e.into());
+        }
+    };
+
+    step("get_agent_status", async {
+        let status = client
+            .get_agent_status()
+            .agent_id(agent_id.as_str())
+            .call()
+            .await?;
+        Ok(((), format!("running: {}", status.is_running())))
+    })
+    .await?;
+    step("get_agent", async {
+        let agent = client
+            .get_agent()
+            .agent_id(agent_id.as_str())
+            .call()
+            .await?;
+        Ok((
+            (),
+            format!(
+                "{} is {} on {}",
+                agent.name,
+                agent.status,
+                agent.host.unwrap_or_default()
+            ),
+        ))
+    })
+    .await?;
+    step("all_logs", async {
+        let entries: Vec<_> = client
+            .all_logs(agent_id.as_str())
+            .size(30)
+            .stream()
+            .try_collect()
+            .await?;
+        let last = entries
+            .last()
+            .map(|e| e.message.trim().to_string())
+            .unwrap_or_default();
+        Ok(((), format!("{} entries; last: {last:?}", entries.len())))
+    })
+    .await?;
+    let api = client.agent_api(agent_id.as_str());
+    let eliza = step("proxy: GET agents", async {
+        let agents = api.eliza_agents().await?;
+        let first = agents.first().map(|a| a.id.clone()).unwrap_or_default();
+        Ok((first, format!("{} Eliza agent(s)", agents.len())))
+    })
+    .await?;
+    step("proxy: POST {id}/message", async {
+        let replies = api
+            .send_message(&eliza, &Message::new("What can you do?"))
+            .await?;
+        let text = replies
+            .first()
+            .map(|r| format!("{}: {}", r.user, r.text))
+            .unwrap_or_default();
+        Ok(((), text))
+    })
+    .await?;
+    step("stop_agent", async {
+        client
+            .stop_agent()
+            .agent_id(agent_id.as_str())
+            .call()
+            .await?;
+        Ok(((), "stopped".to_string()))
+    })
+    .await?;
+    step("start_agent", async {
+        client
+            .start_agent()
+            .agent_id(agent_id.as_str())
+            .call()
+            .await?;
+        Ok(((), "started again".to_string()))
+    })
+    .await?;
+    step("delete_agent", async {
+        let deleted = client
+            .delete_agent()
+            .agent_id(agent_id.as_str())
+            .call()
+            .await?;
+        Ok(((), deleted.message.unwrap_or_else(|| "deleted".to_string())))
+    })
+    .await?;
+    Ok(())
+}
+
+async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure> {
+    step("all_agents", async {
+        let agents: Vec<_> = client.all_agents().size(25).stream().try_collect().await?;
+        Ok(((), format!("{} agent(s)", agents.len())))
+    })
+    .await?;
+    step("list_plans", async {
+        let plans = client.list_plans().call().await?;
+        let text: Vec<_> = plans
+            .iter()
+            .map(|p| format!("{} ({:.2} USD)", p.name, p.price as f64 / 100.0))
+            .collect();
+        Ok(((), text.join(", ")))
+    })
+    .await?;
+    let Some(project) = project else {
+        println!("(skipping subscriptions and payment methods: set FLEEK_PROJECT_ID)");
+        return Ok(());
+    };
+    step("list_subscriptions", async {
+        let list = client
+            .list_subscriptions()
+            .project_id(project)
+            .call()
+            .await?;
+        let subscriptions = match list {
+            fleek_api::types::SubscriptionList::Array(all) => all,
+            fleek_api::types::SubscriptionList::Subscription(one) => vec![one],
+        };
+        let text: Vec<_> = subscriptions
+            .iter()
+            .map(|s| format!("{} {}", s.id, s.status))
+            .collect();
+        Ok(((), text.join(", ")))
+    })
+    .await?;
+    step("all_payment_methods", async {
+        let cards: Vec<_> = client
+            .all_payment_methods(project)
+            .stream()
+            .try_collect()
+            .await?;
+        let text: Vec<_> = cards
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} …{}",
+                    c.brand.clone().unwrap_or_default(),
+                    c.last4.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        Ok(((), text.join(", ")))
+    })
+    .await?;
+    Ok(())
+}
+
+/// The character the tour deploys: it passes Eliza's and Fleek's rules.
+fn nova() -> Value {
+    json!({
+        "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
+        "bio": ["Nova answers questions about hosting on Fleek."], "lore": [],
+        "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi!"}},
+                             {"user": "Nova", "content": {"text": "Hello! How can I help?"}}]],
+        "postExamples": [], "topics": ["web hosting"], "adjectives": ["helpful"],
+        "style": {"all": ["concise"], "chat": [], "post": []}
+    })
+}
+
+const PROJECT: &str = "cm6k5x0qj0003l708b2v1c9ep";
+const AGENT: &str = "cm7b2q3vx0001la08zk4h2mto";
+
+/// The spec's 200 example of an operation.
+fn example(operation: &str) -> Value {
+    let spec: Value =
+        serde_yaml::from_str(include_str!("../../openapi/fleek-api.yaml")).unwrap_or(Value::Null);
+    spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|item| item.as_object())
+        .flat_map(|item| item.values())
+        .find(|op| op["operationId"] == operation)
+        .map(|op| op["responses"]["200"]["content"]["application/json"]["example"].clone())
+        .unwrap_or(Value::Null)
+}
+
+/// `"false"` for the first two status checks, then `"true"`: the agent takes a moment.
+struct Starting(Arc<AtomicUsize>);
+
+impl Respond for Starting {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let running = self.0.fetch_add(1, Ordering::SeqCst) >= 2;
+        ResponseTemplate::new(200).set_body_json(json!({"status": running.to_string()}))
+    }
+}
+
+/// The agent, `Pending` until the status checks say it runs.
+struct AgentState(Arc<AtomicUsize>);
+
+impl Respond for AgentState {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut agent = example("get_agent");
+        if self.0.load(Ordering::SeqCst) < 3 {
+            agent["status"] = json!("Pending");
+        }
+        ResponseTemplate::new(200).set_body_json(agent)
+    }
+}
+
+/// A mock of Fleek on 127.0.0.1 answering every step of the tour.
+async fn mock_fleek() -> MockServer {
+    let server = MockServer::start().await;
+    let agent_path = format!("/api/v1/ai-agents/{AGENT}");
+    let json = |operation: &str| ResponseTemplate::new(200).set_body_json(example(operation));
+    let checks = Arc::new(AtomicUsize::new(0));
+    let mut routes: Vec<Mock> = vec![
+        Mock::given(method("POST")).and(path("/api/v2/ai-agents")).respond_with(json("create_agent")),
+        Mock::given(method("POST")).and(path(format!("{agent_path}/publish"))).respond_with(json("publish_agent")),
+        Mock::given(method("POST")).and(path(format!("{agent_path}/start"))).respond_with(ResponseTemplate::new(200)),
+        Mock::given(method("POST")).and(path(format!("{agent_path}/stop"))).respond_with(ResponseTemplate::new(200)),
+        Mock::given(method("GET"))
+            .and(path(format!("{agent_path}/status")))
+            .respond_with(Starting(checks.clone())),
+        Mock::given(method("GET")).and(path(agent_path.clone())).respond_with(AgentState(checks.clone())),
+        Mock::given(method("DELETE")).and(path(agent_path.clone())).respond_with(json("delete_agent")),
+        Mock::given(method("GET"))
+            .and(path(format!("{agent_path}/api/agents")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "agents": [{"id": "b850bc30-45f8-0041-a00a-83df46d8555d", "name": "Nova", "clients": ["direct"]}]
+            }))),
+        Mock::given(method("POST"))
+            .and(path_regex(r"/api/[^/]+/message$"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                {"user": "Nova", "text": "I answer questions about hosting agents on Fleek.", "action": "NONE"}
+            ]))),
+        Mock::given(method("GET")).and(path("/api/v1/plans")).respond_with(json("list_plans")),
+        Mock::given(method("GET")).and(path("/api/v1/subscriptions")).respond_with(json("list_subscriptions")),
+        Mock::given(method("GET")).and(path("/api/v1/payment-methods")).respond_with(json("list_payment_methods")),
+    ];
+    // Logs: the example page points at a second page, which is the last.
+    routes.push(
+        Mock::given(method("GET"))
+            .and(path(format!("{agent_path}/logs")))
+            .and(query_param("cursor", "czphNjU0MmRlMWVkOGM0YzVjOThhOTA4MGM1ZGMxZTk2ZDtpPTE3Njc0"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "data": [{"id": "s=a654;i=17675", "timestamp": 1739454951, "message": "Nova is ready", "priority": 6}],
+                "next_page": null, "prev_page": null
+            }))),
+    );
+    routes.push(
+        Mock::given(method("GET"))
+            .and(path(format!("{agent_path}/logs")))
+            .respond_with(json("get_agent_logs")),
+    );
+    let mut list = example("list_agents");
+    list["next_page"] = Value::Null;
+    routes.push(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/ai-agents"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list)),
+    );
+    for route in routes {
+        route.mount(&server).await;
+    }
+    server
+}
