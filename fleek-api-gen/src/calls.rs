@@ -4,7 +4,7 @@
 //! progenitor does not know the hand-written `Call` trait; these impls are derived from what
 //! it generated (each builder's `send()` return type) and from the spec (the success status).
 
-use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, StatusCode};
 use quote::quote;
 use syn::{Item, Type};
 
@@ -66,14 +66,7 @@ fn body_kind(ty: &Type) -> BodyKind {
 /// The operation's success status, when it documents exactly one (and no `2XX` range or
 /// `default`, either of which could also answer success).
 fn success_status(spec: &OpenAPI, operation_id: &str) -> Option<u16> {
-    let operation = spec
-        .paths
-        .iter()
-        .filter_map(|(_, item)| match item {
-            ReferenceOr::Item(item) => Some(item),
-            ReferenceOr::Reference { .. } => None,
-        })
-        .flat_map(|item| item.iter().map(|(_, op)| op))
+    let operation = crate::naming::operations(spec)
         .find(|op| op.operation_id.as_deref() == Some(operation_id))?;
     if operation.responses.default.is_some() {
         return None;

@@ -4,7 +4,7 @@
 //!   may be sent again: the payment portal session is a `PUT` that opens a new session on
 //!   every call.
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use quote::quote;
 use syn::Item;
 
@@ -14,19 +14,11 @@ pub(crate) const IDEMPOTENT: &str = "x-idempotent";
 /// `pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)]`, one entry per operation that
 /// carries `x-idempotent`, in spec order.
 pub(crate) fn idempotency(spec: &OpenAPI) -> Option<Item> {
-    let overrides = spec
-        .paths
-        .iter()
-        .filter_map(|(_, item)| match item {
-            ReferenceOr::Item(item) => Some(item),
-            ReferenceOr::Reference { .. } => None,
-        })
-        .flat_map(|item| item.iter().map(|(_, op)| op))
-        .filter_map(|op| {
-            let id = op.operation_id.as_deref()?;
-            let value = op.extensions.get(IDEMPOTENT)?.as_bool()?;
-            Some(quote!((#id, #value)))
-        });
+    let overrides = crate::naming::operations(spec).filter_map(|op| {
+        let id = op.operation_id.as_deref()?;
+        let value = op.extensions.get(IDEMPOTENT)?.as_bool()?;
+        Some(quote!((#id, #value)))
+    });
     syn::parse2(quote! {
         /// Operations whose spec says (`x-idempotent`) whether they may be sent again,
         /// overriding what their HTTP method says.

@@ -1,4 +1,18 @@
-//! The Rust names progenitor and typify give to spec names.
+//! The Rust names progenitor and typify give to spec names, and the spec's operations.
+
+use openapiv3::{OpenAPI, Operation, ReferenceOr};
+
+/// Every operation of the spec, in document order (path items given by reference, which
+/// `check` refuses, are skipped).
+pub(crate) fn operations(spec: &OpenAPI) -> impl Iterator<Item = &Operation> {
+    spec.paths
+        .iter()
+        .filter_map(|(_, item)| match item {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|item| item.iter().map(|(_, op)| op))
+}
 
 /// The snake-case field or method name of a spec name: `characterFile`, `character_file`
 /// and `CharacterFile` all become `character_file`.
