@@ -85,8 +85,15 @@ pub struct Character {
 }
 
 /// `bio`: one text or several lines.
+///
+/// ```
+/// let bio: fleek_api::Bio = serde_json::from_str(r#""One line.""#)?;
+/// assert_eq!(bio, fleek_api::Bio::Text("One line.".into()));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(description = "`bio`: one text or several lines.")]
 pub enum Bio {
     /// One text.
     Text(String),
@@ -146,6 +153,12 @@ pub struct Settings {
 
 open_enum! {
     /// A model provider: the ones Eliza 0.1.9 knows, and any other kept as it came.
+    ///
+    /// ```
+    /// use fleek_api::ModelProvider;
+    /// assert_eq!("anthropic".parse::<ModelProvider>(), Ok(ModelProvider::Anthropic));
+    /// assert_eq!(ModelProvider::Other("brand-new".into()).as_str(), "brand-new");
+    /// ```
     ModelProvider {
         /// OpenAI.
         OpenAi = "openai",
@@ -218,6 +231,12 @@ open_enum! {
 
 open_enum! {
     /// A client an agent runs: the ones Eliza 0.1.9 knows, and any other kept as it came.
+    ///
+    /// ```
+    /// use fleek_api::ClientName;
+    /// assert_eq!(ClientName::Direct.to_string(), "direct");
+    /// assert!(ClientName::KNOWN.contains(&ClientName::Telegram));
+    /// ```
     ClientName {
         /// Discord.
         Discord = "discord",
@@ -241,6 +260,19 @@ open_enum! {
 }
 
 /// Why a character file could not be read.
+///
+/// ```
+/// use fleek_api::{Character, CharacterError};
+///
+/// match Character::from_json("{\"name\": 7}") {
+///     Err(CharacterError::Shape(problems)) => {
+///         assert_eq!(problems[0].path, "$.name");
+///         assert!(problems.len() > 5, "every missing field is listed");
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(Character::from_json("{"), Err(CharacterError::Syntax { line: 1, .. })));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CharacterError {

@@ -31,7 +31,16 @@ pub const USER_AGENT: &str = concat!("fleek-api/", env!("CARGO_PKG_VERSION"));
 /// How many redirects a request follows, all within the API's origin.
 const MAX_REDIRECTS: usize = 10;
 
-/// Why a [`Client`] could not be built.
+/// Why a [`Client`] could not be built. Each message says what to do.
+///
+/// ```
+/// use fleek_api::{BuildError, Client};
+///
+/// let error = Client::builder().api_key("fk_live_1").base_url("ftp://example.com").build();
+/// assert!(matches!(error, Err(BuildError::InvalidBaseUrl { .. })));
+/// let error = Client::builder().build().map(|_| ()).unwrap_err();
+/// assert!(error.to_string().contains("FLEEK_API_KEY"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {

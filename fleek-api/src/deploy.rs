@@ -25,6 +25,24 @@ const MAX_LOG_PAGES: usize = 20;
 
 /// What a deployment has done so far. Each event says what exists on Fleek at that point,
 /// so a caller that stops listening (drops the stream) knows what it leaves behind.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use fleek_api::{Character, DeployEvent};
+///
+/// # async fn run(client: fleek_api::Client, character: Character) -> Result<(), fleek_api::Error> {
+/// let events = client.deploy("cm6k5x0qj0003l708b2v1c9ep", &character).events();
+/// futures_util::pin_mut!(events);
+/// while let Some(event) = events.next().await {
+///     match event? {
+///         DeployEvent::Drafted { agent, .. } => println!("draft {} exists", agent.id),
+///         DeployEvent::Failed { last_logs, .. } => println!("failed: {last_logs:?}"),
+///         other => println!("{other:?}"),
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeployEvent {

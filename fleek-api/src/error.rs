@@ -17,7 +17,7 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 /// turns it into an [`Error`].
 pub type GeneratedError = progenitor_client::Error<ByteStream>;
 
-/// What kind of failure an [`Error`] is.
+/// What kind of failure an [`Error`] is; see the example on [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {

@@ -117,6 +117,18 @@ fn invalid(path: &str, why: &str) -> Error {
 }
 
 /// What the agent answered through the proxy.
+///
+/// ```no_run
+/// use fleek_api::AgentPath;
+///
+/// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+/// let path = AgentPath::parse("agents")?;
+/// let answer = client.agent_api("cm7b2q3vx0001la08zk4h2mto").send(reqwest::Method::GET, &path, None).await?;
+/// println!("{} {}", answer.status, String::from_utf8_lossy(&answer.body));
+/// let agents: serde_json::Value = answer.json()?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ProxyResponse {
     /// The status.
@@ -352,6 +364,12 @@ pub struct ElizaAgentDetails {
 }
 
 /// A message to an Eliza agent (`POST {id}/message` of Eliza 0.1.9).
+///
+/// ```
+/// let message = fleek_api::Message { user_name: Some("Ada".into()), ..fleek_api::Message::new("Hi") };
+/// assert_eq!(serde_json::to_value(&message)?, serde_json::json!({"text": "Hi", "userName": "Ada"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {

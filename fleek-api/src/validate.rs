@@ -57,6 +57,19 @@ impl fmt::Display for Problem {
 }
 
 /// Every problem [`Character::validate`] found.
+///
+/// ```
+/// use fleek_api::{Character, Rules};
+///
+/// let c3po = Character::from_json(include_str!("../tests/characters/c3po.character.json"))?;
+/// let report = c3po.validate();
+/// for problem in report.problems() {
+///     println!("{problem}"); // "$.clients (Fleek): Fleek deploys characters with at least one client: ..."
+/// }
+/// assert_eq!(report.fleek()[0].path, "$.clients");
+/// assert_eq!(report.fleek()[0].rules, Rules::Fleek);
+/// # Ok::<(), fleek_api::CharacterError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     problems: Vec<Problem>,
