@@ -99,8 +99,13 @@ where
 }
 
 async fn agent_lifecycle(client: &Client, project: &str) -> Result<(), Failure> {
-    let character = Character::from_json(&nova().to_string())?;
-    println!("Character {:?}: {}", character.name, character.validate());
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/nova.character.json");
+    let character = Character::from_path(file)?;
+    println!(
+        "Character {:?} from {file}: {}",
+        character.name,
+        character.validate()
+    );
 
     let mut agent_id = String::new();
     let started = Instant::now();
@@ -294,18 +299,6 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
     })
     .await?;
     Ok(())
-}
-
-/// The character the tour deploys: it passes Eliza's and Fleek's rules.
-fn nova() -> Value {
-    json!({
-        "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
-        "bio": ["Nova answers questions about hosting on Fleek."], "lore": [],
-        "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi!"}},
-                             {"user": "Nova", "content": {"text": "Hello! How can I help?"}}]],
-        "postExamples": [], "topics": ["web hosting"], "adjectives": ["helpful"],
-        "style": {"all": ["concise"], "chat": [], "post": []}
-    })
 }
 
 const PROJECT: &str = "cm6k5x0qj0003l708b2v1c9ep";
