@@ -29,7 +29,10 @@
 //!   streams; [`Client::follow_logs`]: tail an agent's logs;
 //! - [`Client::agent_api`]: the proxy into a running agent, with checked multi-segment
 //!   [`AgentPath`]s and Eliza helpers;
-//! - tolerant types: [`Agent`], [`AgentStatus`], [`SubscriptionStatus`].
+//! - tolerant types: [`Agent`], [`AgentStatus`], [`SubscriptionStatus`];
+//! - [`Character`]: Eliza character files, typed, validated ([`Character::validate`]);
+//!   [`Client::create_agent_from_character`] and [`Client::deploy`] with progress events;
+//! - with the `mock` feature, `fleek_api::mock`: typed `httpmock` helpers for your tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -73,11 +76,11 @@ pub use config::{
     redirect_policy, BuildError, ClientBuilder, API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
-// The generated module exports progenitor's error type as `Error`; the crate's own `Error`
-// below shadows it, and `GeneratedError` names progenitor's.
 pub use deploy::{
     CreateFromCharacter, Deploy, DeployEvent, DEFAULT_DEPLOY_TIMEOUT, FRAMEWORK_VERSION,
 };
+// The generated module exports progenitor's error type as `Error`; the crate's own `Error`
+// shadows it, and `GeneratedError` names progenitor's.
 pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};
 pub use follow::{LogFollower, DEFAULT_FOLLOW_INTERVAL};
 pub use generated::*;
