@@ -30,7 +30,11 @@ impl ApiKey {
     /// [`BuildError::InvalidApiKey`] when the key is empty, has leading or trailing
     /// whitespace, or holds characters a header cannot carry (anything but visible ASCII).
     pub fn new(key: impl AsRef<str>) -> Result<Self, BuildError> {
-        let key = key.as_ref();
+        Self::parse(key.as_ref()).map_err(BuildError::InvalidApiKey)
+    }
+
+    /// The check behind [`new`](Self::new): the key, or what is wrong with it.
+    pub(crate) fn parse(key: &str) -> Result<Self, &'static str> {
         let problem = if key.trim().is_empty() {
             Some("it is empty")
         } else if key.trim() != key {
@@ -41,10 +45,9 @@ impl ApiKey {
             None
         };
         if let Some(problem) = problem {
-            return Err(BuildError::InvalidApiKey(problem));
+            return Err(problem);
         }
-        let mut value =
-            HeaderValue::from_str(key).map_err(|_| BuildError::InvalidApiKey("not a header"))?;
+        let mut value = HeaderValue::from_str(key).map_err(|_| "it is not a header value")?;
         value.set_sensitive(true);
         Ok(Self(value))
     }

@@ -145,10 +145,7 @@ impl ClientBuilder {
 
     /// The API token to send in `X-Api-Key`. Required.
     pub fn api_key(mut self, key: impl AsRef<str>) -> Self {
-        self.api_key = Some(ApiKey::new(key).map_err(|e| match e {
-            BuildError::InvalidApiKey(reason) => reason,
-            _ => "not a header value",
-        }));
+        self.api_key = Some(ApiKey::parse(key.as_ref()));
         self
     }
 
