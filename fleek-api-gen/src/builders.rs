@@ -2,6 +2,8 @@
 
 use syn::{ImplItem, Item, ItemStruct, ReturnType, Type};
 
+use crate::Error;
+
 /// One operation's builder: `builder::<Name>` and what its `send()` returns.
 pub(crate) struct Builder<'a> {
     pub(crate) item: &'a ItemStruct,
@@ -10,14 +12,17 @@ pub(crate) struct Builder<'a> {
 }
 
 /// Every struct in `mod builder` of a generated file, with its `send()` return type.
-pub(crate) fn builders(file: &syn::File) -> Vec<Builder<'_>> {
+///
+/// # Errors
+/// When a builder has no `send()`: the generator would not know what it returns.
+pub(crate) fn builders(file: &syn::File) -> Result<Vec<Builder<'_>>, Error> {
     let Some(items) = file.items.iter().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
         _ => None,
     }) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    items
+    let builders: Vec<Builder<'_>> = items
         .iter()
         .filter_map(|item| match item {
             Item::Struct(s) => Some(Builder {
@@ -26,7 +31,15 @@ pub(crate) fn builders(file: &syn::File) -> Vec<Builder<'_>> {
             }),
             _ => None,
         })
-        .collect()
+        .collect();
+    match builders.iter().find(|b| b.send_output.is_none()) {
+        Some(b) => Err(Error::operation(
+            crate::naming::snake_case(&b.item.ident.to_string()),
+            "progenitor generated a builder without send(); the generator does not know this \
+             progenitor version",
+        )),
+        None => Ok(builders),
+    }
 }
 
 fn send_output<'a>(items: &'a [Item], ident: &syn::Ident) -> Option<&'a Type> {
@@ -50,12 +63,24 @@ fn send_output<'a>(items: &'a [Item], ident: &syn::Ident) -> Option<&'a Type> {
 
 /// The first type argument of a path type: `T` in `Result<T, E>`.
 pub(crate) fn first_type_argument(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
+    type_arguments(ty).into_iter().next()
+}
+
+/// The type arguments of a path type: `[T, E]` in `Result<T, E>`.
+pub(crate) fn type_arguments(ty: &Type) -> Vec<&Type> {
+    let Type::Path(path) = ty else {
+        return Vec::new();
     };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
+    let Some(syn::PathArguments::AngleBracketed(args)) =
+        path.path.segments.last().map(|s| &s.arguments)
+    else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect()
 }

@@ -3,59 +3,131 @@
 //!
 //! progenitor does not know the hand-written `Call` trait; these impls are derived from what
 //! it generated (each builder's `send()` return type) and from the spec (the success status).
+//!
+//! progenitor types an operation's error body as `ByteStream` (a raw body), `()` (no body, or
+//! no error response documented at all) or a JSON type. The hand-written layer turns the
+//! first two into the crate's `Error` itself; each JSON error type gets an `ErrorBody` impl
+//! here, so that its body is kept in the `Error` too.
+
+use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, StatusCode};
 use quote::quote;
 use syn::{Item, Type};
 
-use crate::builders::first_type_argument;
+use crate::builders::{type_arguments, Builder};
 use crate::naming::snake_case;
+use crate::Error;
 
-/// The `Call` impls for the builders in `file`, to be appended to it.
-pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Vec<Item> {
+/// The `Call` impls for the builders in `file`, and the `ErrorBody` impls of the JSON error
+/// types they use, to be appended to it.
+pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error> {
     let mut out = Vec::new();
-    for builder in crate::builders::builders(file) {
-        let Some(body) = builder.send_output.and_then(response_type) else {
-            continue;
-        };
-        let ident = &builder.item.ident;
-        let operation = snake_case(&ident.to_string());
-        let success = match success_status(spec, &operation) {
-            Some(code) => quote!(::std::option::Option::Some(#code)),
-            None => quote!(::std::option::Option::None),
-        };
-        let (output, helper) = match body_kind(&body) {
-            BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes)),
-            BodyKind::Empty => (quote!(()), quote!(empty)),
-            BodyKind::Json => (quote!(#body), quote!(json)),
-        };
+    // Keyed by the type's tokens: two operations may share an error type.
+    let mut error_types = BTreeMap::new();
+    for builder in crate::builders::builders(file)? {
+        let operation = snake_case(&builder.item.ident.to_string());
+        let (body, error) = send_types(&builder, &operation)?;
+        let typed_error = matches!(body_kind(&error), BodyKind::Json);
+        out.extend(call_impl(spec, &builder, &operation, &body, typed_error)?);
+        if typed_error {
+            error_types
+                .entry(quote!(#error).to_string())
+                .or_insert((error, operation));
+        }
+    }
+    for (error, operation) in error_types.into_values() {
         let tokens = quote! {
-            impl<'a> crate::Call for builder::#ident<'a> {
-                type Output = #output;
-                async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
-                    crate::call::#helper(#operation, #success, self.send().await).await
+            impl crate::call::ErrorBody for #error {
+                async fn into_body(self) -> (::bytes::Bytes, bool) {
+                    crate::call::json_error_body(&self)
                 }
             }
         };
-        if let Ok(item) = syn::parse2(tokens) {
-            out.push(item);
-        }
+        out.extend(parse(
+            &operation,
+            "its error type's ErrorBody impl",
+            tokens,
+        )?);
     }
-    out
+    Ok(out)
 }
 
-/// `T` in `Result<ResponseValue<T>, Error<E>>`.
-fn response_type(ty: &Type) -> Option<Type> {
-    first_type_argument(first_type_argument(ty)?).cloned()
+/// `T` and `E` in the builder's `send() -> Result<ResponseValue<T>, Error<E>>`.
+pub(crate) fn send_types(builder: &Builder<'_>, operation: &str) -> Result<(Type, Type), Error> {
+    let unexpected = || {
+        Error::operation(
+            operation,
+            "progenitor's send() does not return Result<ResponseValue<T>, Error<E>>; \
+             the generator does not know this progenitor version",
+        )
+    };
+    let output = builder.send_output.ok_or_else(unexpected)?;
+    match type_arguments(output).as_slice() {
+        [ok, err] => match (
+            type_arguments(ok).as_slice(),
+            type_arguments(err).as_slice(),
+        ) {
+            ([body], [error]) => Ok(((*body).clone(), (*error).clone())),
+            _ => Err(unexpected()),
+        },
+        _ => Err(unexpected()),
+    }
 }
 
-enum BodyKind {
+fn call_impl(
+    spec: &OpenAPI,
+    builder: &Builder<'_>,
+    operation: &str,
+    body: &Type,
+    typed_error: bool,
+) -> Result<Vec<Item>, Error> {
+    let ident = &builder.item.ident;
+    // A body that fails to decode arrived with the one documented success status, unless
+    // error bodies are decoded too: progenitor's error does not say which one failed.
+    let success = match success_status(spec, operation).filter(|_| !typed_error) {
+        Some(code) => quote!(::std::option::Option::Some(#code)),
+        None => quote!(::std::option::Option::None),
+    };
+    let (output, helper) = match body_kind(body) {
+        BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes)),
+        BodyKind::Empty => (quote!(()), quote!(empty)),
+        BodyKind::Json => (quote!(#body), quote!(json)),
+    };
+    let tokens = quote! {
+        impl<'a> crate::Call for builder::#ident<'a> {
+            type Output = #output;
+            async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+                crate::call::#helper(#operation, #success, self.send().await).await
+            }
+        }
+    };
+    parse(operation, "its Call impl", tokens)
+}
+
+/// Parses generated tokens into items, naming the operation when they do not parse.
+pub(crate) fn parse(
+    operation: &str,
+    what: &str,
+    tokens: proc_macro2::TokenStream,
+) -> Result<Vec<Item>, Error> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|e| {
+            Error::operation(
+                operation,
+                format!("{what} does not parse as Rust ({e}); this is a generator bug"),
+            )
+        })
+}
+
+pub(crate) enum BodyKind {
     Json,
     Raw,
     Empty,
 }
 
-fn body_kind(ty: &Type) -> BodyKind {
+pub(crate) fn body_kind(ty: &Type) -> BodyKind {
     match ty {
         Type::Tuple(t) if t.elems.is_empty() => BodyKind::Empty,
         Type::Path(p) if p.path.is_ident("ByteStream") => BodyKind::Raw,

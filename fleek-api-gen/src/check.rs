@@ -86,6 +86,11 @@ pub fn check(spec: &OpenAPI) -> Vec<Problem> {
                     ));
                 }
             }
+            if let Err(message) =
+                crate::paging::pagination(spec.components.as_ref(), item, operation)
+            {
+                report(message);
+            }
             for message in check_operation(spec.components.as_ref(), path, item, operation) {
                 report(message);
             }
@@ -231,6 +236,14 @@ fn check_responses(
             StatusCode::Code(n) => {
                 if *n >= 1000 {
                     problems.push(format!("status code {n} is not a valid HTTP status"));
+                    continue;
+                }
+                if *n == 101 {
+                    problems.push(
+                        "response 101 (a protocol upgrade, such as a WebSocket) is not \
+                         supported by this client; describe the operation without it"
+                            .into(),
+                    );
                     continue;
                 }
                 (

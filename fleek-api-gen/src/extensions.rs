@@ -3,6 +3,7 @@
 //! - `x-idempotent: <bool>` on an operation overrides what its method says about whether it
 //!   may be sent again: the payment portal session is a `PUT` that opens a new session on
 //!   every call.
+//! - `x-pagination: {items, next, cursor}` on a list operation: see `crate::paging`.
 
 use openapiv3::OpenAPI;
 use quote::quote;
@@ -13,16 +14,23 @@ pub(crate) const IDEMPOTENT: &str = "x-idempotent";
 
 /// `pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)]`, one entry per operation that
 /// carries `x-idempotent`, in spec order.
-pub(crate) fn idempotency(spec: &OpenAPI) -> Option<Item> {
-    let overrides = crate::naming::operations(spec).filter_map(|op| {
-        let id = op.operation_id.as_deref()?;
-        let value = op.extensions.get(IDEMPOTENT)?.as_bool()?;
-        Some(quote!((#id, #value)))
-    });
-    syn::parse2(quote! {
+pub(crate) fn idempotency(spec: &OpenAPI) -> Result<Vec<Item>, crate::Error> {
+    let mut overrides = Vec::new();
+    for op in crate::naming::operations(spec) {
+        let (Some(id), Some(value)) = (op.operation_id.as_deref(), op.extensions.get(IDEMPOTENT))
+        else {
+            continue;
+        };
+        // `check` refuses anything but a boolean; this keeps the table from ever dropping one.
+        let value = value.as_bool().ok_or_else(|| {
+            crate::Error::operation(id, format!("{IDEMPOTENT} must be true or false"))
+        })?;
+        overrides.push(quote!((#id, #value)));
+    }
+    let tokens = quote! {
         /// Operations whose spec says (`x-idempotent`) whether they may be sent again,
         /// overriding what their HTTP method says.
         pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[#(#overrides),*];
-    })
-    .ok()
+    };
+    crate::calls::parse(IDEMPOTENT, "the table of idempotency overrides", tokens)
 }

@@ -32,6 +32,7 @@ mod calls;
 mod check;
 mod extensions;
 mod naming;
+mod paging;
 mod surface;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -74,6 +75,24 @@ pub enum Error {
     /// progenitor produced tokens that are not a valid Rust file (a generator bug).
     #[error("the generated code does not parse as Rust: {0}")]
     Syntax(#[from] syn::Error),
+    /// What progenitor generated for one operation could not be completed (its `Call` impl,
+    /// its paging, its entry in a table): the generator refuses rather than leave it out.
+    #[error("{operation}: {message}")]
+    Operation {
+        /// The operationId.
+        operation: String,
+        /// What could not be generated, and what to change.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn operation(operation: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Operation {
+            operation: operation.into(),
+            message: message.into(),
+        }
+    }
 }
 
 /// Schemas whose Rust type is hand-written in `fleek-api` instead of generated, with the
@@ -117,7 +136,7 @@ pub fn settings() -> GenerationSettings {
         // The hand-written `ClientHooks` impl owns auth, retries and tracing; `Expected` makes
         // forgetting it a compile error instead of silently using no-op hooks.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote_path("crate::hooks::Inner"))
+        .with_inner_type(quote::quote!(crate::hooks::Inner))
         // Let users compare values and publish JSON Schemas of the API's types.
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
@@ -125,11 +144,6 @@ pub fn settings() -> GenerationSettings {
         settings.with_replacement(schema, rust_type, impls.iter().cloned());
     }
     settings
-}
-
-fn quote_path(path: &str) -> proc_macro2::TokenStream {
-    // A fixed, valid Rust path: parsing cannot fail.
-    path.parse().unwrap_or_default()
 }
 
 /// Parses `spec` (YAML or JSON) and generates the client and the API surface summary.
@@ -152,9 +166,12 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         .map_err(|e| Error::Generator(e.to_string()))?;
 
     let mut file: syn::File = syn::parse2(tokens)?;
-    let surface = surface::render(&spec, &file);
-    file.items.extend(calls::impls(&spec, &file));
-    file.items.extend(extensions::idempotency(&spec));
+    let surface = surface::render(&spec, &file)?;
+    let calls = calls::impls(&spec, &file)?;
+    let paging = paging::impls(&spec, &file)?;
+    file.items.extend(calls);
+    paging::append_to_types(&mut file, paging)?;
+    file.items.extend(extensions::idempotency(&spec)?);
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
 

@@ -9,8 +9,10 @@ use std::fmt::Write as _;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use syn::{Fields, Type};
 
-pub(crate) fn render(spec: &OpenAPI, file: &syn::File) -> String {
-    let builders = builder_structs(file);
+/// # Errors
+/// When an operation of the spec has no builder in the generated code.
+pub(crate) fn render(spec: &OpenAPI, file: &syn::File) -> Result<String, crate::Error> {
+    let builders = builder_structs(file)?;
     let mut out = String::new();
     for (path, item) in spec.paths.iter() {
         let ReferenceOr::Item(item) = item else {
@@ -35,13 +37,17 @@ pub(crate) fn render(spec: &OpenAPI, file: &syn::File) -> String {
                     let _ = writeln!(out, "  returns {}", builder.returns);
                 }
                 None => {
-                    let _ = writeln!(out, "  (no builder generated)");
+                    return Err(crate::Error::operation(
+                        id,
+                        "progenitor generated no builder for it; the generator does not know \
+                         this progenitor version",
+                    ))
                 }
             }
             out.push('\n');
         }
     }
-    out
+    Ok(out)
 }
 
 struct Builder {
@@ -54,8 +60,8 @@ struct Builder {
 }
 
 /// Reads `mod builder` of the generated file: one struct per operation, named after it.
-fn builder_structs(file: &syn::File) -> Vec<Builder> {
-    crate::builders::builders(file)
+fn builder_structs(file: &syn::File) -> Result<Vec<Builder>, crate::Error> {
+    Ok(crate::builders::builders(file)?
         .into_iter()
         .map(|builder| {
             let fields = match &builder.item.fields {
@@ -76,7 +82,7 @@ fn builder_structs(file: &syn::File) -> Vec<Builder> {
                     .map_or_else(|| "()".to_string(), type_text),
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Builder fields are `Result<T, String>`: the setter's conversion error is kept until

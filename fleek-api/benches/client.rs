@@ -252,7 +252,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("stream_100k_logs");
     group.sample_size(10);
     group.throughput(Throughput::Elements((PAGES * PER_PAGE) as u64));
-    group.bench_function(BenchmarkId::new("fleek-api", "all_logs"), |b| {
+    group.bench_function(BenchmarkId::new("fleek-api", "stream"), |b| {
         b.to_async(&runtime)
             .iter(|| async { black_box(stream_with_client(&client, PAGES).await) })
     });
@@ -281,7 +281,8 @@ fn benches(c: &mut Criterion) {
 /// Streams the first `pages` pages through the client; returns the entries seen.
 async fn stream_with_client(client: &Client, pages: usize) -> usize {
     let stream = client
-        .all_logs("stream")
+        .get_agent_logs()
+        .agent_id("stream")
         .size(PER_PAGE as u32)
         .stream()
         .take(pages * PER_PAGE);

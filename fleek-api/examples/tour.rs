@@ -181,9 +181,10 @@ async fn agent_lifecycle(client: &Client, project: &str) -> Result<(), Failure> 
         ))
     })
     .await?;
-    step("all_logs", async {
+    step("get_agent_logs().stream()", async {
         let entries: Vec<_> = client
-            .all_logs(agent_id.as_str())
+            .get_agent_logs()
+            .agent_id(agent_id.as_str())
             .size(30)
             .stream()
             .try_collect()
@@ -244,8 +245,8 @@ async fn agent_lifecycle(client: &Client, project: &str) -> Result<(), Failure> 
 }
 
 async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure> {
-    step("all_agents", async {
-        let agents: Vec<_> = client.all_agents().size(25).stream().try_collect().await?;
+    step("list_agents().stream()", async {
+        let agents: Vec<_> = client.list_agents().size(25).stream().try_collect().await?;
         Ok(((), format!("{} agent(s)", agents.len())))
     })
     .await?;
@@ -279,9 +280,10 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
         Ok(((), text.join(", ")))
     })
     .await?;
-    step("all_payment_methods", async {
+    step("list_payment_methods().stream()", async {
         let cards: Vec<_> = client
-            .all_payment_methods(project)
+            .list_payment_methods()
+            .project_id(project)
             .stream()
             .try_collect()
             .await?;

@@ -382,7 +382,12 @@ impl Deploy<'_> {
     /// list shorter, it does not hide the agent's failure).
     async fn last_logs(&self, agent_id: &str) -> Vec<types::LogEntry> {
         let mut last = VecDeque::with_capacity(LAST_LOG_LINES);
-        let pages = self.client.all_logs(agent_id).pages().take(MAX_LOG_PAGES);
+        let pages = self
+            .client
+            .get_agent_logs()
+            .agent_id(agent_id)
+            .pages()
+            .take(MAX_LOG_PAGES);
         futures_util::pin_mut!(pages);
         while let Some(Ok(page)) = pages.next().await {
             for entry in page.data {

@@ -145,6 +145,15 @@ impl Error {
         success: Option<u16>,
         error: GeneratedError,
     ) -> Self {
+        Self::from_progenitor(operation, success, error).await
+    }
+
+    /// [`Error::from_generated`] for any error body type progenitor generates.
+    pub(crate) async fn from_progenitor<E: crate::call::ErrorBody>(
+        operation: impl Into<Cow<'static, str>>,
+        success: Option<u16>,
+        error: progenitor_client::Error<E>,
+    ) -> Self {
         let operation = operation.into();
         match error {
             progenitor_client::Error::InvalidRequest(detail) => {
@@ -155,8 +164,7 @@ impl Error {
             | progenitor_client::Error::InvalidUpgrade(e) => Error::from_reqwest(operation, e),
             progenitor_client::Error::ErrorResponse(response) => {
                 let status = response.status();
-                let (body, truncated) =
-                    read_capped(response.into_inner().into_inner(), MAX_ERROR_BODY).await;
+                let (body, truncated) = response.into_inner().into_body().await;
                 Error::new(operation, ErrorKind::Status, "")
                     .with_status(status)
                     .with_body(body, truncated)

@@ -6,36 +6,22 @@ use std::time::Duration;
 use futures_util::stream::{self, Stream};
 
 use crate::error::Error;
-use crate::paginate::fetch_logs;
-use crate::{types, Client};
+use crate::paging::Paged;
+use crate::{builder, types, Call, Client};
 
 /// How often [`Client::follow_logs`] asks for new entries, by default.
 pub const DEFAULT_FOLLOW_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Follows an agent's logs; see [`Client::follow_logs`].
+/// Follows an agent's logs; see [`Client::follow_logs`] and
+/// [`GetAgentLogs::follow`](crate::builder::GetAgentLogs::follow).
 #[derive(Clone, Debug)]
 #[must_use = "a log follower does nothing until its stream is polled"]
 pub struct LogFollower<'a> {
-    client: &'a Client,
-    agent_id: String,
-    size: Option<u32>,
-    cursor: Option<String>,
+    request: builder::GetAgentLogs<'a>,
     interval: Duration,
 }
 
 impl<'a> LogFollower<'a> {
-    /// Entries per page.
-    pub fn size(mut self, size: u32) -> Self {
-        self.size = Some(size);
-        self
-    }
-
-    /// Starts at this cursor (from a `next_page` URL seen earlier) instead of the first page.
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
-        self
-    }
-
     /// How long to wait, on the last page, before asking again. 2 s by default.
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
@@ -52,11 +38,8 @@ impl<'a> LogFollower<'a> {
     /// same place, so a caller may log the error and keep reading.
     pub fn stream(self) -> impl Stream<Item = Result<types::LogEntry, Error>> + Send + 'a {
         let state = Follow {
-            client: self.client,
-            agent_id: self.agent_id,
-            size: self.size,
+            request: self.request,
             interval: self.interval,
-            cursor: self.cursor,
             seen: HashSet::new(),
             ready: VecDeque::new(),
             wait: false,
@@ -69,12 +52,9 @@ impl<'a> LogFollower<'a> {
 }
 
 struct Follow<'a> {
-    client: &'a Client,
-    agent_id: String,
-    size: Option<u32>,
+    /// The request for the page being watched.
+    request: builder::GetAgentLogs<'a>,
     interval: Duration,
-    /// The cursor of the page being watched (`None`: the first page).
-    cursor: Option<String>,
     /// The ids already yielded from that page.
     seen: HashSet<String>,
     ready: VecDeque<types::LogEntry>,
@@ -93,10 +73,9 @@ impl Follow<'_> {
             }
             // Until this request succeeds, a failure means: wait, then ask again.
             self.wait = true;
-            let page =
-                fetch_logs(self.client, &self.agent_id, self.size, self.cursor.clone()).await?;
-            let next = page.next_cursor();
-            for entry in page.data {
+            let page = self.request.clone().call().await?;
+            let next = <builder::GetAgentLogs<'_> as Paged>::next_cursor(&page);
+            for entry in <builder::GetAgentLogs<'_> as Paged>::into_items(page) {
                 if self.seen.insert(entry.id.to_string()) {
                     self.ready.push_back(entry);
                 }
@@ -104,7 +83,7 @@ impl Follow<'_> {
             // The entries are queued before a bad `next_page` is reported: nothing is lost.
             if let Some(next) = next? {
                 // Everything on this page has been taken; the next page is all new.
-                self.cursor = Some(next);
+                self.request = self.request.clone().with_cursor(next);
                 self.seen.clear();
                 self.wait = false;
             } else if !self.ready.is_empty() {
@@ -114,9 +93,10 @@ impl Follow<'_> {
     }
 }
 
-impl Client {
-    /// Follows an agent's logs: every entry there is, then new entries as they are written,
-    /// each exactly once. See [`LogFollower::stream`].
+impl<'a> builder::GetAgentLogs<'a> {
+    /// Follows the logs this request reads: every entry from its page on (the first page
+    /// unless a `cursor` is set), then new entries as they are written, each exactly once.
+    /// The request's `size` is kept on every page. See [`LogFollower::stream`].
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -124,7 +104,10 @@ impl Client {
     ///
     /// # async fn run(client: fleek_api::Client) {
     /// let logs = client
-    ///     .follow_logs("cm7b2q3vx0001la08zk4h2mto")
+    ///     .get_agent_logs()
+    ///     .agent_id("cm7b2q3vx0001la08zk4h2mto")
+    ///     .size(50)
+    ///     .follow()
     ///     .interval(Duration::from_secs(5))
     ///     .stream();
     /// futures_util::pin_mut!(logs);
@@ -136,13 +119,32 @@ impl Client {
     /// }
     /// # }
     /// ```
-    pub fn follow_logs(&self, agent_id: impl Into<String>) -> LogFollower<'_> {
+    pub fn follow(self) -> LogFollower<'a> {
         LogFollower {
-            client: self,
-            agent_id: agent_id.into(),
-            size: None,
-            cursor: None,
+            request: self,
             interval: DEFAULT_FOLLOW_INTERVAL,
         }
+    }
+}
+
+impl Client {
+    /// Follows an agent's logs from the first page: shorthand for
+    /// `client.get_agent_logs().agent_id(agent_id).follow()`, which also takes a `size` and
+    /// a starting `cursor`. See [`LogFollower::stream`].
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    ///
+    /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+    /// let logs = client.follow_logs("cm7b2q3vx0001la08zk4h2mto").stream();
+    /// futures_util::pin_mut!(logs);
+    /// while let Some(entry) = logs.try_next().await? {
+    ///     println!("{}", entry.message);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn follow_logs(&self, agent_id: impl Into<String>) -> LogFollower<'_> {
+        self.get_agent_logs().agent_id(agent_id.into()).follow()
     }
 }

@@ -2570,6 +2570,189 @@ is `character.schema.json`, beside this document.
             }
         }
     }
+    impl<'a> crate::paging::Paged for super::builder::ListAgents<'a> {
+        const OPERATION: &'static str = "list_agents";
+        type Item = crate::Agent;
+        fn with_cursor(self, cursor: ::std::string::String) -> Self {
+            self.cursor(cursor)
+        }
+        fn next_cursor(
+            page: &AgentPage,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            crate::paging::next_cursor(
+                "list_agents",
+                crate::paging::Next::Url("cursor"),
+                crate::paging::AsNext::as_next(&page.next_page),
+            )
+        }
+        fn into_items(page: AgentPage) -> ::std::vec::Vec<crate::Agent> {
+            page.data
+        }
+    }
+    impl<'a> super::builder::ListAgents<'a> {
+        /** Every page of `list_agents`, from the one this request asks for to the last, fetched when the previous one has been read.
+
+ Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<AgentPage, crate::Error>,
+        > + Send + 'a {
+            crate::paging::pages(self)
+        }
+        /// Every item of every page of `list_agents` (the pages' `data`), one page in memory at a time; see [`pages`](Self::pages).
+        pub fn stream(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<crate::Agent, crate::Error>,
+        > + Send + 'a {
+            crate::paging::items(self)
+        }
+    }
+    impl AgentPage {
+        /** The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
+
+ # Errors
+ When `next_page` names a page without a cursor.*/
+        pub fn next_cursor(
+            &self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            let page = self;
+            crate::paging::next_cursor(
+                "list_agents",
+                crate::paging::Next::Url("cursor"),
+                crate::paging::AsNext::as_next(&page.next_page),
+            )
+        }
+    }
+    impl<'a> crate::paging::Paged for super::builder::GetAgentLogs<'a> {
+        const OPERATION: &'static str = "get_agent_logs";
+        type Item = LogEntry;
+        fn with_cursor(self, cursor: ::std::string::String) -> Self {
+            self.cursor(cursor)
+        }
+        fn next_cursor(
+            page: &LogPage,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            crate::paging::next_cursor(
+                "get_agent_logs",
+                crate::paging::Next::Url("cursor"),
+                crate::paging::AsNext::as_next(&page.next_page),
+            )
+        }
+        fn into_items(page: LogPage) -> ::std::vec::Vec<LogEntry> {
+            page.data
+        }
+    }
+    impl<'a> super::builder::GetAgentLogs<'a> {
+        /** Every page of `get_agent_logs`, from the one this request asks for to the last, fetched when the previous one has been read.
+
+ Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<LogPage, crate::Error>,
+        > + Send + 'a {
+            crate::paging::pages(self)
+        }
+        /// Every item of every page of `get_agent_logs` (the pages' `data`), one page in memory at a time; see [`pages`](Self::pages).
+        pub fn stream(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<LogEntry, crate::Error>,
+        > + Send + 'a {
+            crate::paging::items(self)
+        }
+    }
+    impl LogPage {
+        /** The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
+
+ # Errors
+ When `next_page` names a page without a cursor.*/
+        pub fn next_cursor(
+            &self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            let page = self;
+            crate::paging::next_cursor(
+                "get_agent_logs",
+                crate::paging::Next::Url("cursor"),
+                crate::paging::AsNext::as_next(&page.next_page),
+            )
+        }
+    }
+    impl<'a> crate::paging::Paged for super::builder::ListPaymentMethods<'a> {
+        const OPERATION: &'static str = "list_payment_methods";
+        type Item = PaymentMethod;
+        fn with_cursor(self, cursor: ::std::string::String) -> Self {
+            self.cursor(cursor)
+        }
+        fn next_cursor(
+            page: &PaymentMethodPage,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            crate::paging::next_cursor(
+                "list_payment_methods",
+                crate::paging::Next::Cursor,
+                crate::paging::AsNext::as_next(&page.next),
+            )
+        }
+        fn into_items(page: PaymentMethodPage) -> ::std::vec::Vec<PaymentMethod> {
+            page.data
+        }
+    }
+    impl<'a> super::builder::ListPaymentMethods<'a> {
+        /** Every page of `list_payment_methods`, from the one this request asks for to the last, fetched when the previous one has been read.
+
+ Filters and `size` are kept on every page. A page whose `next` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<PaymentMethodPage, crate::Error>,
+        > + Send + 'a {
+            crate::paging::pages(self)
+        }
+        /// Every item of every page of `list_payment_methods` (the pages' `data`), one page in memory at a time; see [`pages`](Self::pages).
+        pub fn stream(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<PaymentMethod, crate::Error>,
+        > + Send + 'a {
+            crate::paging::items(self)
+        }
+    }
+    impl PaymentMethodPage {
+        /** The cursor of the page after this one (from `next`), `Ok(None)` on the last page.
+
+ # Errors
+ When `next` names a page without a cursor.*/
+        pub fn next_cursor(
+            &self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            crate::Error,
+        > {
+            let page = self;
+            crate::paging::next_cursor(
+                "list_payment_methods",
+                crate::paging::Next::Cursor,
+                crate::paging::AsNext::as_next(&page.next),
+            )
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Fleek AI Agents API
@@ -2599,6 +2782,12 @@ full URL; take its `cursor` query parameter and pass it back as `cursor` (with t
 methods use a different envelope, `{"data": [...], "next": <cursor or null>, "prev": <cursor
 or null>}`, whose `next` is the cursor itself.
 
+Each paged operation says so in `x-pagination: {items, next, cursor}`: `items` is the
+response field with the page's items, `next` the field naming the next page (a URL when
+its schema has `format: uri`, whose `cursor` query parameter is the cursor; otherwise the
+cursor itself), and `cursor` the query parameter that takes it. Clients generated from
+this document read it to walk the pages.
+
 ## Errors
 No public source documents the error body. A failed request answers with a `4xx` or `5xx`
 status and a body that is usually, but not always, JSON; clients should keep the status
@@ -2609,7 +2798,7 @@ is missing or not valid; `404` that the agent, subscription or project id is unk
 `GET`, `PUT` and `DELETE` operations may be sent again after a failure (a connection
 error, or status 408, 429, 500, 502, 503 or 504), except those marked
 `x-idempotent: false`: the payment portal session, which opens a new session on every
-call. `POST` and `PATCH` operations are not idempotent: send them again only when the
+call. `x-idempotent: true` would mark a `POST` or `PATCH` as safe to send again. `POST` and `PATCH` operations are not idempotent: send them again only when the
 connection could not be opened.
 
 ## Where this document departs from the guide

@@ -25,8 +25,9 @@
 //! - [`ClientBuilder`]: key, base URL, timeouts, user agent, [`RetryPolicy`], own HTTP client;
 //!   [`Client::from_env`];
 //! - [`Error`]: the operation, status, raw body and JSON body of every failure, with advice;
-//! - [`Client::all_agents`], [`Client::all_logs`], [`Client::all_payment_methods`]: pages as
-//!   streams; [`Client::follow_logs`]: tail an agent's logs;
+//! - paged operations (`list_agents`, `get_agent_logs`, `list_payment_methods`, as the
+//!   spec's `x-pagination` says) have `.stream()` and `.pages()` on their builders;
+//!   [`Client::follow_logs`]: tail an agent's logs;
 //! - [`Client::agent_api`]: the proxy into a running agent, with checked multi-segment
 //!   [`AgentPath`]s and Eliza helpers;
 //! - tolerant types: [`Agent`], [`AgentStatus`], [`SubscriptionStatus`];
@@ -59,7 +60,7 @@ mod hooks;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;
-mod paginate;
+mod paging;
 mod proxy;
 mod retry;
 mod validate;
@@ -86,7 +87,7 @@ pub use follow::{LogFollower, DEFAULT_FOLLOW_INTERVAL};
 pub use generated::*;
 pub use hooks::Inner;
 pub use open_enum::{AgentStatus, SubscriptionStatus};
-pub use paginate::{cursor_from_url, AgentPager, LogPager, PaymentMethodPager};
+pub use paging::cursor_from_url;
 pub use proxy::{
     AgentApi, AgentPath, ElizaAgent, ElizaAgentDetails, Message, ProxyResponse, Reply,
 };

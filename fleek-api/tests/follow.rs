@@ -124,7 +124,13 @@ async fn following_can_start_at_a_known_cursor_with_a_page_size() {
         .respond_with(page(&[41, 42], None))
         .mount(&server)
         .await;
-    let logs = client.follow_logs(AGENT).cursor("c40").size(50).stream();
+    let logs = client
+        .get_agent_logs()
+        .agent_id(AGENT)
+        .cursor("c40")
+        .size(50)
+        .follow()
+        .stream();
     futures_util::pin_mut!(logs);
     let first = logs.next().await.expect("an item").expect("ok");
     assert_eq!(first.message, "line 41");

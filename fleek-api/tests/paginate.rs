@@ -62,7 +62,7 @@ async fn every_agent_of_every_page_with_size_and_project_kept() {
         .mount(&server)
         .await;
     let agents: Vec<_> = client
-        .all_agents()
+        .list_agents()
         .size(2)
         .project_id("p1")
         .stream()
@@ -93,7 +93,7 @@ async fn pages_are_fetched_only_when_needed() {
         .respond_with(agent_pages(&server.uri()))
         .mount(&server)
         .await;
-    let stream = client.all_agents().size(2).stream();
+    let stream = client.list_agents().size(2).stream();
     futures_util::pin_mut!(stream);
     let first = stream.next().await.expect("an item").expect("ok");
     assert_eq!(first.id, "a1");
@@ -133,7 +133,7 @@ async fn page_level_access_keeps_the_cursor_with_the_caller() {
         .expect("page");
     assert_eq!(second.data[0].id, "a3");
     let pages: Vec<_> = client
-        .all_agents()
+        .list_agents()
         .pages()
         .try_collect()
         .await
@@ -148,7 +148,7 @@ async fn an_error_ends_the_stream_after_being_yielded() {
     let mut pages = agent_pages(&server.uri());
     pages.0.remove("c3");
     Mock::given(any()).respond_with(pages).mount(&server).await;
-    let items: Vec<_> = client.all_agents().stream().collect().await;
+    let items: Vec<_> = client.list_agents().stream().collect().await;
     assert_eq!(items.len(), 5, "four agents, then the error");
     let error = items[4].as_ref().expect_err("page c3 is missing");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -167,7 +167,7 @@ async fn a_next_page_without_a_cursor_or_a_repeated_cursor_stops_with_an_error()
             ("c1", json!({"data": [agent("a2")], "next_page": next})),
         ]));
         Mock::given(any()).respond_with(pages).mount(&server).await;
-        let items: Vec<_> = client.all_agents().stream().collect().await;
+        let items: Vec<_> = client.list_agents().stream().collect().await;
         assert_eq!(items.len(), 3, "{next}");
         let error = items[2].as_ref().expect_err("stops");
         assert!(error.to_string().contains("cursor"), "{next}: {error}");
@@ -190,7 +190,8 @@ async fn every_log_entry_of_every_page() {
         .mount(&server)
         .await;
     let entries: Vec<_> = client
-        .all_logs(AGENT)
+        .get_agent_logs()
+        .agent_id(AGENT)
         .size(2)
         .stream()
         .try_collect()
@@ -225,7 +226,8 @@ async fn every_payment_method_follows_next() {
         .mount(&server)
         .await;
     let cards: Vec<_> = client
-        .all_payment_methods("p1")
+        .list_payment_methods()
+        .project_id("p1")
         .stream()
         .try_collect()
         .await

@@ -1,0 +1,178 @@
+//! Paged list operations as `Stream`s, lazily, one page in memory at a time.
+//!
+//! Which operations are paged, and how, comes from the spec: each list operation carries
+//! `x-pagination: {items, next, cursor}`, and `fleek-api-gen` implements [`Paged`] for its
+//! builder and gives the builder `pages()` and `stream()`:
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//!
+//! # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+//! let agents = client.list_agents().project_id("cm6k5x0qj0003l708b2v1c9ep").size(25).stream();
+//! futures_util::pin_mut!(agents);
+//! while let Some(agent) = agents.try_next().await? {
+//!     println!("{} {}", agent.name, agent.status);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The request's filters and `size` are kept on every page: the stream clones the request
+//! and sets only the cursor.
+
+use futures_util::stream::{self, Stream, TryStreamExt};
+
+use crate::error::{Error, ErrorKind};
+use crate::Call;
+
+/// The `cursor` query parameter of a `next_page` URL (absolute, or relative to the API).
+///
+/// ```
+/// let url = "https://api.fleek.xyz/api/v1/ai-agents/a1/logs?cursor=czph&size=30";
+/// assert_eq!(fleek_api::cursor_from_url(url).as_deref(), Some("czph"));
+/// assert_eq!(fleek_api::cursor_from_url("/api/v1/ai-agents?cursor=Y2&size=5").as_deref(), Some("Y2"));
+/// assert_eq!(fleek_api::cursor_from_url("https://api.fleek.xyz/api/v1/ai-agents"), None);
+/// ```
+pub fn cursor_from_url(url: &str) -> Option<String> {
+    query_parameter(url, "cursor")
+}
+
+/// The query parameter `name` of a URL, absolute or relative.
+fn query_parameter(url: &str, name: &str) -> Option<String> {
+    // A relative URL is resolved against any base: only its query matters.
+    let base = reqwest::Url::parse("https://api.fleek.xyz/").ok()?;
+    let url = base.join(url).ok()?;
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// What a page's next-page field holds (the spec's `format: uri` tells which).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Next {
+    /// A URL whose query parameter of this name is the cursor.
+    Url(&'static str),
+    /// The cursor itself.
+    Cursor,
+}
+
+/// A page's next-page field, whether the spec makes it optional or not.
+pub(crate) trait AsNext {
+    fn as_next(&self) -> Option<&str>;
+}
+
+impl AsNext for Option<String> {
+    fn as_next(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+impl AsNext for String {
+    fn as_next(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+/// The cursor of the page after one whose next-page field is `value`: `Ok(None)` on the last
+/// page (`null`, absent or empty), an error when a URL carries no cursor (following it could
+/// loop forever).
+pub(crate) fn next_cursor(
+    operation: &'static str,
+    next: Next,
+    value: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match next {
+        Next::Cursor => Ok(Some(value.to_string())),
+        Next::Url(parameter) => query_parameter(value, parameter).map(Some).ok_or_else(|| {
+            Error::new(
+                operation,
+                ErrorKind::Decode,
+                format!(
+                    "the next page {value:?} has no {parameter} parameter; paging cannot continue"
+                ),
+            )
+        }),
+    }
+}
+
+/// A paged operation's builder; implemented by `fleek-api-gen` for every operation with
+/// `x-pagination`.
+pub(crate) trait Paged: Call + Clone + Send + Sized {
+    /// The operationId, for errors.
+    const OPERATION: &'static str;
+    /// One element of a page.
+    type Item: Send;
+    /// The same request for the page at `cursor`.
+    fn with_cursor(self, cursor: String) -> Self;
+    /// The cursor of the page after `page`, `Ok(None)` on the last page.
+    fn next_cursor(page: &Self::Output) -> Result<Option<String>, Error>;
+    /// The page's items.
+    fn into_items(page: Self::Output) -> Vec<Self::Item>;
+}
+
+/// Every page from `first` on, each fetched when the previous one has been read. Stops
+/// after the last page, after an error, or when the API hands back a cursor it already gave
+/// (which would loop forever). A page whose successor cannot be found is still yielded,
+/// before the error.
+pub(crate) fn pages<'a, P>(first: P) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'a
+where
+    P: Paged + 'a,
+    P::Output: Send,
+{
+    enum Next<P> {
+        Fetch(P, Option<String>),
+        Fail(Error),
+        Done,
+    }
+    struct State<P> {
+        next: Next<P>,
+        previous: Option<String>,
+    }
+    let state = State {
+        next: Next::Fetch(first, None),
+        previous: None,
+    };
+    stream::unfold(state, |mut state| async move {
+        let (request, cursor) = match std::mem::replace(&mut state.next, Next::Done) {
+            Next::Done => return None,
+            Next::Fail(error) => return Some((Err(error), state)),
+            Next::Fetch(request, cursor) => (request, cursor),
+        };
+        let page = match request.clone().call().await {
+            Ok(page) => page,
+            Err(error) => return Some((Err(error), state)),
+        };
+        state.next = match P::next_cursor(&page) {
+            Ok(Some(next))
+                if Some(&next) == cursor.as_ref() || Some(&next) == state.previous.as_ref() =>
+            {
+                Next::Fail(Error::new(
+                    P::OPERATION,
+                    ErrorKind::Decode,
+                    format!("the API returned cursor {next:?} twice; stopping to avoid a loop"),
+                ))
+            }
+            Ok(Some(next)) => {
+                state.previous = cursor;
+                Next::Fetch(request.with_cursor(next.clone()), Some(next))
+            }
+            Ok(None) => Next::Done,
+            Err(error) => Next::Fail(error),
+        };
+        Some((Ok(page), state))
+    })
+}
+
+/// Every item of every page from `first` on; see [`pages`].
+pub(crate) fn items<'a, P>(first: P) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'a
+where
+    P: Paged + 'a,
+    P::Output: Send,
+{
+    pages(first)
+        .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
+        .try_flatten()
+}
