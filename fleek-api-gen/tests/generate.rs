@@ -276,3 +276,100 @@ fn idempotency_marks_become_a_table() {
                  (\"post_x\", true),\n];";
     assert!(client.contains(table), "{client}");
 }
+
+/// A paged operation `list_x` with the given `x-pagination` and page schema.
+fn paged_spec(pagination: &str, page: &str) -> String {
+    let operation = [
+        "    get:".to_string(),
+        "      operationId: list_x".to_string(),
+        format!("      x-pagination: {pagination}"),
+        "      parameters:".to_string(),
+        "        - { name: cursor, in: query, schema: { type: string } }".to_string(),
+        "      responses:".to_string(),
+        "        '200':".to_string(),
+        "          description: ok".to_string(),
+        "          content:".to_string(),
+        "            application/json:".to_string(),
+        "              schema: { $ref: '#/components/schemas/Page' }".to_string(),
+    ]
+    .join("\n");
+    spec_with("/x", &operation, &format!("  schemas:\n    Page:\n{page}"))
+}
+
+const PAGE: &str =
+    "      type: object\n      properties:\n        data:\n          type: array\n          \
+                    items: { type: string }\n        next: { type: string, nullable: true }";
+
+#[test]
+fn a_paged_operation_gets_pages_stream_and_next_cursor() {
+    let spec = paged_spec("{items: data, next: next, cursor: cursor}", PAGE);
+    let client = generate(&spec).expect("generates").client;
+    for expected in [
+        "impl<'a> crate::paging::Paged for super::builder::ListX<'a>",
+        "crate::paging::Next::Cursor",
+        "pub fn pages(",
+        "pub fn stream(",
+        "impl Page {",
+        "pub fn next_cursor(",
+    ] {
+        assert!(client.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn a_next_page_given_as_a_uri_is_read_as_a_url() {
+    let page = PAGE.replace(
+        "next: { type: string, nullable: true }",
+        "next: { type: string, format: uri, nullable: true }",
+    );
+    let spec = paged_spec("{items: data, next: next, cursor: cursor}", &page);
+    let client = generate(&spec).expect("generates").client;
+    assert!(
+        client.contains("crate::paging::Next::Url(\"cursor\")"),
+        "{client}"
+    );
+}
+
+#[test]
+fn a_pagination_that_does_not_fit_the_operation_is_reported() {
+    for (pagination, expected) in [
+        ("true", "x-pagination must be an object"),
+        (
+            "{items: data, next: next, cursor: after}",
+            "has no query parameter after",
+        ),
+        (
+            "{items: rows, next: next, cursor: cursor}",
+            "names the items field rows, but the page has no such property",
+        ),
+        (
+            "{items: next, next: next, cursor: cursor}",
+            "next field must be an array",
+        ),
+        (
+            "{items: data, next: data, cursor: cursor}",
+            "data field must be a string",
+        ),
+        (
+            "{items: data, next: next, cursor: cursor, size: size}",
+            "unknown key size",
+        ),
+    ] {
+        let message = unsupported(&paged_spec(pagination, PAGE));
+        assert!(message.contains("GET /x (list_x)"), "{message}");
+        assert!(message.contains(expected), "{pagination}: {message}");
+    }
+}
+
+#[test]
+fn a_protocol_upgrade_is_refused_by_name() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '101': { description: \
+         upgrade }",
+        "  schemas: {}",
+    );
+    let message = unsupported(&spec);
+    assert!(message.contains("GET /x (get_x)"), "{message}");
+    assert!(message.contains("response 101"), "{message}");
+}
