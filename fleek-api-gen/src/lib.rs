@@ -30,6 +30,7 @@
 mod builders;
 mod calls;
 mod check;
+mod examples;
 mod extensions;
 mod naming;
 mod paging;
@@ -166,6 +167,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         .map_err(|e| Error::Generator(e.to_string()))?;
 
     let mut file: syn::File = syn::parse2(tokens)?;
+    let send_example = examples::sender(&spec, &file)?;
     let surface = surface::render(&spec, &file)?;
     let calls = calls::impls(&spec, &file)?;
     let paging = paging::impls(&spec, &file)?;
@@ -180,7 +182,8 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     }))
     .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
     .map_err(|e| Error::Generator(e.to_string()))?;
-    let mock_file: syn::File = syn::parse2(mock_tokens)?;
+    let mut mock_file: syn::File = syn::parse2(mock_tokens)?;
+    mock_file.items.extend(send_example);
     let mock = format!(
         "{GENERATED_HEADER}\n\n{}",
         prettyplease::unparse(&mock_file)

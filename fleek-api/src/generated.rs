@@ -2582,20 +2582,16 @@ is `character.schema.json`, beside this document.
             ::std::option::Option<::std::string::String>,
             crate::Error,
         > {
-            crate::paging::next_cursor(
-                "list_agents",
-                crate::paging::Next::Url("cursor"),
-                crate::paging::AsNext::as_next(&page.next_page),
-            )
+            page.next_cursor()
         }
         fn into_items(page: AgentPage) -> ::std::vec::Vec<crate::Agent> {
             page.data
         }
     }
     impl<'a> super::builder::ListAgents<'a> {
-        /** Every page of `list_agents`, from the one this request asks for to the last, fetched when the previous one has been read.
-
- Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        /// Every page of `list_agents`, from the one this request asks for to the last, each fetched when the previous one has been read.
+        ///
+        /// Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
@@ -2613,10 +2609,10 @@ is `character.schema.json`, beside this document.
         }
     }
     impl AgentPage {
-        /** The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
-
- # Errors
- When `next_page` names a page without a cursor.*/
+        /// The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
+        ///
+        /// # Errors
+        /// When `next_page` names a page without a cursor.
         pub fn next_cursor(
             &self,
         ) -> ::std::result::Result<
@@ -2643,20 +2639,16 @@ is `character.schema.json`, beside this document.
             ::std::option::Option<::std::string::String>,
             crate::Error,
         > {
-            crate::paging::next_cursor(
-                "get_agent_logs",
-                crate::paging::Next::Url("cursor"),
-                crate::paging::AsNext::as_next(&page.next_page),
-            )
+            page.next_cursor()
         }
         fn into_items(page: LogPage) -> ::std::vec::Vec<LogEntry> {
             page.data
         }
     }
     impl<'a> super::builder::GetAgentLogs<'a> {
-        /** Every page of `get_agent_logs`, from the one this request asks for to the last, fetched when the previous one has been read.
-
- Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        /// Every page of `get_agent_logs`, from the one this request asks for to the last, each fetched when the previous one has been read.
+        ///
+        /// Filters and `size` are kept on every page. A page whose `next_page` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
@@ -2674,10 +2666,10 @@ is `character.schema.json`, beside this document.
         }
     }
     impl LogPage {
-        /** The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
-
- # Errors
- When `next_page` names a page without a cursor.*/
+        /// The cursor of the page after this one (from `next_page`), `Ok(None)` on the last page.
+        ///
+        /// # Errors
+        /// When `next_page` names a page without a cursor.
         pub fn next_cursor(
             &self,
         ) -> ::std::result::Result<
@@ -2704,20 +2696,16 @@ is `character.schema.json`, beside this document.
             ::std::option::Option<::std::string::String>,
             crate::Error,
         > {
-            crate::paging::next_cursor(
-                "list_payment_methods",
-                crate::paging::Next::Cursor,
-                crate::paging::AsNext::as_next(&page.next),
-            )
+            page.next_cursor()
         }
         fn into_items(page: PaymentMethodPage) -> ::std::vec::Vec<PaymentMethod> {
             page.data
         }
     }
     impl<'a> super::builder::ListPaymentMethods<'a> {
-        /** Every page of `list_payment_methods`, from the one this request asks for to the last, fetched when the previous one has been read.
-
- Filters and `size` are kept on every page. A page whose `next` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.*/
+        /// Every page of `list_payment_methods`, from the one this request asks for to the last, each fetched when the previous one has been read.
+        ///
+        /// Filters and `size` are kept on every page. A page whose `next` cannot be followed (no cursor in it, or one already seen) is yielded, then the stream ends with an error.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
@@ -2735,10 +2723,10 @@ is `character.schema.json`, beside this document.
         }
     }
     impl PaymentMethodPage {
-        /** The cursor of the page after this one (from `next`), `Ok(None)` on the last page.
-
- # Errors
- When `next` names a page without a cursor.*/
+        /// The cursor of the page after this one (from `next`), `Ok(None)` on the last page.
+        ///
+        /// # Errors
+        /// When `next` names a page without a cursor.
         pub fn next_cursor(
             &self,
         ) -> ::std::result::Result<

@@ -2186,3 +2186,439 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+/// Sends `operation` (an operationId) with the examples the spec gives for its
+/// parameters and body, and discards the answer: `None` when the spec lacks an example
+/// the operation needs. The request snapshot tests send every operation this way.
+pub async fn send_example(
+    client: &crate::Client,
+    operation: &str,
+) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+    fn example<T: ::serde::de::DeserializeOwned>(
+        json: &str,
+    ) -> ::std::result::Result<T, ::std::string::String> {
+        ::serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+    match operation {
+        "list_agents" => {
+            let send = async {
+                client
+                    .list_agents()
+                    .size(example::<::std::num::NonZeroU32>("25")?)
+                    .cursor(
+                        example::<
+                            ::std::string::String,
+                        >(
+                            "\"czphNjU0MmRlMWVkOGM0YzVjOThhOTA4MGM1ZGMxZTk2ZDtpPTE3Njc0\"",
+                        )?,
+                    )
+                    .project_id(
+                        example::<
+                            crate::types::ProjectId,
+                        >("\"cm6k5x0qj0003l708b2v1c9ep\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "create_agent" => {
+            let send = async {
+                client
+                    .create_agent()
+                    .body(
+                        example::<
+                            crate::types::CreateAgentRequest,
+                        >(
+                            "{\"avatar\":\"dGVzdGltYWdlZGF0YQ==\",\"config\":\"{\\\"name\\\":\\\"Nova\\\",\\\"modelProvider\\\":\\\"openai\\\",\\\"clients\\\":[\\\"direct\\\"],\\\"plugins\\\":[],\\\"bio\\\":[\\\"Nova answers questions about hosting on Fleek.\\\"],\\\"lore\\\":[],\\\"messageExamples\\\":[[{\\\"user\\\":\\\"{{user1}}\\\",\\\"content\\\":{\\\"text\\\":\\\"Hi!\\\"}},{\\\"user\\\":\\\"Nova\\\",\\\"content\\\":{\\\"text\\\":\\\"Hello! How can I help?\\\"}}]],\\\"postExamples\\\":[],\\\"topics\\\":[\\\"web hosting\\\"],\\\"adjectives\\\":[\\\"helpful\\\"],\\\"style\\\":{\\\"all\\\":[\\\"concise\\\"],\\\"chat\\\":[],\\\"post\\\":[]}}\",\"frameworkVersion\":\"eliza-0.1.9\",\"name\":\"Nova\",\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "publish_agent" => {
+            let send = async {
+                client
+                    .publish_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_agent" => {
+            let send = async {
+                client
+                    .get_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "update_agent" => {
+            let send = async {
+                client
+                    .update_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .body(
+                        example::<
+                            crate::types::UpdateAgentRequest,
+                        >(
+                            "{\"characterFile\":\"{\\\"name\\\":\\\"Nova II\\\",\\\"modelProvider\\\":\\\"openai\\\",\\\"clients\\\":[\\\"direct\\\"],\\\"plugins\\\":[],\\\"bio\\\":[\\\"Nova answers questions about hosting on Fleek.\\\"],\\\"lore\\\":[],\\\"messageExamples\\\":[[{\\\"user\\\":\\\"{{user1}}\\\",\\\"content\\\":{\\\"text\\\":\\\"Hi!\\\"}},{\\\"user\\\":\\\"Nova II\\\",\\\"content\\\":{\\\"text\\\":\\\"Hello! How can I help?\\\"}}]],\\\"postExamples\\\":[],\\\"topics\\\":[\\\"web hosting\\\"],\\\"adjectives\\\":[\\\"helpful\\\"],\\\"style\\\":{\\\"all\\\":[\\\"concise\\\"],\\\"chat\\\":[],\\\"post\\\":[]}}\",\"name\":\"Nova II\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "delete_agent" => {
+            let send = async {
+                client
+                    .delete_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_agent_logs" => {
+            let send = async {
+                client
+                    .get_agent_logs()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .cursor(
+                        example::<
+                            ::std::string::String,
+                        >(
+                            "\"czphNjU0MmRlMWVkOGM0YzVjOThhOTA4MGM1ZGMxZTk2ZDtpPTE3Njc0\"",
+                        )?,
+                    )
+                    .size(example::<::std::num::NonZeroU32>("30")?)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_agent_status" => {
+            let send = async {
+                client
+                    .get_agent_status()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "start_agent" => {
+            let send = async {
+                client
+                    .start_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "stop_agent" => {
+            let send = async {
+                client
+                    .stop_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_agent_attestation" => {
+            let send = async {
+                client
+                    .get_agent_attestation()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "proxy_get" => {
+            let send = async {
+                client
+                    .proxy_get()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .key(example::<crate::types::ProxyPath>("\"agents\"")?)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "proxy_put" => {
+            let send = async {
+                client
+                    .proxy_put()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .key(example::<crate::types::ProxyPath>("\"agents\"")?)
+                    .body(
+                        example::<
+                            ::serde_json::Value,
+                        >(
+                            "{\"text\":\"What can you do?\",\"userId\":\"user-1234\",\"userName\":\"Ada\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "proxy_post" => {
+            let send = async {
+                client
+                    .proxy_post()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .key(example::<crate::types::ProxyPath>("\"agents\"")?)
+                    .body(
+                        example::<
+                            ::serde_json::Value,
+                        >(
+                            "{\"text\":\"What can you do?\",\"userId\":\"user-1234\",\"userName\":\"Ada\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "proxy_delete" => {
+            let send = async {
+                client
+                    .proxy_delete()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .key(example::<crate::types::ProxyPath>("\"agents\"")?)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "proxy_patch" => {
+            let send = async {
+                client
+                    .proxy_patch()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .key(example::<crate::types::ProxyPath>("\"agents\"")?)
+                    .body(
+                        example::<
+                            ::serde_json::Value,
+                        >(
+                            "{\"text\":\"What can you do?\",\"userId\":\"user-1234\",\"userName\":\"Ada\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "list_plans" => {
+            let send = async {
+                client.list_plans().send().await.map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "list_subscriptions" => {
+            let send = async {
+                client
+                    .list_subscriptions()
+                    .project_id(
+                        example::<
+                            crate::types::ProjectId,
+                        >("\"cm6k5x0qj0003l708b2v1c9ep\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "create_subscription" => {
+            let send = async {
+                client
+                    .create_subscription()
+                    .body(
+                        example::<
+                            crate::types::CreateSubscriptionRequest,
+                        >(
+                            "{\"metadata\":{\"referralId\":\"spring-campaign\"},\"planId\":null,\"product\":{\"id\":\"prod_RXPrGVnrVm8Dbg\",\"quantity\":2},\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "update_subscription_quantity" => {
+            let send = async {
+                client
+                    .update_subscription_quantity()
+                    .subscription_id(
+                        example::<
+                            crate::types::SubscriptionId,
+                        >("\"sub_9WgRMUCEFZDhHTzLISMgFEwp\"")?,
+                    )
+                    .body(
+                        example::<
+                            crate::types::UpdateSubscriptionQuantityRequest,
+                        >(
+                            "{\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\",\"updateBy\":1}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "cancel_subscription" => {
+            let send = async {
+                client
+                    .cancel_subscription()
+                    .subscription_id(
+                        example::<
+                            crate::types::SubscriptionId,
+                        >("\"sub_9WgRMUCEFZDhHTzLISMgFEwp\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "list_payment_methods" => {
+            let send = async {
+                client
+                    .list_payment_methods()
+                    .project_id(
+                        example::<
+                            crate::types::ProjectId,
+                        >("\"cm6k5x0qj0003l708b2v1c9ep\"")?,
+                    )
+                    .cursor(example::<::std::string::String>("\"pm_IxuwEtErgYZejkQl\"")?)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "create_payment_portal_session" => {
+            let send = async {
+                client
+                    .create_payment_portal_session()
+                    .body(
+                        example::<
+                            crate::types::PaymentPortalRequest,
+                        >("{\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        _ => ::std::option::Option::None,
+    }
+}
