@@ -53,8 +53,10 @@ pub(crate) fn sender(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Erro
                 };
                 let data = parameter.parameter_data_ref();
                 let setter = snake_case(&data.name);
-                let (Some(example), Some(ty)) = (parameter_example(parameter, components), field_type(&setter))
-                else {
+                let (Some(example), Some(ty)) = (
+                    parameter_example(parameter, components),
+                    field_type(&setter),
+                ) else {
                     if data.required {
                         covered = false;
                     }
@@ -106,7 +108,11 @@ pub(crate) fn sender(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Erro
 }
 
 /// `.name(example::<T>("json")?)`, with `T` spelled from outside the generated module.
-fn setter_call(setter: &str, mut ty: Type, example: &serde_json::Value) -> proc_macro2::TokenStream {
+fn setter_call(
+    setter: &str,
+    mut ty: Type,
+    example: &serde_json::Value,
+) -> proc_macro2::TokenStream {
     FromCrateRoot.visit_type_mut(&mut ty);
     let setter = format_ident!("{setter}");
     let json = example.to_string();
@@ -120,8 +126,7 @@ struct FromCrateRoot;
 impl VisitMut for FromCrateRoot {
     fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
         let segments = &mut path.path.segments;
-        if path.path.leading_colon.is_none()
-            && segments.first().is_some_and(|s| s.ident == "types")
+        if path.path.leading_colon.is_none() && segments.first().is_some_and(|s| s.ident == "types")
         {
             if segments.len() == 3 && segments[1].ident == "builder" {
                 let last = segments[2].clone();

@@ -375,6 +375,22 @@ impl Character {
     pub fn json_schema() -> schemars::schema::RootSchema {
         schemars::schema_for!(Character)
     }
+
+    /// [`Character::json_schema`] as the text of `openapi/character.schema.json`: pretty JSON
+    /// and a final newline. `cargo xtask codegen` writes the file from it, and `--check`
+    /// compares the file with it byte for byte.
+    ///
+    /// ```
+    /// let text = fleek_api::Character::json_schema_text();
+    /// assert!(text.contains("\"modelProvider\""));
+    /// assert!(text.ends_with("}\n"));
+    /// ```
+    pub fn json_schema_text() -> String {
+        // A schema is plain JSON data: serializing it cannot fail.
+        let mut text = serde_json::to_string_pretty(&Self::json_schema()).unwrap_or_default();
+        text.push('\n');
+        text
+    }
 }
 
 /// serde_json's message without the " at line L column C" it appends (kept separately).

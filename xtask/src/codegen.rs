@@ -1,22 +1,36 @@
-//! `cargo xtask codegen`: spec → `fleek-api/src/generated.rs`, then the snapshot tests.
+//! `cargo xtask codegen`: the spec → every generated artifact, then the snapshot tests.
+//!
+//! The artifacts: `fleek-api/src/generated.rs` (the client), `fleek-api/src/generated_mock.rs`
+//! (the `mock` feature) and `openapi/character.schema.json` (from `fleek_api::Character`,
+//! through the `character_schema` example, so that this tool never links the crate it
+//! regenerates: a spec change that breaks the crate must not break the tool that undoes it).
+//!
+//! Only the snapshot tests run, with `--no-fail-fast`, so that every changed or new snapshot
+//! is written and shown as a diff even when another test fails; the failures are listed after
+//! the diffs. The whole suite is the README's test command.
 
 use std::fs;
-use std::process::Command;
+use std::process::{Command, Output};
 
-use crate::{diff, root, run_command, snapshots, Failure};
+use crate::{diff, root, snapshots, Failure};
 
 pub(crate) const SPEC: &str = "openapi/fleek-api.yaml";
 const GENERATED: &str = "fleek-api/src/generated.rs";
 const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
+const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
+
+/// The test binaries that hold snapshots: (package, test target).
+const SNAPSHOT_TESTS: &[(&str, &str)] =
+    &[("fleek-api-gen", "generate"), ("fleek-api", "operations")];
 
 /// What `codegen` may change.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// Write the generated code; leave changed snapshots pending for review.
+    /// Write the generated artifacts; leave changed snapshots pending for review.
     Write,
-    /// Write the generated code and accept changed snapshots.
+    /// Write the generated artifacts and accept changed snapshots.
     Accept,
-    /// Change nothing; fail if the generated code or a snapshot is out of date.
+    /// Change nothing; fail if an artifact or a snapshot is out of date.
     Check,
 }
 
@@ -26,28 +40,37 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let generated = fleek_api_gen::generate(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
 
+    let mut stale = Vec::new();
     for (file, text) in [
         (GENERATED, &generated.client),
         (GENERATED_MOCK, &generated.mock),
     ] {
-        write_generated(mode, file, text)?;
+        stale.extend(write_generated(mode, file, text)?);
     }
+    let schema = character_schema()?;
+    stale.extend(write_generated(mode, CHARACTER_SCHEMA, &schema)?);
 
-    snapshot_tests(mode)
+    let snapshots = snapshot_tests(mode);
+    if !stale.is_empty() {
+        return Err(format!(
+            "{} is stale: the spec, the generator or the Character type changed since it was \
+             generated. Run `cargo xtask codegen` and commit the result.",
+            stale.join(", ")
+        ));
+    }
+    snapshots
 }
 
-/// Writes (or, in `--check`, compares) one generated file.
-fn write_generated(mode: Mode, file: &str, text: &str) -> Result<(), Failure> {
+/// Writes (or, in `--check`, compares byte for byte) one generated file; in `--check`,
+/// returns its name when it differs, after printing the diff.
+fn write_generated(mode: Mode, file: &str, text: &str) -> Result<Option<String>, Failure> {
     let target = root().join(file);
     let current = fs::read_to_string(&target).unwrap_or_default();
     match (mode, current != text) {
         (_, false) => println!("{file} is up to date"),
         (Mode::Check, true) => {
             print!("{}", diff(&current, text, file, "regenerated"));
-            return Err(format!(
-                "{file} is stale: the spec or the generator changed since it was generated. \
-                 Run `cargo xtask codegen` and commit the result."
-            ));
+            return Ok(Some(file.to_string()));
         }
         (Mode::Write | Mode::Accept, true) => {
             fs::write(&target, text)
@@ -55,34 +78,76 @@ fn write_generated(mode: Mode, file: &str, text: &str) -> Result<(), Failure> {
             println!("regenerated {file}");
         }
     }
-    Ok(())
+    Ok(None)
 }
 
-/// Runs every test that holds snapshots. Outside `--check`, changed snapshots are written
-/// next to the old ones as `.snap.new` instead of failing the run, then listed with their
-/// diffs (and accepted with `--accept`).
+/// `fleek_api::Character::json_schema_text()`, printed by the `character_schema` example.
+fn character_schema() -> Result<String, Failure> {
+    let output = cargo()
+        .args(["run", "--quiet", "-p", "fleek-api", "--features", "mock"])
+        .args(["--example", "character_schema"])
+        .output()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the character_schema example failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| "the character_schema example printed something that is not UTF-8".into())
+}
+
+/// `cargo` in the workspace root. The `mock` feature is on wherever `fleek-api` is built, as
+/// in the README's test command, so that one build of the crate serves every step.
+fn cargo() -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(root());
+    command
+}
+
+/// Runs the tests that hold snapshots, all of them even when one fails. Outside `--check`,
+/// changed snapshots are written next to the old ones as `.snap.new` instead of failing the
+/// run, then shown as diffs (and accepted with `--accept`). Failing tests are listed after
+/// the diffs.
 fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
     snapshots::discard_pending()?;
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["test", "--quiet", "-p", "fleek-api-gen", "-p", "fleek-api"]);
+    let mut command = cargo();
+    command.args([
+        "test",
+        "--quiet",
+        "--no-fail-fast",
+        "--features",
+        "fleek-api/mock",
+    ]);
+    for (package, test) in SNAPSHOT_TESTS {
+        command.args(["-p", package, "--test", test]);
+    }
     match mode {
-        Mode::Check => cargo
+        Mode::Check => command
             .env("INSTA_UPDATE", "no")
-            .env_remove("INSTA_FORCE_PASS")
-            .env_remove("FLEEK_API_WRITE_SCHEMA"),
-        Mode::Write | Mode::Accept => cargo
+            .env_remove("INSTA_FORCE_PASS"),
+        Mode::Write | Mode::Accept => command
             .env("INSTA_UPDATE", "new")
-            .env("INSTA_FORCE_PASS", "1")
-            // The character JSON Schema in openapi/ is written by its own test.
-            .env("FLEEK_API_WRITE_SCHEMA", "1"),
+            .env("INSTA_FORCE_PASS", "1"),
     };
-    let tests = run_command(&mut cargo);
+    println!("running the snapshot tests: {}", describe(&command));
+    let output = command
+        .output()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
 
     let pending = snapshots::pending()?;
     for snapshot in &pending {
         print!("{}", snapshot.diff());
     }
-    tests?;
+    if !output.status.success() {
+        print!("{}", failures(&output));
+        return Err(format!(
+            "snapshot tests failed (listed above, after {} snapshot diff(s))",
+            pending.len()
+        ));
+    }
     match (mode, pending.len()) {
         (_, 0) => {
             println!("snapshots: all match");
@@ -96,8 +161,44 @@ fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
             Ok(())
         }
         (Mode::Write | Mode::Check, n) => Err(format!(
-            "{n} snapshot(s) changed (diffs above): review them, then run \
+            "{n} snapshot(s) changed or new (diffs above): review them, then run \
              `cargo xtask codegen --accept` and commit the .snap files"
         )),
     }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a failed test run said: each failing test's output and the list of failures, or the
+/// whole error output when nothing ran (a build error).
+fn failures(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut report = String::from("\nfailing tests:\n");
+    let mut keep = false;
+    for line in stdout.lines() {
+        if line == "failures:" {
+            keep = true;
+        } else if line.starts_with("test result:") {
+            keep = false;
+        }
+        if keep
+            && !line
+                .trim_start()
+                .starts_with("note: run with `RUST_BACKTRACE")
+        {
+            report.push_str(line);
+            report.push('\n');
+        }
+    }
+    if !stdout.contains("failures:") {
+        report.push_str(&stderr);
+    }
+    report
 }

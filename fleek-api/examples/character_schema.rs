@@ -1,0 +1,11 @@
+//! Prints the JSON Schema of an Eliza character file, as `fleek_api::Character` reads it.
+//!
+//! ```sh
+//! cargo run -p fleek-api --example character_schema > character.schema.json
+//! ```
+//!
+//! `cargo xtask codegen` runs this to write `openapi/character.schema.json`.
+
+fn main() {
+    print!("{}", fleek_api::Character::json_schema_text());
+}
