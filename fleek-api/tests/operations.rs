@@ -6,8 +6,7 @@
 mod common;
 
 use common::{
-    assert_same_json, only_request, read, render, request_example, respond, response_example,
-    setup, KEY,
+    assert_same_json, only_request, read, request_example, respond, response_example, setup, KEY,
 };
 use fleek_api::types;
 use serde_json::{json, Value};
@@ -509,52 +508,10 @@ async fn create_payment_portal_session() {
     assert_sent_example(&request, "create_payment_portal_session");
 }
 
-/// Every operationId of the spec, in document order.
-fn operation_ids() -> Vec<String> {
-    let spec = common::spec();
-    let mut ids = Vec::new();
-    for item in spec["paths"].as_object().expect("paths").values() {
-        for operation in item.as_object().expect("item").values() {
-            if let Some(id) = operation["operationId"].as_str() {
-                ids.push(id.to_string());
-            }
-        }
-    }
-    ids
-}
-
-/// The request each operation sends, as a snapshot named after it
-/// (`snapshots/operations__<operationId>.snap`): the operation sent with the spec's own
-/// examples by the generated `send_example`. A new operation whose parameters and body have
-/// examples gets its snapshot here with no test to write; `cargo xtask codegen` shows it as a
-/// new `.snap`.
-#[cfg(feature = "mock")]
-#[tokio::test]
-async fn every_operation_sends_the_spec_examples() {
-    let mut without_examples = Vec::new();
-    for id in operation_ids() {
-        let (server, client) = setup().await;
-        respond(&server, ResponseTemplate::new(200)).await;
-        // The answer is not this test's concern (an empty 200 may not decode); the request is.
-        if fleek_api::mock::send_example(&client, &id).await.is_none() {
-            without_examples.push(id);
-            continue;
-        }
-        let request = only_request(&server).await;
-        insta::assert_snapshot!(id.as_str(), render(&request));
-    }
-    assert!(
-        without_examples.is_empty(),
-        "the spec gives no example for a required parameter or the body of: {}; add \
-         `example:` to them in openapi/fleek-api.yaml so that their requests are snapshotted",
-        without_examples.join(", ")
-    );
-}
-
 #[test]
 fn every_operation_in_the_spec_has_a_test_here() {
     let source = include_str!("operations.rs");
-    let missing: Vec<String> = operation_ids()
+    let missing: Vec<String> = common::operation_ids()
         .into_iter()
         .filter(|id| !source.contains(&format!("async fn {id}() {{")))
         .collect();

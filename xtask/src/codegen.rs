@@ -21,7 +21,7 @@ const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 
 /// The test binaries that hold snapshots: (package, test target).
 const SNAPSHOT_TESTS: &[(&str, &str)] =
-    &[("fleek-api-gen", "generate"), ("fleek-api", "operations")];
+    &[("fleek-api-gen", "generate"), ("fleek-api", "requests")];
 
 /// What `codegen` may change.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -132,6 +132,8 @@ fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
             .env("INSTA_UPDATE", "new")
             .env("INSTA_FORCE_PASS", "1"),
     };
+    // Failures are listed with their messages; backtraces would bury them.
+    command.env("RUST_BACKTRACE", "0");
     println!("running the snapshot tests: {}", describe(&command));
     let output = command
         .output()

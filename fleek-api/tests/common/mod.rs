@@ -43,6 +43,20 @@ pub fn spec() -> Value {
     serde_yaml::from_str(&text).expect("the spec is YAML")
 }
 
+/// Every operationId of the spec, in document order.
+pub fn operation_ids() -> Vec<String> {
+    let spec = spec();
+    let mut ids = Vec::new();
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for operation in item.as_object().expect("item").values() {
+            if let Some(id) = operation["operationId"].as_str() {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
 /// The operation with this operationId.
 pub fn operation(id: &str) -> Value {
     let spec = spec();
