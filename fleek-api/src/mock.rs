@@ -26,7 +26,8 @@
 //! ```
 //!
 //! The helpers are generated from the spec by `cargo xtask codegen` (progenitor's mock
-//! generator), like the client, so they change with it.
+//! generator), like the client, so they change with it. [`send_example`] sends any operation
+//! with the spec's own example parameters and body, for tests that need a realistic request.
 
 #[rustfmt::skip]
 #[path = "generated_mock.rs"]

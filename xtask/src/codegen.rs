@@ -20,8 +20,7 @@ const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 
 /// The test binaries that hold snapshots: (package, test target).
-const SNAPSHOT_TESTS: &[(&str, &str)] =
-    &[("fleek-api-gen", "generate"), ("fleek-api", "requests")];
+const SNAPSHOT_TESTS: &[(&str, &str)] = &[("fleek-api-gen", "generate"), ("fleek-api", "requests")];
 
 /// What `codegen` may change.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -169,8 +168,10 @@ fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
     }
 }
 
+/// The command as a maintainer would type it (`cargo`, not the toolchain's full path).
 fn describe(command: &Command) -> String {
-    std::iter::once(command.get_program())
+    let program = std::path::Path::new(command.get_program());
+    std::iter::once(program.file_name().unwrap_or(program.as_os_str()))
         .chain(command.get_args())
         .map(|a| a.to_string_lossy().into_owned())
         .collect::<Vec<_>>()

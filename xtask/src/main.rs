@@ -1,9 +1,10 @@
 //! The maintainers' commands. Run from anywhere in the repository:
 //!
-//! - `cargo xtask codegen` — regenerate `fleek-api/src/generated.rs` from the spec, run the
-//!   snapshot tests, and show every snapshot the change moved. `--accept` accepts them;
-//!   `--check` changes nothing and fails when the generated code is stale or a snapshot
-//!   differs (what CI runs).
+//! - `cargo xtask codegen` — regenerate every generated artifact from the spec
+//!   (`fleek-api/src/generated.rs`, `generated_mock.rs`, `openapi/character.schema.json`), run
+//!   the snapshot tests, and show every snapshot the change moved. `--accept` accepts them;
+//!   `--check` changes nothing and fails when an artifact is stale or a snapshot differs
+//!   (what CI runs).
 //! - `cargo xtask lint-spec` — lint the spec with Redocly and Spectral (pinned in
 //!   `openapi/package.json`), failing on any error or warning.
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
@@ -22,9 +23,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check | --accept]   regenerate fleek-api from openapi/fleek-api.yaml and run the
-                                 snapshot tests; --accept accepts changed snapshots; --check
-                                 changes nothing and fails if anything is stale or pending
+  codegen [--check | --accept]   regenerate fleek-api's generated files and the character
+                                 schema from openapi/fleek-api.yaml and run the snapshot tests;
+                                 --accept accepts changed snapshots; --check changes nothing
+                                 and fails if anything is stale or pending
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
   contract                       run every operation against Prism, a validating mock of the spec
   docs                           render the spec to target/api-reference/index.html";
