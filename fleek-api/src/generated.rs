@@ -144,6 +144,61 @@ JSON boolean is accepted too.
             Self::Boolean(value)
         }
     }
+    /**What to subscribe to through checkout: a product with its quantity (Fleek's agents
+dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CheckoutRequest {
+        ///Free-form labels. Both dashboards send `{"referralId": ...}`.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub metadata: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        ///The plan to subscribe to (a plan's `id`), as the platform dashboard sends.
+        #[serde(
+            rename = "planId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub plan_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product: ::std::option::Option<SubscriptionProduct>,
+        #[serde(rename = "projectId")]
+        pub project_id: ProjectId,
+    }
+    impl CheckoutRequest {
+        pub fn builder() -> builder::CheckoutRequest {
+            Default::default()
+        }
+    }
+    ///A hosted checkout session.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CheckoutSession {
+        ///Where to send the person who pays.
+        pub url: ::std::string::String,
+    }
+    impl CheckoutSession {
+        pub fn builder() -> builder::CheckoutSession {
+            Default::default()
+        }
+    }
     ///A new agent draft.
     #[derive(
         ::serde::Deserialize,
@@ -162,7 +217,10 @@ an object). Its JSON Schema is `character.schema.json`, published beside this
 document.
 */
         pub config: ::std::string::String,
-        ///The Eliza version to run, e.g. `eliza-0.1.9` (Fleek's current one).
+        /**The Eliza framework version to run: one of the `versions` that
+`list_framework_versions` returns. `eliza-0.1.9` is the version of the guide's era
+and of this example; when left out, Fleek chooses.
+*/
         #[serde(
             rename = "frameworkVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -230,6 +288,27 @@ document.
     }
     impl DeleteAgentResponse {
         pub fn builder() -> builder::DeleteAgentResponse {
+            Default::default()
+        }
+    }
+    ///An agent framework and the versions Fleek can run.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FrameworkVersions {
+        ///The framework, e.g. `eliza`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The versions, as `frameworkVersion` takes them.
+        pub versions: ::std::vec::Vec<::std::string::String>,
+    }
+    impl FrameworkVersions {
+        pub fn builder() -> builder::FrameworkVersions {
             Default::default()
         }
     }
@@ -583,6 +662,48 @@ Fleek's dashboard types it as a number. Both arrive.
                 })
         }
     }
+    /**What a public chat page shows of an agent. Fleek's chat widget reads `name` and
+`avatar`; other fields may arrive and should be ignored.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PublicAgent {
+        ///The agent's avatar image, base64-encoded, or `null` for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        ///The agent's display name.
+        pub name: ::std::string::String,
+    }
+    impl PublicAgent {
+        pub fn builder() -> builder::PublicAgent {
+            Default::default()
+        }
+    }
+    ///The absolute quantity of a product in a subscription.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SetSubscriptionQuantityRequest {
+        pub product: SubscriptionProduct,
+        #[serde(rename = "projectId")]
+        pub project_id: ProjectId,
+    }
+    impl SetSubscriptionQuantityRequest {
+        pub fn builder() -> builder::SetSubscriptionQuantityRequest {
+            Default::default()
+        }
+    }
     /**The deployment slot the agent occupies. The guide sends it as a string, Fleek's dashboard
 types it as a number; both arrive.
 */
@@ -676,6 +797,8 @@ types it as a number; both arrive.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub period_start_date: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan: ::std::option::Option<Plan>,
         ///The subscribed product (a plan's `id`).
         #[serde(
             rename = "productId",
@@ -695,9 +818,61 @@ types it as a number; both arrive.
         )]
         pub start_date: ::std::option::Option<::std::string::String>,
         pub status: crate::SubscriptionStatus,
+        /**When the trial ends, or `null`. Not in the guide: read by Fleek's platform
+dashboard.
+*/
+        #[serde(
+            rename = "trialEndDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trial_end_date: ::std::option::Option<::std::string::String>,
     }
     impl Subscription {
         pub fn builder() -> builder::Subscription {
+            Default::default()
+        }
+    }
+    /**One subscription, as `get_subscription` returns it: plain (what Fleek's platform
+dashboard reads) or inside an `items` envelope (what Fleek's request mocks answer).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(untagged)]
+    pub enum SubscriptionDetails {
+        Variant0(Subscription),
+        Variant1(SubscriptionEnvelope),
+    }
+    impl ::std::convert::From<Subscription> for SubscriptionDetails {
+        fn from(value: Subscription) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl ::std::convert::From<SubscriptionEnvelope> for SubscriptionDetails {
+        fn from(value: SubscriptionEnvelope) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///Subscriptions in an `items` envelope, each with its plan.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SubscriptionEnvelope {
+        ///The subscriptions.
+        pub items: ::std::vec::Vec<Subscription>,
+    }
+    impl SubscriptionEnvelope {
+        pub fn builder() -> builder::SubscriptionEnvelope {
             Default::default()
         }
     }
@@ -877,15 +1052,35 @@ is `character.schema.json`, beside this document.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub config: ::std::option::Option<::std::string::String>,
+        /**The Eliza framework version to run from now on, one of the `versions` that
+`list_framework_versions` returns. Not in the guide: Fleek's dashboard sends it
+when it deploys or saves a draft, which is how an agent moves to another version.
+*/
+        #[serde(
+            rename = "frameworkVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub framework_version: ::std::option::Option<::std::string::String>,
         ///The new display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<ProjectId>,
         ///Whether anyone may chat with the agent on its public page.
         #[serde(
             rename = "publicChat",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub public_chat: ::std::option::Option<bool>,
+        /**Whether the agent runs in a trusted execution environment (see
+`get_agent_attestation`). Not in the guide: Fleek's dashboard sends it when it
+deploys.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tee: ::std::option::Option<bool>,
     }
     impl UpdateAgentRequest {
         pub fn builder() -> builder::UpdateAgentRequest {
@@ -1037,6 +1232,153 @@ is `character.schema.json`, beside this document.
         impl ::std::convert::From<super::AgentRunningStatus> for AgentRunningStatus {
             fn from(value: super::AgentRunningStatus) -> Self {
                 Self { status: Ok(value.status) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CheckoutRequest {
+            metadata: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                ::std::string::String,
+            >,
+            plan_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionProduct>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<super::ProjectId, ::std::string::String>,
+        }
+        impl ::std::default::Default for CheckoutRequest {
+            fn default() -> Self {
+                Self {
+                    metadata: Ok(Default::default()),
+                    plan_id: Ok(Default::default()),
+                    product: Ok(Default::default()),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                }
+            }
+        }
+        impl CheckoutRequest {
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_id: {e}")
+                    });
+                self
+            }
+            pub fn product<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionProduct>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProjectId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CheckoutRequest> for super::CheckoutRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CheckoutRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    metadata: value.metadata?,
+                    plan_id: value.plan_id?,
+                    product: value.product?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CheckoutRequest> for CheckoutRequest {
+            fn from(value: super::CheckoutRequest) -> Self {
+                Self {
+                    metadata: Ok(value.metadata),
+                    plan_id: Ok(value.plan_id),
+                    product: Ok(value.product),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CheckoutSession {
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CheckoutSession {
+            fn default() -> Self {
+                Self {
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl CheckoutSession {
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CheckoutSession> for super::CheckoutSession {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CheckoutSession,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
+            }
+        }
+        impl ::std::convert::From<super::CheckoutSession> for CheckoutSession {
+            fn from(value: super::CheckoutSession) -> Self {
+                Self { url: Ok(value.url) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1326,6 +1668,70 @@ is `character.schema.json`, beside this document.
                 Self {
                     id: Ok(value.id),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FrameworkVersions {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            versions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FrameworkVersions {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    versions: Err("no value supplied for versions".to_string()),
+                }
+            }
+        }
+        impl FrameworkVersions {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn versions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.versions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for versions: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FrameworkVersions> for super::FrameworkVersions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FrameworkVersions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    versions: value.versions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FrameworkVersions> for FrameworkVersions {
+            fn from(value: super::FrameworkVersions) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    versions: Ok(value.versions),
                 }
             }
         }
@@ -1964,6 +2370,130 @@ is `character.schema.json`, beside this document.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PublicAgent {
+            avatar: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PublicAgent {
+            fn default() -> Self {
+                Self {
+                    avatar: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl PublicAgent {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PublicAgent> for super::PublicAgent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PublicAgent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PublicAgent> for PublicAgent {
+            fn from(value: super::PublicAgent) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SetSubscriptionQuantityRequest {
+            product: ::std::result::Result<
+                super::SubscriptionProduct,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<super::ProjectId, ::std::string::String>,
+        }
+        impl ::std::default::Default for SetSubscriptionQuantityRequest {
+            fn default() -> Self {
+                Self {
+                    product: Err("no value supplied for product".to_string()),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                }
+            }
+        }
+        impl SetSubscriptionQuantityRequest {
+            pub fn product<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SubscriptionProduct>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProjectId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SetSubscriptionQuantityRequest>
+        for super::SetSubscriptionQuantityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SetSubscriptionQuantityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    product: value.product?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SetSubscriptionQuantityRequest>
+        for SetSubscriptionQuantityRequest {
+            fn from(value: super::SetSubscriptionQuantityRequest) -> Self {
+                Self {
+                    product: Ok(value.product),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Subscription {
             end_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1982,6 +2512,10 @@ is `character.schema.json`, beside this document.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            plan: ::std::result::Result<
+                ::std::option::Option<super::Plan>,
+                ::std::string::String,
+            >,
             product_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1998,6 +2532,10 @@ is `character.schema.json`, beside this document.
                 crate::SubscriptionStatus,
                 ::std::string::String,
             >,
+            trial_end_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Subscription {
             fn default() -> Self {
@@ -2007,10 +2545,12 @@ is `character.schema.json`, beside this document.
                     items: Ok(Default::default()),
                     period_end_date: Ok(Default::default()),
                     period_start_date: Ok(Default::default()),
+                    plan: Ok(Default::default()),
                     product_id: Ok(Default::default()),
                     schedule_id: Ok(Default::default()),
                     start_date: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
+                    trial_end_date: Ok(Default::default()),
                 }
             }
         }
@@ -2077,6 +2617,18 @@ is `character.schema.json`, beside this document.
                     });
                 self
             }
+            pub fn plan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Plan>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan: {e}")
+                    });
+                self
+            }
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2125,6 +2677,20 @@ is `character.schema.json`, beside this document.
                     });
                 self
             }
+            pub fn trial_end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trial_end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for trial_end_date: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Subscription> for super::Subscription {
             type Error = super::error::ConversionError;
@@ -2137,10 +2703,12 @@ is `character.schema.json`, beside this document.
                     items: value.items?,
                     period_end_date: value.period_end_date?,
                     period_start_date: value.period_start_date?,
+                    plan: value.plan?,
                     product_id: value.product_id?,
                     schedule_id: value.schedule_id?,
                     start_date: value.start_date?,
                     status: value.status?,
+                    trial_end_date: value.trial_end_date?,
                 })
             }
         }
@@ -2152,11 +2720,55 @@ is `character.schema.json`, beside this document.
                     items: Ok(value.items),
                     period_end_date: Ok(value.period_end_date),
                     period_start_date: Ok(value.period_start_date),
+                    plan: Ok(value.plan),
                     product_id: Ok(value.product_id),
                     schedule_id: Ok(value.schedule_id),
                     start_date: Ok(value.start_date),
                     status: Ok(value.status),
+                    trial_end_date: Ok(value.trial_end_date),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionEnvelope {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Subscription>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionEnvelope {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                }
+            }
+        }
+        impl SubscriptionEnvelope {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Subscription>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionEnvelope>
+        for super::SubscriptionEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { items: value.items? })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionEnvelope> for SubscriptionEnvelope {
+            fn from(value: super::SubscriptionEnvelope) -> Self {
+                Self { items: Ok(value.items) }
             }
         }
         #[derive(Clone, Debug)]
@@ -2368,11 +2980,23 @@ is `character.schema.json`, beside this document.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            framework_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<super::ProjectId>,
+                ::std::string::String,
+            >,
             public_chat: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            tee: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -2383,8 +3007,11 @@ is `character.schema.json`, beside this document.
                     avatar: Ok(Default::default()),
                     character_file: Ok(Default::default()),
                     config: Ok(Default::default()),
+                    framework_version: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
                     public_chat: Ok(Default::default()),
+                    tee: Ok(Default::default()),
                 }
             }
         }
@@ -2427,6 +3054,20 @@ is `character.schema.json`, beside this document.
                     });
                 self
             }
+            pub fn framework_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.framework_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for framework_version: {e}"
+                        )
+                    });
+                self
+            }
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2436,6 +3077,18 @@ is `character.schema.json`, beside this document.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ProjectId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
                     });
                 self
             }
@@ -2451,6 +3104,18 @@ is `character.schema.json`, beside this document.
                     });
                 self
             }
+            pub fn tee<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tee = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tee: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateAgentRequest> for super::UpdateAgentRequest {
             type Error = super::error::ConversionError;
@@ -2461,8 +3126,11 @@ is `character.schema.json`, beside this document.
                     avatar: value.avatar?,
                     character_file: value.character_file?,
                     config: value.config?,
+                    framework_version: value.framework_version?,
                     name: value.name?,
+                    project_id: value.project_id?,
                     public_chat: value.public_chat?,
+                    tee: value.tee?,
                 })
             }
         }
@@ -2472,8 +3140,11 @@ is `character.schema.json`, beside this document.
                     avatar: Ok(value.avatar),
                     character_file: Ok(value.character_file),
                     config: Ok(value.config),
+                    framework_version: Ok(value.framework_version),
                     name: Ok(value.name),
+                    project_id: Ok(value.project_id),
                     public_chat: Ok(value.public_chat),
+                    tee: Ok(value.tee),
                 }
             }
         }
@@ -2750,17 +3421,43 @@ draft from an Eliza character file, publishes it, starts and stops it, updates a
 it, reads its logs, status and TEE attestation, calls into the running agent through a
 proxy, and manages the subscriptions and payment methods that pay for it.
 
-This document is hand-written from Fleek's guide "Fleek AI Agents API: Step-by-step guide"
-(2025-02-18, the contract it documents), the guide's later edit (2025-03-20), and the types
-and calls of Fleek's own agents dashboard (`@fleek-platform/agents-ui` 8.2.0), the one real
-client of this API. Where those sources disagree, this document follows what can really
-arrive on the wire and says so in the description of the operation or field concerned.
+This document is hand-written from these sources:
+- Fleek's guide "Fleek AI Agents API: Step-by-step guide": its first version (2025-02-18)
+  documents the agent endpoints; the edit of 2025-03-20 added the subscriptions and
+  payments section and corrected the payment portal's method; later revisions run to
+  2025-04-04. Fleek's docs page on the agents API says the same.
+- The types and calls of Fleek's agents dashboard (`@fleek-platform/agents-ui` 8.2.0).
+- Fleek's platform dashboard (its hooks, types and recorded staging traffic), Fleek's chat
+  widget, and Fleek's own request mocks.
+
+Where those sources disagree, this document follows what can really arrive on the wire
+and says so in the description of the operation or field concerned. What no source
+settles is said to be unknown.
+
+## Where each operation comes from
+Documented in Fleek's guide: `list_agents`, `create_agent`, `publish_agent`, `get_agent`,
+`update_agent`, `delete_agent`, `get_agent_logs`, `get_agent_status`, `start_agent`,
+`stop_agent`, `get_agent_attestation`, the proxy (`proxy_get`, `proxy_post`, `proxy_put`,
+`proxy_patch`, `proxy_delete`), `list_plans`, `list_subscriptions`,
+`create_subscription`, `update_subscription_quantity`, `cancel_subscription`,
+`list_payment_methods` and `create_payment_portal_session`.
+
+Seen only in Fleek's own clients, not in the guide (each says which client calls it, and
+is less certain): `get_subscription`, `set_subscription_quantity`,
+`create_checkout_session`, `get_payment_method`, `list_framework_versions` and
+`get_public_agent`.
 
 ## Authentication
 Every request carries an API token in the `X-Api-Key` header. Create tokens in the Fleek
 web app: on the Eliza page open *Account settings*, then the *API tokens* tab, then
 *Create API token*. Treat the token as a password: anyone holding it can create, change
 and delete your agents and subscriptions.
+
+A second credential reaches one agent only: its `publicToken` (a field of `Agent`), sent
+in the `X-Agent-Token` header. Fleek's chat widget uses it, instead of the owner's key, for
+`get_public_agent`, `get_agent_status` and the proxy, so that a public chat page can talk
+to an agent with `publicChat: true`. Those operations accept either credential
+(`security` lists both); every other operation needs the API key.
 
 ## Pagination
 The agent list and the agent logs return one page at a time, in an envelope
@@ -2777,22 +3474,26 @@ cursor itself), and `cursor` the query parameter that takes it. Clients generate
 this document read it to walk the pages.
 
 ## Errors
-No public source documents the error body. A failed request answers with a `4xx` or `5xx`
-status and a body that is usually, but not always, JSON; clients should keep the status
-and the raw body, and parse the body as JSON only when it is JSON. `401` means the API key
-is missing or not valid; `404` that the agent, subscription or project id is unknown.
+No public source documents the error body, and none shows one: Fleek's dashboard treats
+any error body as opaque text. A failed request answers with a `4xx` or `5xx` status and a
+body; clients should keep the status and the raw body, and parse the body as JSON only
+when it is JSON. `401` means the credential is missing or not valid; `404` that the agent,
+subscription or project id is unknown.
 
 ## Retrying
 `GET`, `PUT` and `DELETE` operations may be sent again after a failure (a connection
 error, or status 408, 429, 500, 502, 503 or 504), except those marked
 `x-idempotent: false`: the payment portal session, which opens a new session on every
-call. `x-idempotent: true` would mark a `POST` or `PATCH` as safe to send again. `POST` and `PATCH` operations are not idempotent: send them again only when the
-connection could not be opened.
+call. `POST` and `PATCH` operations are not idempotent: send them again only when the
+connection could not be opened (`x-idempotent: true` would mark one as safe to send
+again).
 
 ## Where this document departs from the guide
-- **Character file field name.** Agents read from the list, get and update operations
-  spell the character file `character_file`; agents returned by create and publish spell it
-  `characterFile`. The `Agent` schema carries both, and a client should read either.
+- **Character file field name.** The guide's list, get and update examples spell the
+  character file `character_file`, and its create and publish examples `characterFile`;
+  Fleek's dashboard reads `characterFile` from list results. Either spelling has been
+  documented for every operation that returns an agent: the `Agent` schema carries both,
+  and a client should read either.
 - **Numbers sent as strings.** `slotNumber` is a string in the guide and a number in the
   dashboard; payment-method expiry month and year likewise. Both are accepted.
 - **Timestamps.** Subscription dates carry no time-zone offset (`2025-03-02T00:00:00`),
@@ -2803,12 +3504,16 @@ connection could not be opened.
   of an array.
 - **Delete response.** The guide answers `{"message": ...}`; the dashboard reads `id`.
   Both fields are optional.
-- **Payment portal method.** The guide says `POST /api/v1/payment-methods/manage`; Fleek
-  corrected it to `PUT` on 2025-03-20, and the dashboard calls `PUT`. This document says
-  `PUT`.
+- **Payment portal method.** The guide's first text with this endpoint said `POST
+  /api/v1/payment-methods/manage`; Fleek corrected it to `PUT` in a later edit, noting
+  that its rendered API reference had the method wrong, and the dashboard calls `PUT`.
+  This document says `PUT`.
 - **Update body.** The guide names the character field `characterFile`; the dashboard sends
-  `config` and sends only the fields that change. Every field of the update body is
-  optional.
+  `config` and sends only the fields that change, and adds `projectId`, `frameworkVersion`
+  and `tee` when it deploys. Every field of the update body is optional.
+- **Attestation credentials.** The guide sends the API key; Fleek's dashboard fetches the
+  attestation with no credentials at all. Both are allowed here; what the API answers
+  without a key is not known.
 - **Status values.** Agent and subscription statuses are listed as the values seen so far;
   new values may appear, and clients should not fail on one they do not know.
 
@@ -2881,7 +3586,8 @@ Lists the AI agents of the account the API key belongs to, one page at a time, n
 first. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read
 further pages.
 
-The agents in this list spell the character file `character_file` (see `Agent`).
+The guide's example spells the character file `character_file`, while Fleek's dashboard
+reads `characterFile` from this list: either spelling has been documented (see `Agent`).
 
 
 Sends a `GET` request to `/api/v1/ai-agents`
@@ -2942,7 +3648,8 @@ let response = client.publish_agent()
     }
     /**Get an AI agent
 
-Reads one agent. The character file is spelled `character_file` here (see `Agent`).
+Reads one agent. The guide's example spells the character file `character_file`; read
+either spelling (see `Agent`).
 
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}`
@@ -3033,6 +3740,9 @@ Tells whether the agent's deployment is up. The answer is a boolean sent as a st
 dashboard polls this every 5 seconds while an agent deploys. For the agent's lifecycle
 state (`Draft`, `Running`, ...) read `status` from `get_agent`.
 
+Accepts the agent's `publicToken` in `X-Agent-Token` in place of the API key (Fleek's
+chat widget polls it that way).
+
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}/status`
 
@@ -3046,6 +3756,27 @@ let response = client.get_agent_status()
 ```*/
     pub fn get_agent_status(&self) -> builder::GetAgentStatus<'_> {
         builder::GetAgentStatus::new(self)
+    }
+    /**Get an agent's public view
+
+Not documented in Fleek's guide: Fleek's chat widget calls it, with the agent's
+`publicToken` in `X-Agent-Token`. Returns what a public chat page shows of an agent.
+The widget reads `name` and `avatar`; no source shows the rest of the answer, so
+other fields may arrive.
+
+
+Sends a `GET` request to `/api/v1/ai-agents/{agentId}/public`
+
+Arguments:
+- `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
+```ignore
+let response = client.get_public_agent()
+    .agent_id(agent_id)
+    .send()
+    .await;
+```*/
+    pub fn get_public_agent(&self) -> builder::GetPublicAgent<'_> {
+        builder::GetPublicAgent::new(self)
     }
     /**Start an AI agent
 
@@ -3093,6 +3824,11 @@ let response = client.stop_agent()
 Returns the attestation of an agent that runs in a trusted execution environment: an
 Intel TDX quote produced inside the agent's enclave. The body is raw bytes, not JSON;
 Fleek's dashboard shows it to users as text. Verify it with Intel's TDX quote tools.
+
+Credentials are optional here: the guide sends the API key, and Fleek's dashboard
+fetches the attestation with no credentials at all, which suggests it is public.
+Whether the API answers `401` without a key, and what content type it declares, is
+not known.
 
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}/attestation`
@@ -3211,6 +3947,24 @@ let response = client.proxy_patch()
     pub fn proxy_patch(&self) -> builder::ProxyPatch<'_> {
         builder::ProxyPatch::new(self)
     }
+    /**List the Eliza framework versions
+
+Not documented in Fleek's guide: Fleek's agents dashboard calls it. Lists the Eliza
+framework versions an agent can run; pass one as `frameworkVersion` when creating or
+updating an agent. Versions seen in Fleek's clients: `eliza-0.1.9` and, later,
+`v2.beta.28`-style values. No source says which one Fleek chooses by default.
+
+
+Sends a `GET` request to `/api/v1/machines/images/eliza`
+
+```ignore
+let response = client.list_framework_versions()
+    .send()
+    .await;
+```*/
+    pub fn list_framework_versions(&self) -> builder::ListFrameworkVersions<'_> {
+        builder::ListFrameworkVersions::new(self)
+    }
     /**List subscription plans
 
 Lists the plans a project can subscribe to; the subscription flow starts here. The
@@ -3288,6 +4042,76 @@ let response = client.update_subscription_quantity()
     ) -> builder::UpdateSubscriptionQuantity<'_> {
         builder::UpdateSubscriptionQuantity::new(self)
     }
+    /**Subscribe through a hosted checkout page
+
+Not documented in Fleek's guide: Fleek's agents dashboard and its platform dashboard
+call it. Starts a subscription through a hosted checkout page, for a project that has
+no saved payment method yet (`create_subscription` needs one): send the person to the
+returned URL; the subscription exists once they pay.
+
+The two dashboards send different bodies: the agents dashboard names the product and
+its quantity (`product`), the platform dashboard a plan (`planId`). Both are accepted.
+This starts a payment and is not idempotent.
+
+
+Sends a `POST` request to `/api/v1/subscriptions/checkout`
+
+```ignore
+let response = client.create_checkout_session()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_checkout_session(&self) -> builder::CreateCheckoutSession<'_> {
+        builder::CreateCheckoutSession::new(self)
+    }
+    /**Get a subscription
+
+Not documented in Fleek's guide: Fleek's platform dashboard calls it. Reads one
+subscription.
+
+Its shape is not settled. The platform dashboard reads a subscription
+(`{id, status, startDate, periodEndDate, trialEndDate, endDate}`); Fleek's own request
+mocks answer with an envelope `{"items": [<subscription with its plan>]}`. Both are
+accepted.
+
+
+Sends a `GET` request to `/api/v1/subscriptions/{subscriptionId}`
+
+Arguments:
+- `subscription_id`: The subscription's id, as returned by `list_subscriptions`.
+```ignore
+let response = client.get_subscription()
+    .subscription_id(subscription_id)
+    .send()
+    .await;
+```*/
+    pub fn get_subscription(&self) -> builder::GetSubscription<'_> {
+        builder::GetSubscription::new(self)
+    }
+    /**Set a subscription's quantity
+
+Not documented in Fleek's guide: Fleek's agents dashboard calls it
+(`updateSubscription`). Sets the subscription's quantity of a product to an absolute
+number, unlike `update_subscription_quantity`, which changes it by a relative amount;
+sending it twice has the same effect as once.
+
+
+Sends a `PUT` request to `/api/v1/subscriptions/{subscriptionId}`
+
+Arguments:
+- `subscription_id`: The subscription's id, as returned by `list_subscriptions`.
+- `body`
+```ignore
+let response = client.set_subscription_quantity()
+    .subscription_id(subscription_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_subscription_quantity(&self) -> builder::SetSubscriptionQuantity<'_> {
+        builder::SetSubscriptionQuantity::new(self)
+    }
     /**Cancel a subscription
 
 Cancels a subscription at the end of its current billing period: it stays `Active` and
@@ -3328,14 +4152,35 @@ let response = client.list_payment_methods()
     pub fn list_payment_methods(&self) -> builder::ListPaymentMethods<'_> {
         builder::ListPaymentMethods::new(self)
     }
+    /**Get a payment method
+
+Not documented in Fleek's guide: Fleek's agents dashboard calls it. Reads one saved
+payment method; the expiry month and year arrive as numbers there, as strings in the
+guide's list, and both are accepted.
+
+
+Sends a `GET` request to `/api/v1/payment-methods/{paymentMethodId}`
+
+Arguments:
+- `payment_method_id`: The payment method's id, as `list_payment_methods` returns it.
+```ignore
+let response = client.get_payment_method()
+    .payment_method_id(payment_method_id)
+    .send()
+    .await;
+```*/
+    pub fn get_payment_method(&self) -> builder::GetPaymentMethod<'_> {
+        builder::GetPaymentMethod::new(self)
+    }
     /**Open a payment portal session
 
 Opens a hosted payment portal where a person adds or changes the payment methods of a
 project; send them to the returned URL.
 
-The guide (2025-02-18) says `POST`; Fleek corrected its guide to `PUT` on 2025-03-20,
-noting that its rendered API reference had the method wrong, and Fleek's dashboard
-calls `PUT`. Although `PUT`, each call opens a new session: it is marked
+The guide's subscriptions and payments section, added on 2025-03-20, came with a
+correction of this endpoint from `POST` to `PUT`, noting that Fleek's rendered API
+reference had the method wrong; Fleek's dashboard calls `PUT`. Although `PUT`, each
+call opens a new session: it is marked
 `x-idempotent: false`, and clients should not re-send it once it may have reached the
 server.
 
@@ -4063,6 +4908,79 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::get_public_agent`]
+
+[`Client::get_public_agent`]: super::Client::get_public_agent*/
+    #[derive(Debug, Clone)]
+    pub struct GetPublicAgent<'a> {
+        client: &'a super::Client,
+        agent_id: Result<types::AgentId, String>,
+    }
+    impl<'a> GetPublicAgent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                agent_id: Err("agent_id was not initialized".to_string()),
+            }
+        }
+        pub fn agent_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AgentId>,
+        {
+            self.agent_id = value
+                .try_into()
+                .map_err(|_| "conversion to `AgentId` for agent_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/public`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
+            let Self { client, agent_id } = self;
+            let agent_id = agent_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/ai-agents/{}/public", client.baseurl, encode_path(& agent_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_public_agent",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::start_agent`]
 
 [`Client::start_agent`]: super::Client::start_agent*/
@@ -4243,7 +5161,6 @@ pub mod builder {
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
-                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 500u16..=599u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
@@ -4684,6 +5601,61 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_framework_versions`]
+
+[`Client::list_framework_versions`]: super::Client::list_framework_versions*/
+    #[derive(Debug, Clone)]
+    pub struct ListFrameworkVersions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListFrameworkVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/api/v1/machines/images/eliza`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
+            let Self { client } = self;
+            let url = format!("{}/api/v1/machines/images/eliza", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_framework_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_plans`]
 
 [`Client::list_plans`]: super::Client::list_plans*/
@@ -5017,6 +5989,283 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_checkout_session`]
+
+[`Client::create_checkout_session`]: super::Client::create_checkout_session*/
+    #[derive(Debug, Clone)]
+    pub struct CreateCheckoutSession<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CheckoutRequest, String>,
+    }
+    impl<'a> CreateCheckoutSession<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CheckoutRequest>,
+            <V as std::convert::TryInto<
+                types::CheckoutRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CheckoutRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CheckoutRequest,
+            ) -> types::builder::CheckoutRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/subscriptions/checkout`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CheckoutRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/subscriptions/checkout", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_checkout_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_subscription`]
+
+[`Client::get_subscription`]: super::Client::get_subscription*/
+    #[derive(Debug, Clone)]
+    pub struct GetSubscription<'a> {
+        client: &'a super::Client,
+        subscription_id: Result<types::SubscriptionId, String>,
+    }
+    impl<'a> GetSubscription<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+            }
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SubscriptionId>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `SubscriptionId` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/subscriptions/{subscriptionId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
+            let Self { client, subscription_id } = self;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/subscriptions/{}", client.baseurl, encode_path(&
+                subscription_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_subscription",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::set_subscription_quantity`]
+
+[`Client::set_subscription_quantity`]: super::Client::set_subscription_quantity*/
+    #[derive(Debug, Clone)]
+    pub struct SetSubscriptionQuantity<'a> {
+        client: &'a super::Client,
+        subscription_id: Result<types::SubscriptionId, String>,
+        body: Result<types::builder::SetSubscriptionQuantityRequest, String>,
+    }
+    impl<'a> SetSubscriptionQuantity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SubscriptionId>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `SubscriptionId` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SetSubscriptionQuantityRequest>,
+            <V as std::convert::TryInto<
+                types::SetSubscriptionQuantityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SetSubscriptionQuantityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SetSubscriptionQuantityRequest,
+            ) -> types::builder::SetSubscriptionQuantityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/v1/subscriptions/{subscriptionId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
+            let Self { client, subscription_id, body } = self;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SetSubscriptionQuantityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/subscriptions/{}", client.baseurl, encode_path(&
+                subscription_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_subscription_quantity",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::cancel_subscription`]
 
 [`Client::cancel_subscription`]: super::Client::cancel_subscription*/
@@ -5164,6 +6413,84 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_payment_methods",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_payment_method`]
+
+[`Client::get_payment_method`]: super::Client::get_payment_method*/
+    #[derive(Debug, Clone)]
+    pub struct GetPaymentMethod<'a> {
+        client: &'a super::Client,
+        payment_method_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetPaymentMethod<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                payment_method_id: Err(
+                    "payment_method_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn payment_method_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.payment_method_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for payment_method_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/payment-methods/{paymentMethodId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
+            let Self { client, payment_method_id } = self;
+            let payment_method_id = payment_method_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/payment-methods/{}", client.baseurl, encode_path(&
+                payment_method_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_payment_method",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -5368,6 +6695,17 @@ impl<'a> crate::Call for builder::GetAgentStatus<'a> {
             .await
     }
 }
+impl<'a> crate::Call for builder::GetPublicAgent<'a> {
+    type Output = types::PublicAgent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_public_agent",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
 impl<'a> crate::Call for builder::StartAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
@@ -5456,6 +6794,17 @@ impl<'a> crate::Call for builder::ProxyPatch<'a> {
             .await
     }
 }
+impl<'a> crate::Call for builder::ListFrameworkVersions<'a> {
+    type Output = types::FrameworkVersions;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "list_framework_versions",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
 impl<'a> crate::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
@@ -5500,6 +6849,39 @@ impl<'a> crate::Call for builder::UpdateSubscriptionQuantity<'a> {
             .await
     }
 }
+impl<'a> crate::Call for builder::CreateCheckoutSession<'a> {
+    type Output = types::CheckoutSession;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "create_checkout_session",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetSubscription<'a> {
+    type Output = types::SubscriptionDetails;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_subscription",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::SetSubscriptionQuantity<'a> {
+    type Output = types::Subscription;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "set_subscription_quantity",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
 impl<'a> crate::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
@@ -5516,6 +6898,17 @@ impl<'a> crate::Call for builder::ListPaymentMethods<'a> {
     async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
         crate::call::json(
                 "list_payment_methods",
+                ::std::option::Option::Some(200u16),
+                self.send().await,
+            )
+            .await
+    }
+}
+impl<'a> crate::Call for builder::GetPaymentMethod<'a> {
+    type Output = types::PaymentMethod;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+        crate::call::json(
+                "get_payment_method",
                 ::std::option::Option::Some(200u16),
                 self.send().await,
             )

@@ -650,6 +650,84 @@ pub mod operations {
             )
         }
     }
+    pub struct GetPublicAgentWhen(::httpmock::When);
+    impl GetPublicAgentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/ai-agents/[^/]*/public$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn agent_id(self, value: &types::AgentId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/api/v1/ai-agents/{}/public$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetPublicAgentThen(::httpmock::Then);
+    impl GetPublicAgentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PublicAgent) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct StartAgentWhen(::httpmock::When);
     impl StartAgentWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -830,15 +908,6 @@ pub mod operations {
                 self
                     .0
                     .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
-            )
-        }
-        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1307,6 +1376,68 @@ pub mod operations {
             )
         }
     }
+    pub struct ListFrameworkVersionsWhen(::httpmock::When);
+    impl ListFrameworkVersionsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/machines/images/eliza$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListFrameworkVersionsThen(::httpmock::Then);
+    impl ListFrameworkVersionsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::FrameworkVersions) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct ListPlansWhen(::httpmock::When);
     impl ListPlansWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1584,6 +1715,230 @@ pub mod operations {
             )
         }
     }
+    pub struct CreateCheckoutSessionWhen(::httpmock::When);
+    impl CreateCheckoutSessionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/subscriptions/checkout$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::CheckoutRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateCheckoutSessionThen(::httpmock::Then);
+    impl CreateCheckoutSessionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CheckoutSession) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct GetSubscriptionWhen(::httpmock::When);
+    impl GetSubscriptionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/subscriptions/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn subscription_id(self, value: &types::SubscriptionId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/api/v1/subscriptions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetSubscriptionThen(::httpmock::Then);
+    impl GetSubscriptionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SubscriptionDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
+    pub struct SetSubscriptionQuantityWhen(::httpmock::When);
+    impl SetSubscriptionQuantityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/subscriptions/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn subscription_id(self, value: &types::SubscriptionId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/api/v1/subscriptions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::SetSubscriptionQuantityRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SetSubscriptionQuantityThen(::httpmock::Then);
+    impl SetSubscriptionQuantityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Subscription) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct CancelSubscriptionWhen(::httpmock::When);
     impl CancelSubscriptionWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1746,6 +2101,84 @@ pub mod operations {
             )
         }
     }
+    pub struct GetPaymentMethodWhen(::httpmock::When);
+    impl GetPaymentMethodWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/api/v1/payment-methods/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn payment_method_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/api/v1/payment-methods/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetPaymentMethodThen(::httpmock::Then);
+    impl GetPaymentMethodThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PaymentMethod) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_found(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+    }
     pub struct CreatePaymentPortalSessionWhen(::httpmock::When);
     impl CreatePaymentPortalSessionWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1849,6 +2282,9 @@ pub trait MockServerExt {
     fn get_agent_status<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetAgentStatusWhen, operations::GetAgentStatusThen);
+    fn get_public_agent<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPublicAgentWhen, operations::GetPublicAgentThen);
     fn start_agent<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::StartAgentWhen, operations::StartAgentThen);
@@ -1876,6 +2312,12 @@ pub trait MockServerExt {
     fn proxy_patch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ProxyPatchWhen, operations::ProxyPatchThen);
+    fn list_framework_versions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListFrameworkVersionsWhen,
+            operations::ListFrameworkVersionsThen,
+        );
     fn list_plans<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListPlansWhen, operations::ListPlansThen);
@@ -1894,6 +2336,21 @@ pub trait MockServerExt {
             operations::UpdateSubscriptionQuantityWhen,
             operations::UpdateSubscriptionQuantityThen,
         );
+    fn create_checkout_session<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateCheckoutSessionWhen,
+            operations::CreateCheckoutSessionThen,
+        );
+    fn get_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetSubscriptionWhen, operations::GetSubscriptionThen);
+    fn set_subscription_quantity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SetSubscriptionQuantityWhen,
+            operations::SetSubscriptionQuantityThen,
+        );
     fn cancel_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1906,6 +2363,9 @@ pub trait MockServerExt {
             operations::ListPaymentMethodsWhen,
             operations::ListPaymentMethodsThen,
         );
+    fn get_payment_method<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPaymentMethodWhen, operations::GetPaymentMethodThen);
     fn create_payment_portal_session<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2002,6 +2462,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_public_agent<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPublicAgentWhen, operations::GetPublicAgentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetPublicAgentWhen::new(when),
+                operations::GetPublicAgentThen::new(then),
+            )
+        })
+    }
     fn start_agent<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::StartAgentWhen, operations::StartAgentThen),
@@ -2093,6 +2564,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn list_framework_versions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListFrameworkVersionsWhen,
+            operations::ListFrameworkVersionsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListFrameworkVersionsWhen::new(when),
+                operations::ListFrameworkVersionsThen::new(then),
+            )
+        })
+    }
     fn list_plans<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListPlansWhen, operations::ListPlansThen),
@@ -2143,6 +2628,45 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn create_checkout_session<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateCheckoutSessionWhen,
+            operations::CreateCheckoutSessionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateCheckoutSessionWhen::new(when),
+                operations::CreateCheckoutSessionThen::new(then),
+            )
+        })
+    }
+    fn get_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetSubscriptionWhen, operations::GetSubscriptionThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetSubscriptionWhen::new(when),
+                operations::GetSubscriptionThen::new(then),
+            )
+        })
+    }
+    fn set_subscription_quantity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SetSubscriptionQuantityWhen,
+            operations::SetSubscriptionQuantityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SetSubscriptionQuantityWhen::new(when),
+                operations::SetSubscriptionQuantityThen::new(then),
+            )
+        })
+    }
     fn cancel_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2168,6 +2692,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListPaymentMethodsWhen::new(when),
                 operations::ListPaymentMethodsThen::new(then),
+            )
+        })
+    }
+    fn get_payment_method<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetPaymentMethodWhen, operations::GetPaymentMethodThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetPaymentMethodWhen::new(when),
+                operations::GetPaymentMethodThen::new(then),
             )
         })
     }
@@ -2352,6 +2887,22 @@ pub async fn send_example(
             };
             ::std::option::Option::Some(send.await)
         }
+        "get_public_agent" => {
+            let send = async {
+                client
+                    .get_public_agent()
+                    .agent_id(
+                        example::<
+                            crate::types::AgentId,
+                        >("\"cm7b2q3vx0001la08zk4h2mto\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
         "start_agent" => {
             let send = async {
                 client
@@ -2506,6 +3057,17 @@ pub async fn send_example(
             };
             ::std::option::Option::Some(send.await)
         }
+        "list_framework_versions" => {
+            let send = async {
+                client
+                    .list_framework_versions()
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
         "list_plans" => {
             let send = async {
                 client.list_plans().send().await.map_err(|e| e.to_string())?;
@@ -2570,6 +3132,63 @@ pub async fn send_example(
             };
             ::std::option::Option::Some(send.await)
         }
+        "create_checkout_session" => {
+            let send = async {
+                client
+                    .create_checkout_session()
+                    .body(
+                        example::<
+                            crate::types::CheckoutRequest,
+                        >(
+                            "{\"metadata\":{\"referralId\":\"spring-campaign\"},\"product\":{\"id\":\"prod_RXPrGVnrVm8Dbg\",\"quantity\":1},\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_subscription" => {
+            let send = async {
+                client
+                    .get_subscription()
+                    .subscription_id(
+                        example::<
+                            crate::types::SubscriptionId,
+                        >("\"sub_9WgRMUCEFZDhHTzLISMgFEwp\"")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "set_subscription_quantity" => {
+            let send = async {
+                client
+                    .set_subscription_quantity()
+                    .subscription_id(
+                        example::<
+                            crate::types::SubscriptionId,
+                        >("\"sub_9WgRMUCEFZDhHTzLISMgFEwp\"")?,
+                    )
+                    .body(
+                        example::<
+                            crate::types::SetSubscriptionQuantityRequest,
+                        >(
+                            "{\"product\":{\"id\":\"prod_RXPrGVnrVm8Dbg\",\"quantity\":3},\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
         "cancel_subscription" => {
             let send = async {
                 client
@@ -2596,6 +3215,20 @@ pub async fn send_example(
                         >("\"cm6k5x0qj0003l708b2v1c9ep\"")?,
                     )
                     .cursor(example::<::std::string::String>("\"pm_IxuwEtErgYZejkQl\"")?)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
+        "get_payment_method" => {
+            let send = async {
+                client
+                    .get_payment_method()
+                    .payment_method_id(
+                        example::<::std::string::String>("\"pm_IxuwEtErgYZejkQl\"")?,
+                    )
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
