@@ -86,6 +86,14 @@ pub fn check(spec: &OpenAPI) -> Vec<Problem> {
                     ));
                 }
             }
+            if let Some(requirements) = &operation.security {
+                for name in crate::security::undeclared(spec, requirements) {
+                    report(format!(
+                        "security names the scheme {name}, which \
+                         #/components/securitySchemes does not declare"
+                    ));
+                }
+            }
             if let Err(message) =
                 crate::paging::pagination(spec.components.as_ref(), item, operation)
             {

@@ -34,6 +34,7 @@ mod examples;
 mod extensions;
 mod naming;
 mod paging;
+mod security;
 mod surface;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -174,6 +175,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     file.items.extend(calls);
     paging::append_to_types(&mut file, paging)?;
     file.items.extend(extensions::idempotency(&spec)?);
+    file.items.extend(security::table(&spec)?);
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
 

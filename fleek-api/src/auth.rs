@@ -1,4 +1,6 @@
-//! The API key: validated once, sent as a sensitive header, never printed.
+//! The credentials: the API key and an agent's public token, each validated once, sent as a
+//! sensitive header to the configured origin only, never printed; and which one each
+//! operation gets, from the spec's `security`.
 
 use std::fmt;
 
@@ -8,6 +10,9 @@ use crate::config::BuildError;
 
 /// The name of the header that carries the API key.
 pub const API_KEY_HEADER: &str = "x-api-key";
+
+/// The name of the header that carries an agent's public token.
+pub const AGENT_TOKEN_HEADER: &str = "x-agent-token";
 
 /// A Fleek API token, ready to be sent in the `X-Api-Key` header.
 ///
@@ -61,4 +66,157 @@ impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ApiKey(<redacted>)")
     }
+}
+
+/// One agent's `publicToken` (a field of [`Agent`](crate::Agent)), sent in the
+/// `X-Agent-Token` header in place of the API key.
+///
+/// It reaches only what the spec lets it reach: that agent's public view
+/// (`get_public_agent`), its status (`get_agent_status`) and the proxy into it, as Fleek's chat
+/// widget does for agents with `publicChat: true`. A client holding only this token refuses
+/// every other operation before sending anything. Like [`ApiKey`], it is a sensitive header
+/// value whose `Debug` prints `AgentToken(<redacted>)`.
+///
+/// ```
+/// let token = fleek_api::AgentToken::new("pt_5f1c2e9a7b")?;
+/// assert_eq!(format!("{token:?}"), "AgentToken(<redacted>)");
+/// # Ok::<(), fleek_api::BuildError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct AgentToken(ApiKey);
+
+impl AgentToken {
+    /// Checks `token` and wraps it.
+    ///
+    /// # Errors
+    /// [`BuildError::InvalidAgentToken`] when the token is empty, has leading or trailing
+    /// whitespace, or holds characters a header cannot carry.
+    pub fn new(token: impl AsRef<str>) -> Result<Self, BuildError> {
+        Self::parse(token.as_ref()).map_err(BuildError::InvalidAgentToken)
+    }
+
+    pub(crate) fn parse(token: &str) -> Result<Self, &'static str> {
+        ApiKey::parse(token).map(Self)
+    }
+
+    pub(crate) fn header_value(&self) -> HeaderValue {
+        self.0.header_value()
+    }
+}
+
+impl fmt::Debug for AgentToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AgentToken(<redacted>)")
+    }
+}
+
+/// The spec's name of the API-key scheme.
+const API_KEY_SCHEME: &str = "apiKey";
+/// The spec's name of the agent-token scheme.
+const AGENT_TOKEN_SCHEME: &str = "agentToken";
+
+/// The credentials a client holds.
+#[derive(Clone, Debug)]
+pub(crate) struct Credentials {
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) agent_token: Option<AgentToken>,
+}
+
+impl Credentials {
+    fn header(&self, scheme: &str) -> Option<(&'static str, HeaderValue)> {
+        match scheme {
+            API_KEY_SCHEME => Some((API_KEY_HEADER, self.api_key.as_ref()?.header_value())),
+            AGENT_TOKEN_SCHEME => Some((
+                AGENT_TOKEN_HEADER,
+                self.agent_token.as_ref()?.header_value(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The headers to send for `operation`: the first alternative of the spec's `security`
+    /// that needs credentials and that this client holds, else none if the operation may be
+    /// called without credentials (an empty alternative, or no `security` at all).
+    ///
+    /// # Errors
+    /// What the operation needs and what this client holds, when it holds none of it.
+    pub(crate) fn headers_for(
+        &self,
+        operation: &str,
+    ) -> Result<Vec<(&'static str, HeaderValue)>, String> {
+        let alternatives = requirements(operation);
+        let held = alternatives
+            .iter()
+            .filter(|schemes| !schemes.is_empty())
+            .find_map(|schemes| {
+                schemes
+                    .iter()
+                    .map(|scheme| self.header(scheme))
+                    .collect::<Option<Vec<_>>>()
+            });
+        // No alternative at all, or an empty one, means the operation needs no credential.
+        let anonymous = alternatives.is_empty() || alternatives.iter().any(|s| s.is_empty());
+        match held {
+            Some(headers) => Ok(headers),
+            None if anonymous => Ok(Vec::new()),
+            None => Err(self.refusal(operation, alternatives)),
+        }
+    }
+
+    fn refusal(&self, operation: &str, alternatives: &[&[&str]]) -> String {
+        let needs = alternatives
+            .iter()
+            .map(|schemes| {
+                schemes
+                    .iter()
+                    .map(|s| describe(s))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let holds = match (&self.api_key, &self.agent_token) {
+            (None, Some(_)) => {
+                let reachable: Vec<&str> = crate::generated::OPERATION_SECURITY
+                    .iter()
+                    .filter(|(_, alternatives)| {
+                        alternatives.iter().any(|s| s == &[AGENT_TOKEN_SCHEME])
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                format!(
+                    "this client holds only an agent token, which reaches {}",
+                    reachable.join(", ")
+                )
+            }
+            _ => "this client holds none of it".to_string(),
+        };
+        format!(
+            "{operation} needs {needs}; {holds}. Nothing was sent: build the client with \
+             ClientBuilder::api_key (FLEEK_API_KEY)"
+        )
+    }
+}
+
+fn describe(scheme: &str) -> &str {
+    match scheme {
+        API_KEY_SCHEME => "the API key (X-Api-Key)",
+        AGENT_TOKEN_SCHEME => "an agent token (X-Agent-Token)",
+        other => other,
+    }
+}
+
+/// The spec's `security` of an operation; the API key for one the table does not list
+/// (hand-written calls use the operation of the endpoint they reach).
+fn requirements(operation: &str) -> &'static [&'static [&'static str]] {
+    // The hand-written proxy (`proxy`, any method) reaches the proxy path's endpoint.
+    let operation = if operation == "proxy" {
+        "proxy_get"
+    } else {
+        operation
+    };
+    crate::generated::OPERATION_SECURITY
+        .iter()
+        .find(|(id, _)| *id == operation)
+        .map_or(&[&[API_KEY_SCHEME]], |(_, alternatives)| *alternatives)
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::redirect;
 
-use crate::auth::ApiKey;
+use crate::auth::{AgentToken, ApiKey, Credentials};
 use crate::hooks::Inner;
 use crate::{Client, RetryPolicy};
 
@@ -44,12 +44,19 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// No API key was given.
+    /// No API key (and no agent token) was given.
     #[error(
         "no API key was given: create a token in the Fleek web app (Account settings → API \
-         tokens) and set FLEEK_API_KEY, or pass it to `ClientBuilder::api_key`"
+         tokens) and set FLEEK_API_KEY, or pass it to `ClientBuilder::api_key` (or, to reach \
+         one public agent only, pass its token to `ClientBuilder::agent_token`)"
     )]
     MissingApiKey,
+    /// The agent token cannot be sent in a header.
+    #[error(
+        "the agent token is not valid ({0}): copy the agent's publicToken again, without \
+         quotes or spaces"
+    )]
+    InvalidAgentToken(&'static str),
     /// The API key cannot be sent in a header.
     #[error(
         "the API key is not valid ({0}): copy the token again from the Fleek web app, without \
@@ -98,6 +105,7 @@ pub enum BuildError {
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<Result<ApiKey, &'static str>>,
+    agent_token: Option<Result<AgentToken, &'static str>>,
     base_url: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -110,6 +118,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             api_key: None,
+            agent_token: None,
             base_url: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -143,9 +152,33 @@ impl ClientBuilder {
         builder
     }
 
-    /// The API token to send in `X-Api-Key`. Required.
+    /// The API token to send in `X-Api-Key`. Required, unless the client is to reach one
+    /// public agent only with its [`agent_token`](Self::agent_token).
     pub fn api_key(mut self, key: impl AsRef<str>) -> Self {
         self.api_key = Some(ApiKey::parse(key.as_ref()));
+        self
+    }
+
+    /// An agent's `publicToken`, sent in `X-Agent-Token` to the operations whose spec
+    /// accepts it ([`AgentToken`]: `get_public_agent`, `get_agent_status` and the proxy).
+    /// A client with only this token refuses every other operation before sending; with an
+    /// API key too, the key is preferred wherever it is accepted.
+    ///
+    /// ```
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use fleek_api::{Call, Client, ErrorKind};
+    ///
+    /// let client = Client::builder().agent_token("pt_5f1c2e9a7b").build()?;
+    /// let agent = "cm7b2q3vx0001la08zk4h2mto";
+    /// let running = client.get_agent_status().agent_id(agent).call().await?.is_running();
+    /// let refused = client.get_agent().agent_id(agent).call().await.unwrap_err();
+    /// assert_eq!(refused.kind(), ErrorKind::MissingCredentials);
+    /// # let _ = running;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn agent_token(mut self, token: impl AsRef<str>) -> Self {
+        self.agent_token = Some(AgentToken::parse(token.as_ref()));
         self
     }
 
@@ -195,14 +228,22 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     ///
     /// # Errors
-    /// [`BuildError::MissingApiKey`], [`BuildError::InvalidApiKey`],
+    /// [`BuildError::MissingApiKey`] (neither a key nor an agent token),
+    /// [`BuildError::InvalidApiKey`], [`BuildError::InvalidAgentToken`],
     /// [`BuildError::InvalidBaseUrl`], or [`BuildError::Http`] when the HTTP client cannot
     /// start.
     pub fn build(self) -> Result<Client, BuildError> {
-        let api_key = match self.api_key {
-            None => return Err(BuildError::MissingApiKey),
-            Some(key) => key.map_err(BuildError::InvalidApiKey)?,
-        };
+        let api_key = self
+            .api_key
+            .transpose()
+            .map_err(BuildError::InvalidApiKey)?;
+        let agent_token = self
+            .agent_token
+            .transpose()
+            .map_err(BuildError::InvalidAgentToken)?;
+        if api_key.is_none() && agent_token.is_none() {
+            return Err(BuildError::MissingApiKey);
+        }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let http = match self.http_client {
             Some(client) => client,
@@ -219,7 +260,10 @@ impl ClientBuilder {
             &base,
             http,
             Inner {
-                api_key,
+                credentials: Credentials {
+                    api_key,
+                    agent_token,
+                },
                 base_url,
                 retry: self.retry,
             },

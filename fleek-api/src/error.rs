@@ -33,6 +33,9 @@ pub enum ErrorKind {
     Timeout,
     /// The server could not be reached, or the connection broke.
     Connection,
+    /// The client holds no credential the operation accepts (an agent-token client calling
+    /// an operation that needs the API key); nothing was sent.
+    MissingCredentials,
     /// Anything else (a misconfigured HTTP client, a refused redirect).
     Other,
 }
@@ -196,8 +199,9 @@ impl Error {
                 }
                 error
             }
+            // Only the crate's own `pre` hook makes these: no credential fits the operation.
             progenitor_client::Error::Custom(detail) => {
-                Error::new(operation, ErrorKind::Other, detail)
+                Error::new(operation, ErrorKind::MissingCredentials, detail)
             }
         }
     }
@@ -270,6 +274,7 @@ impl Error {
                 "could not talk to the API: check the network and the base URL"
             }
             (ErrorKind::InvalidArgument, _) => "nothing was sent: fix the argument",
+            (ErrorKind::MissingCredentials, _) => "no credential for this operation",
             (ErrorKind::Other, _) => "",
         }
     }

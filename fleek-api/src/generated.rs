@@ -6931,3 +6931,36 @@ impl<'a> crate::Call for builder::CreatePaymentPortalSession<'a> {
 pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[
     ("create_payment_portal_session", false),
 ];
+/// The credentials each operation accepts (the spec's `security`): alternatives, each
+/// the schemes it needs together; an empty one means none is needed.
+pub(crate) const OPERATION_SECURITY: &[(&str, &[&[&str]])] = &[
+    ("list_agents", &[&["apiKey"]]),
+    ("create_agent", &[&["apiKey"]]),
+    ("publish_agent", &[&["apiKey"]]),
+    ("get_agent", &[&["apiKey"]]),
+    ("update_agent", &[&["apiKey"]]),
+    ("delete_agent", &[&["apiKey"]]),
+    ("get_agent_logs", &[&["apiKey"]]),
+    ("get_agent_status", &[&["apiKey"], &["agentToken"]]),
+    ("get_public_agent", &[&["apiKey"], &["agentToken"]]),
+    ("start_agent", &[&["apiKey"]]),
+    ("stop_agent", &[&["apiKey"]]),
+    ("get_agent_attestation", &[&[], &["apiKey"]]),
+    ("proxy_get", &[&["apiKey"], &["agentToken"]]),
+    ("proxy_put", &[&["apiKey"], &["agentToken"]]),
+    ("proxy_post", &[&["apiKey"], &["agentToken"]]),
+    ("proxy_delete", &[&["apiKey"], &["agentToken"]]),
+    ("proxy_patch", &[&["apiKey"], &["agentToken"]]),
+    ("list_framework_versions", &[&["apiKey"]]),
+    ("list_plans", &[&["apiKey"]]),
+    ("list_subscriptions", &[&["apiKey"]]),
+    ("create_subscription", &[&["apiKey"]]),
+    ("update_subscription_quantity", &[&["apiKey"]]),
+    ("create_checkout_session", &[&["apiKey"]]),
+    ("get_subscription", &[&["apiKey"]]),
+    ("set_subscription_quantity", &[&["apiKey"]]),
+    ("cancel_subscription", &[&["apiKey"]]),
+    ("list_payment_methods", &[&["apiKey"]]),
+    ("get_payment_method", &[&["apiKey"]]),
+    ("create_payment_portal_session", &[&["apiKey"]]),
+];

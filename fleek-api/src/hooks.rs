@@ -7,15 +7,15 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderName, RETRY_AFTER};
 use tracing::Instrument;
 
-use crate::auth::{ApiKey, API_KEY_HEADER};
+use crate::auth::Credentials;
 use crate::retry::{Decision, Outcome, RetryPolicy};
 use crate::Client;
 
-/// What the hand-written layer keeps inside the generated [`Client`]: the key, where it may
-/// go, and the retry policy. Built by [`ClientBuilder`](crate::ClientBuilder).
+/// What the hand-written layer keeps inside the generated [`Client`]: the credentials, where
+/// they may go, and the retry policy. Built by [`ClientBuilder`](crate::ClientBuilder).
 #[derive(Clone, Debug)]
 pub struct Inner {
-    pub(crate) api_key: ApiKey,
+    pub(crate) credentials: Credentials,
     /// The configured API base URL: the key goes to its origin and nowhere else.
     pub(crate) base_url: reqwest::Url,
     pub(crate) retry: RetryPolicy,
@@ -36,10 +36,18 @@ impl ClientHooks<Inner> for Client {
                 request.url().origin().ascii_serialization()
             )));
         }
-        request.headers_mut().insert(
-            HeaderName::from_static(API_KEY_HEADER),
-            self.inner.api_key.header_value(),
-        );
+        // The credential the spec's `security` accepts for this operation; none held is an
+        // error before anything is sent (`Custom` is this hook's own error).
+        let headers = self
+            .inner
+            .credentials
+            .headers_for(info.operation_id)
+            .map_err(progenitor_client::Error::Custom)?;
+        for (name, value) in headers {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
         Ok(())
     }
 

@@ -63,10 +63,11 @@ mod open_enum;
 mod paging;
 mod proxy;
 mod retry;
+mod subscription;
 mod validate;
 
 pub use agent::Agent;
-pub use auth::{ApiKey, API_KEY_HEADER};
+pub use auth::{AgentToken, ApiKey, AGENT_TOKEN_HEADER, API_KEY_HEADER};
 pub use avatar::{Avatar, ImageType, MAX_AVATAR_BYTES};
 pub use call::Call;
 pub use character::{

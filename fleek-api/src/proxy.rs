@@ -205,10 +205,9 @@ impl AgentApi<'_> {
             operation_id: OPERATION,
         };
         let client = self.client;
-        client
-            .pre::<()>(&mut request, &info)
-            .await
-            .map_err(|e| Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()))?;
+        if let Err(e) = client.pre::<()>(&mut request, &info).await {
+            return Err(Error::from_progenitor(OPERATION, None, e).await);
+        }
         let result = client.exec(request, &info).await;
         client
             .post::<()>(&result, &info)

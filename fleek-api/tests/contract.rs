@@ -228,7 +228,56 @@ async fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
             .call(),
         json
     );
-    assert_eq!(ran, 23, "every operation of the spec");
+    check!(
+        "get_subscription",
+        client
+            .get_subscription()
+            .subscription_id(SUBSCRIPTION)
+            .call(),
+        json
+    );
+    check!(
+        "set_subscription_quantity",
+        client
+            .set_subscription_quantity()
+            .subscription_id(SUBSCRIPTION)
+            .body(body::<types::SetSubscriptionQuantityRequest>(
+                "set_subscription_quantity"
+            ))
+            .call(),
+        json
+    );
+    check!(
+        "create_checkout_session",
+        client
+            .create_checkout_session()
+            .body(body::<types::CheckoutRequest>("create_checkout_session"))
+            .call(),
+        json
+    );
+    check!(
+        "get_payment_method",
+        client
+            .get_payment_method()
+            .payment_method_id("pm_IxuwEtErgYZejkQl")
+            .call(),
+        json
+    );
+    check!(
+        "list_framework_versions",
+        client.list_framework_versions().call(),
+        json
+    );
+    check!(
+        "get_public_agent",
+        client.get_public_agent().agent_id(AGENT).call(),
+        json
+    );
+    assert_eq!(
+        ran,
+        common::operation_ids().len(),
+        "every operation of the spec"
+    );
     assert!(
         failures.is_empty(),
         "{} of {ran} failed:\n{}",
@@ -258,4 +307,52 @@ async fn prism_rejects_what_the_spec_does_not_allow() {
         .await
         .expect("answer");
     assert_eq!(bad_body.status(), 422);
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: run `cargo xtask contract`"]
+async fn an_agent_token_client_is_accepted_where_the_spec_says() {
+    let url = std::env::var("FLEEK_CONTRACT_URL").expect("set by `cargo xtask contract`");
+    let client = Client::builder()
+        .agent_token("pt_5f1c2e9a7b")
+        .base_url(&url)
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("a valid configuration");
+    let agent = client
+        .get_public_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("Prism accepts X-Agent-Token");
+    same_as_example("get_public_agent", &agent).expect("the example");
+    let status = client
+        .get_agent_status()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("Prism accepts X-Agent-Token");
+    assert!(status.is_running());
+    client
+        .proxy_get()
+        .agent_id(AGENT)
+        .key("agents")
+        .call()
+        .await
+        .expect("Prism accepts X-Agent-Token");
+    // Attestation takes no credential at all.
+    client
+        .get_agent_attestation()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("Prism accepts no credential");
+    // And Prism itself refuses the token where the spec does not list it.
+    let refused = reqwest::Client::new()
+        .get(format!("{url}/api/v1/plans"))
+        .header("x-agent-token", "pt_5f1c2e9a7b")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(refused.status(), 401);
 }

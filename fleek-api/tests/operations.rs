@@ -8,7 +8,7 @@ mod common;
 use common::{
     assert_same_json, only_request, read, request_example, respond, response_example, setup, KEY,
 };
-use fleek_api::types;
+use fleek_api::{types, Call};
 use serde_json::{json, Value};
 use wiremock::ResponseTemplate;
 
@@ -506,6 +506,166 @@ async fn create_payment_portal_session() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PUT", "the corrected method");
     assert_sent_example(&request, "create_payment_portal_session");
+}
+
+#[tokio::test]
+async fn get_subscription() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("get_subscription")).await;
+    let details = client
+        .get_subscription()
+        .subscription_id(SUBSCRIPTION)
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&details, response_example("get_subscription"));
+    let subscription = details.subscription().expect("a plain subscription");
+    assert_eq!(subscription.status, fleek_api::SubscriptionStatus::Trialing);
+    assert_eq!(
+        subscription.trial_end_date.as_deref(),
+        Some("2025-01-16T00:00:00")
+    );
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        format!("/api/v1/subscriptions/{SUBSCRIPTION}")
+    );
+}
+
+#[tokio::test]
+async fn get_subscription_in_an_items_envelope() {
+    // Fleek's request mocks answer with an envelope of subscriptions, each with its plan.
+    let (server, client) = setup().await;
+    let plan = &response_example("list_plans")[0];
+    let envelope = json!({"items": [{"id": SUBSCRIPTION, "status": "Active", "plan": plan}]});
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_body_json(envelope.clone()),
+    )
+    .await;
+    let details = client
+        .get_subscription()
+        .subscription_id(SUBSCRIPTION)
+        .call()
+        .await
+        .expect("the envelope decodes");
+    assert_same_json(&details, envelope);
+    let subscription = details.subscription().expect("the first of the envelope");
+    assert_eq!(subscription.id, SUBSCRIPTION);
+    assert_eq!(
+        subscription.plan.as_ref().map(|p| p.price),
+        Some(plan["price"].as_i64().expect("a price"))
+    );
+}
+
+#[tokio::test]
+async fn set_subscription_quantity() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("set_subscription_quantity")).await;
+    let subscription = client
+        .set_subscription_quantity()
+        .subscription_id(SUBSCRIPTION)
+        .body(body::<types::SetSubscriptionQuantityRequest>(
+            "set_subscription_quantity",
+        ))
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&subscription, response_example("set_subscription_quantity"));
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_sent_example(&request, "set_subscription_quantity");
+}
+
+#[tokio::test]
+async fn create_checkout_session() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("create_checkout_session")).await;
+    let session = client
+        .create_checkout_session()
+        .body(body::<types::CheckoutRequest>("create_checkout_session"))
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&session, response_example("create_checkout_session"));
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/api/v1/subscriptions/checkout");
+    assert_sent_example(&request, "create_checkout_session");
+}
+
+#[tokio::test]
+async fn create_checkout_session_with_a_plan() {
+    // The platform dashboard's body: a plan instead of a product.
+    let (server, client) = setup().await;
+    respond(&server, example_response("create_checkout_session")).await;
+    client
+        .create_checkout_session()
+        .body(
+            types::CheckoutRequest::builder()
+                .project_id(PROJECT)
+                .plan_id(Some("prod_RXPrGVnrVm8Dbg".to_string())),
+        )
+        .call()
+        .await
+        .expect("the example decodes");
+    let sent: Value = serde_json::from_slice(&only_request(&server).await.body).expect("JSON");
+    assert_eq!(
+        sent,
+        json!({"projectId": PROJECT, "planId": "prod_RXPrGVnrVm8Dbg"})
+    );
+}
+
+#[tokio::test]
+async fn get_payment_method() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("get_payment_method")).await;
+    let card = client
+        .get_payment_method()
+        .payment_method_id("pm_IxuwEtErgYZejkQl")
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&card, response_example("get_payment_method"));
+    assert_eq!(card.last4.as_deref(), Some("4014"));
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        "/api/v1/payment-methods/pm_IxuwEtErgYZejkQl"
+    );
+}
+
+#[tokio::test]
+async fn list_framework_versions() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("list_framework_versions")).await;
+    let versions = client
+        .list_framework_versions()
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&versions, response_example("list_framework_versions"));
+    assert!(versions.versions.iter().any(|v| v == "eliza-0.1.9"));
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/api/v1/machines/images/eliza");
+}
+
+#[tokio::test]
+async fn get_public_agent() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("get_public_agent")).await;
+    let agent = client
+        .get_public_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&agent, response_example("get_public_agent"));
+    assert_eq!(agent.name, "Nova");
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        format!("/api/v1/ai-agents/{AGENT}/public")
+    );
 }
 
 #[test]
