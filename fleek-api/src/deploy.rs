@@ -11,9 +11,6 @@ use crate::character::Character;
 use crate::error::{Error, ErrorKind};
 use crate::{types, Agent, AgentStatus, Call, Client};
 
-/// The Eliza version Fleek runs, sent as `frameworkVersion` when creating an agent.
-pub const FRAMEWORK_VERSION: &str = "eliza-0.1.9";
-
 /// How long [`Deploy`] waits for the agent to run, by default (10 minutes).
 pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -96,6 +93,8 @@ pub struct Deploy<'a> {
     name: Option<String>,
     agent_id: Option<String>,
     avatar: Option<Avatar>,
+    framework_version: Option<String>,
+    tee: Option<bool>,
     timeout: Duration,
     first_poll: Duration,
     max_poll: Duration,
@@ -117,6 +116,24 @@ impl<'a> Deploy<'a> {
     /// The agent's avatar.
     pub fn avatar(mut self, avatar: Avatar) -> Self {
         self.avatar = Some(avatar);
+        self
+    }
+
+    /// The Eliza framework version to run, one of those `list_framework_versions` returns;
+    /// Fleek chooses when it is not set. It is checked against that list before anything is
+    /// changed (when the list can be read), and an unknown version is refused naming the
+    /// valid ones. On an existing agent ([`agent_id`](Self::agent_id)) this moves it to that
+    /// version.
+    pub fn framework_version(mut self, version: impl Into<String>) -> Self {
+        self.framework_version = Some(version.into());
+        self
+    }
+
+    /// Whether the agent runs in a trusted execution environment (see
+    /// `get_agent_attestation`). The create body does not take it, so a new draft gets it
+    /// through `update_agent` before it is published, as Fleek's dashboard does.
+    pub fn tee(mut self, tee: bool) -> Self {
+        self.tee = Some(tee);
         self
     }
 
@@ -303,27 +320,46 @@ impl Deploy<'_> {
                 format!("the character cannot be deployed; fix these first:\n{report}"),
             ));
         }
+        if let Some(version) = &self.framework_version {
+            self.check_framework_version(version).await?;
+        }
         let name = self
             .name
             .clone()
             .unwrap_or_else(|| self.character.name.clone());
         let config = self.character.to_config_string();
         let avatar = self.avatar.as_ref().map(|a| a.base64().to_string());
+        let version = self.framework_version.clone();
         match &self.agent_id {
             Some(agent_id) => {
                 // Fleek's dashboard updates a draft with `config`; the guide's
-                // `characterFile` names the same thing.
+                // `characterFile` names the same thing. When it deploys it also sends the
+                // project, the framework version and `tee`.
+                let project_id: types::ProjectId = self.project_id.parse().map_err(|e| {
+                    Error::new(
+                        "deploy",
+                        ErrorKind::InvalidArgument,
+                        format!("project id {:?}: {e}", self.project_id),
+                    )
+                })?;
                 let agent = self
                     .client
                     .update_agent()
                     .agent_id(agent_id.as_str())
-                    .body_map(|b| b.name(Some(name)).config(Some(config)).avatar(avatar))
+                    .body_map(|b| {
+                        b.name(Some(name))
+                            .config(Some(config))
+                            .avatar(avatar)
+                            .framework_version(version)
+                            .tee(self.tee)
+                            .project_id(Some(project_id))
+                    })
                     .call()
                     .await?;
                 Ok((agent, false))
             }
             None => {
-                let agent = self
+                let mut agent = self
                     .client
                     .create_agent()
                     .body_map(|b| {
@@ -331,13 +367,41 @@ impl Deploy<'_> {
                             .name(name)
                             .config(config)
                             .avatar(avatar)
-                            .framework_version(Some(FRAMEWORK_VERSION.to_string()))
+                            .framework_version(version)
                     })
                     .call()
                     .await?;
+                if let Some(tee) = self.tee {
+                    agent = self
+                        .client
+                        .update_agent()
+                        .agent_id(agent.id.as_str())
+                        .body_map(|b| b.tee(Some(tee)))
+                        .call()
+                        .await?;
+                }
                 Ok((agent, true))
             }
         }
+    }
+
+    /// Refuses a framework version that `list_framework_versions` does not list. When the
+    /// list cannot be read, the API itself judges the version.
+    async fn check_framework_version(&self, version: &str) -> Result<(), Error> {
+        let Ok(known) = self.client.list_framework_versions().call().await else {
+            return Ok(());
+        };
+        if known.versions.iter().any(|v| v == version) {
+            return Ok(());
+        }
+        Err(Error::new(
+            "deploy",
+            ErrorKind::InvalidArgument,
+            format!(
+                "framework version {version:?} is not one Fleek offers; the valid ones are {}",
+                known.versions.join(", ")
+            ),
+        ))
     }
 
     /// `Running` or `Failed` when the agent got there, `None` while it is on its way.
@@ -421,6 +485,12 @@ impl CreateFromCharacter<'_> {
         self
     }
 
+    /// The Eliza framework version; see [`Deploy::framework_version`].
+    pub fn framework_version(mut self, version: impl Into<String>) -> Self {
+        self.deploy.framework_version = Some(version.into());
+        self
+    }
+
     /// Checks the character (Eliza's and Fleek's rules), then creates the draft.
     ///
     /// # Errors
@@ -433,7 +503,7 @@ impl CreateFromCharacter<'_> {
 
 impl Client {
     /// Creates an agent draft from a character: the character is checked first, then sent
-    /// as `config`, with Fleek's framework version and an optional avatar.
+    /// as `config`, with an optional avatar and framework version.
     ///
     /// ```no_run
     /// use fleek_api::{Avatar, Character};
@@ -489,6 +559,8 @@ impl Client {
             name: None,
             agent_id: None,
             avatar: None,
+            framework_version: None,
+            tee: None,
             timeout: DEFAULT_DEPLOY_TIMEOUT,
             first_poll: Duration::from_secs(2),
             max_poll: Duration::from_secs(15),

@@ -78,9 +78,7 @@ pub use config::{
     redirect_policy, BuildError, ClientBuilder, API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
-pub use deploy::{
-    CreateFromCharacter, Deploy, DeployEvent, DEFAULT_DEPLOY_TIMEOUT, FRAMEWORK_VERSION,
-};
+pub use deploy::{CreateFromCharacter, Deploy, DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
 // The generated module exports progenitor's error type as `Error`; the crate's own `Error`
 // shadows it, and `GeneratedError` names progenitor's.
 pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};

@@ -140,7 +140,8 @@ async fn a_slow_start_reports_each_step_until_the_agent_runs() {
     let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
     assert_eq!(create["projectId"], PROJECT);
     assert_eq!(create["name"], "Nova");
-    assert_eq!(create["frameworkVersion"], "eliza-0.1.9");
+    // No version chosen: Fleek chooses, and none is sent.
+    assert!(create.get("frameworkVersion").is_none());
     assert_eq!(create["config"], character.to_config_string());
     assert!(create.get("avatar").is_none());
     assert_eq!(
@@ -234,8 +235,121 @@ async fn an_existing_agent_is_updated_then_published() {
     let update: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
     assert_eq!(
         update,
-        json!({"name": "Nova II", "config": character.to_config_string()})
+        json!({"name": "Nova II", "config": character.to_config_string(), "projectId": PROJECT})
     );
+}
+
+/// Fleek's framework versions, as `list_framework_versions` answers.
+async fn offers_versions(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/api/v1/machines/images/eliza"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"name": "eliza", "versions": ["eliza-0.1.9", "v2.beta.28"]})),
+        )
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() {
+    let (server, client) = fleek("Running", 0).await;
+    offers_versions(&server).await;
+    let character = nova();
+    fast(
+        client
+            .deploy(PROJECT, &character)
+            .agent_id(AGENT)
+            .framework_version("v2.beta.28")
+            .tee(true),
+    )
+    .run(|_| {})
+    .await
+    .expect("runs");
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(
+        calls(&server).await[..2],
+        [
+            "GET /api/v1/machines/images/eliza".to_string(),
+            format!("PUT /api/v1/ai-agents/{AGENT}")
+        ]
+    );
+    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    assert_eq!(update["frameworkVersion"], "v2.beta.28");
+    assert_eq!(update["tee"], true);
+    assert_eq!(update["projectId"], PROJECT);
+}
+
+#[tokio::test]
+async fn an_unknown_framework_version_is_refused_naming_the_valid_ones() {
+    let (server, client) = fleek("Running", 0).await;
+    offers_versions(&server).await;
+    let character = nova();
+    let error = fast(
+        client
+            .deploy(PROJECT, &character)
+            .framework_version("eliza-9.9"),
+    )
+    .run(|_| {})
+    .await
+    .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    let text = error.to_string();
+    assert!(text.contains("\"eliza-9.9\""), "{text}");
+    assert!(text.contains("eliza-0.1.9, v2.beta.28"), "{text}");
+    assert_eq!(
+        calls(&server).await,
+        ["GET /api/v1/machines/images/eliza"],
+        "nothing but the list was asked"
+    );
+}
+
+#[tokio::test]
+async fn when_the_versions_cannot_be_read_the_api_judges_the_version() {
+    // No route for the list: it answers 404, and the deployment goes on with the version.
+    let (server, client) = fleek("Running", 0).await;
+    let character = nova();
+    fast(
+        client
+            .deploy(PROJECT, &character)
+            .framework_version("eliza-0.1.9"),
+    )
+    .run(|_| {})
+    .await
+    .expect("runs");
+    let requests = server.received_requests().await.expect("recording");
+    let create = requests
+        .iter()
+        .find(|r| r.url.path() == "/api/v2/ai-agents")
+        .expect("the draft was created");
+    let create: Value = serde_json::from_slice(&create.body).expect("JSON");
+    assert_eq!(create["frameworkVersion"], "eliza-0.1.9");
+}
+
+#[tokio::test]
+async fn a_new_draft_gets_tee_through_an_update_before_it_is_published() {
+    let (server, client) = fleek("Running", 0).await;
+    let character = nova();
+    fast(client.deploy(PROJECT, &character).tee(true))
+        .run(|_| {})
+        .await
+        .expect("runs");
+    assert_eq!(
+        calls(&server).await[..3],
+        [
+            "POST /api/v2/ai-agents".to_string(),
+            format!("PUT /api/v1/ai-agents/{AGENT}"),
+            format!("POST /api/v1/ai-agents/{AGENT}/publish"),
+        ]
+    );
+    let requests = server.received_requests().await.expect("recording");
+    let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert!(
+        create.get("tee").is_none(),
+        "the create body does not take it"
+    );
+    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    assert_eq!(update, json!({"tee": true}));
 }
 
 #[tokio::test]
