@@ -3,7 +3,8 @@
 //! Without `FLEEK_API_KEY` it starts a mock of the API on 127.0.0.1, seeded with the spec's
 //! own examples, says so, and walks every step: create an agent from a character file,
 //! publish it, start it, wait until it runs, read its status and logs, send it a message
-//! through the proxy, stop and delete it; then plans, subscriptions and payment methods.
+//! through the proxy, stop and delete it; then framework versions, plans, subscriptions and
+//! payment methods, and a subscription through checkout for a project without a card.
 //!
 //! With `FLEEK_API_KEY` set it talks to the real API (or `FLEEK_API_URL`) and runs only the
 //! calls that read, unless you pass `--write`: then it also creates, publishes, starts,
@@ -71,6 +72,9 @@ async fn tour() -> Result<(), Failure> {
         }
     }
     read_only(&client, project.as_deref()).await?;
+    if let (true, Some(project)) = (writes, &project) {
+        subscribe(&client, project).await?;
+    }
     println!("\nTour complete.");
     Ok(())
 }
@@ -244,7 +248,57 @@ async fn agent_lifecycle(client: &Client, project: &str) -> Result<(), Failure> 
     Ok(())
 }
 
+/// Subscribes a project to the first plan: through a hosted checkout page when it has no
+/// saved card (`create_subscription` needs one). With a card the tour stops short of
+/// subscribing, which would charge it.
+async fn subscribe(client: &Client, project: &str) -> Result<(), Failure> {
+    let plans = client.list_plans().call().await?;
+    let Some(plan) = plans.first() else {
+        println!("(no plan to subscribe to)");
+        return Ok(());
+    };
+    let cards: Vec<_> = client
+        .list_payment_methods()
+        .project_id(project)
+        .stream()
+        .try_collect()
+        .await?;
+    if !cards.is_empty() {
+        println!(
+            "(the project has a saved card: create_subscription would subscribe it to {} \
+             directly and charge it, so the tour stops here)",
+            plan.name
+        );
+        return Ok(());
+    }
+    step("create_checkout_session", async {
+        let session = client
+            .create_checkout_session()
+            .body(
+                fleek_api::types::CheckoutRequest::builder()
+                    .project_id(project)
+                    .product(Some(fleek_api::types::SubscriptionProduct {
+                        id: plan.id.clone(),
+                        quantity: std::num::NonZeroU32::MIN,
+                    })),
+            )
+            .call()
+            .await?;
+        Ok((
+            (),
+            format!("no saved card: pay for {} at {}", plan.name, session.url),
+        ))
+    })
+    .await?;
+    Ok(())
+}
+
 async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure> {
+    step("list_framework_versions", async {
+        let framework = client.list_framework_versions().call().await?;
+        Ok(((), framework.versions.join(", ")))
+    })
+    .await?;
     step("list_agents().stream()", async {
         let agents: Vec<_> = client.list_agents().size(25).stream().try_collect().await?;
         Ok(((), format!("{} agent(s)", agents.len())))
@@ -297,6 +351,9 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
                 )
             })
             .collect();
+        if text.is_empty() {
+            return Ok(((), "no saved card".to_string()));
+        }
         Ok(((), text.join(", ")))
     })
     .await?;
@@ -372,7 +429,14 @@ async fn mock_fleek() -> MockServer {
             ]))),
         Mock::given(method("GET")).and(path("/api/v1/plans")).respond_with(json("list_plans")),
         Mock::given(method("GET")).and(path("/api/v1/subscriptions")).respond_with(json("list_subscriptions")),
-        Mock::given(method("GET")).and(path("/api/v1/payment-methods")).respond_with(json("list_payment_methods")),
+        // A new project: no saved card yet, so the tour subscribes through checkout.
+        Mock::given(method("GET"))
+            .and(path("/api/v1/payment-methods"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "next": null, "prev": null}))),
+        Mock::given(method("POST"))
+            .and(path("/api/v1/subscriptions/checkout"))
+            .respond_with(json("create_checkout_session")),
+        Mock::given(method("GET")).and(path("/api/v1/machines/images/eliza")).respond_with(json("list_framework_versions")),
     ];
     // Logs: the example page points at a second page, which is the last.
     routes.push(
