@@ -250,8 +250,9 @@ impl Error {
     fn advice(&self) -> &'static str {
         match (self.0.kind, self.0.status.map(|s| s.as_u16())) {
             (ErrorKind::Status, Some(401 | 403)) => {
-                "the API key was refused: check FLEEK_API_KEY, or create a new token in the \
-                 Fleek web app (Account settings → API tokens)"
+                "the credential was refused: check FLEEK_API_KEY, or create a new token in the \
+                 Fleek web app (Account settings → API tokens); an agent token reaches only its \
+                 agent's status, public view and proxy"
             }
             (ErrorKind::Status, Some(404)) => {
                 "not found: check the id (agent, subscription or project) and that it belongs \

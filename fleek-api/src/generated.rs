@@ -3582,9 +3582,9 @@ const _: () = {
 impl Client {
     /**List AI agents
 
-Lists the AI agents of the account the API key belongs to, one page at a time, newest
-first. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read
-further pages.
+Lists the AI agents of the account the API key belongs to, one page at a time; no source
+says in which order. Filter by project with `projectId`. Follow `next_page` (see
+*Pagination*) to read further pages.
 
 The guide's example spells the character file `character_file`, while Fleek's dashboard
 reads `characterFile` from this list: either spelling has been documented (see `Agent`).
@@ -3667,9 +3667,10 @@ let response = client.get_agent()
     }
     /**Update an AI agent
 
-Changes an agent's name, avatar, character file or public-chat setting. Send only the
-fields that change, as Fleek's dashboard does. The change reaches a running agent when
-it is published again (`publish_agent`).
+Changes an agent's name, avatar, character file, public-chat setting, framework
+version or TEE setting. Send only the fields that change, as Fleek's dashboard does. To
+deploy the change, Fleek's dashboard publishes the agent again (`publish_agent`) after
+updating it.
 
 The guide names the character field `characterFile`; Fleek's dashboard sends `config`.
 Both are documented; send one of them.
@@ -3692,9 +3693,9 @@ let response = client.update_agent()
     }
     /**Delete an AI agent
 
-Deletes an agent and stops it if it runs. The guide's response is
-`{"message": "AI Agent deleted successfully"}`; Fleek's dashboard reads an `id` from
-the response. Both fields are optional.
+Deletes an agent; no source says what happens to it first if it runs. The guide's
+response is `{"message": "AI Agent deleted successfully"}`; Fleek's dashboard reads an
+`id` from the response. Both fields are optional.
 
 
 Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}`
