@@ -42,6 +42,20 @@ pub(crate) fn builders(file: &syn::File) -> Result<Vec<Builder<'_>>, Error> {
     }
 }
 
+/// The builder of the operation `id`.
+///
+/// # Errors
+/// When progenitor generated none for it.
+pub(crate) fn builder_of<'b, 'f>(
+    builders: &'b [Builder<'f>],
+    id: &str,
+) -> Result<&'b Builder<'f>, Error> {
+    builders
+        .iter()
+        .find(|b| crate::naming::snake_case(&b.item.ident.to_string()) == id)
+        .ok_or_else(|| Error::operation(id, "progenitor generated no builder for it"))
+}
+
 fn send_output<'a>(items: &'a [Item], ident: &syn::Ident) -> Option<&'a Type> {
     items.iter().find_map(|item| {
         let Item::Impl(imp) = item else { return None };

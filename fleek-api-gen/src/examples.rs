@@ -21,69 +21,58 @@ pub(crate) fn sender(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Erro
     let builders = crate::builders::builders(file)?;
     let components = spec.components.as_ref();
     let mut arms = Vec::new();
-    for (_, item) in spec.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
+    for (item, operation, id) in crate::naming::operations_with_ids(spec) {
+        let builder = crate::builders::builder_of(&builders, id)?;
+        let Fields::Named(fields) = &builder.item.fields else {
             continue;
         };
-        for (_, operation) in item.iter() {
-            let Some(id) = operation.operation_id.as_deref() else {
-                continue;
-            };
-            let builder = builders
+        let field_type = |name: &str| {
+            fields
+                .named
                 .iter()
-                .find(|b| snake_case(&b.item.ident.to_string()) == id)
-                .ok_or_else(|| Error::operation(id, "progenitor generated no builder for it"))?;
-            let Fields::Named(fields) = &builder.item.fields else {
-                continue;
+                .find(|f| f.ident.as_ref().is_some_and(|i| *i == name))
+                .and_then(|f| first_type_argument(&f.ty))
+                .map(|ty| first_type_argument_of_option(ty).unwrap_or(ty).clone())
+        };
+        let mut setters = Vec::new();
+        let mut covered = true;
+        for parameter in item.parameters.iter().chain(&operation.parameters) {
+            let Some(parameter) = resolve(parameter, components) else {
+                covered = false;
+                break;
             };
-            let field_type = |name: &str| {
-                fields
-                    .named
-                    .iter()
-                    .find(|f| f.ident.as_ref().is_some_and(|i| *i == name))
-                    .and_then(|f| first_type_argument(&f.ty))
-                    .map(|ty| first_type_argument_of_option(ty).unwrap_or(ty).clone())
-            };
-            let mut setters = Vec::new();
-            let mut covered = true;
-            for parameter in item.parameters.iter().chain(&operation.parameters) {
-                let Some(parameter) = resolve(parameter, components) else {
+            let data = parameter.parameter_data_ref();
+            let setter = snake_case(&data.name);
+            let (Some(example), Some(ty)) = (
+                parameter_example(parameter, components),
+                field_type(&setter),
+            ) else {
+                if data.required {
                     covered = false;
-                    break;
-                };
-                let data = parameter.parameter_data_ref();
-                let setter = snake_case(&data.name);
-                let (Some(example), Some(ty)) = (
-                    parameter_example(parameter, components),
-                    field_type(&setter),
-                ) else {
-                    if data.required {
-                        covered = false;
-                    }
-                    continue;
-                };
-                setters.push(setter_call(&setter, ty, &example));
-            }
-            if let Some(body) = &operation.request_body {
-                match (body_example(body, components), field_type("body")) {
-                    (Some(example), Some(ty)) => setters.push(setter_call("body", ty, &example)),
-                    _ => covered = false,
                 }
-            }
-            if !covered {
                 continue;
-            }
-            let method = format_ident!("{id}");
-            arms.push(quote! {
-                #id => {
-                    let send = async {
-                        client.#method() #(#setters)* .send().await.map_err(|e| e.to_string())?;
-                        Ok(())
-                    };
-                    ::std::option::Option::Some(send.await)
-                }
-            });
+            };
+            setters.push(setter_call(&setter, ty, &example));
         }
+        if let Some(body) = &operation.request_body {
+            match (body_example(body, components), field_type("body")) {
+                (Some(example), Some(ty)) => setters.push(setter_call("body", ty, &example)),
+                _ => covered = false,
+            }
+        }
+        if !covered {
+            continue;
+        }
+        let method = format_ident!("{id}");
+        arms.push(quote! {
+            #id => {
+                let send = async {
+                    client.#method() #(#setters)* .send().await.map_err(|e| e.to_string())?;
+                    Ok(())
+                };
+                ::std::option::Option::Some(send.await)
+            }
+        });
     }
     let tokens = quote! {
         /// Sends `operation` (an operationId) with the examples the spec gives for its

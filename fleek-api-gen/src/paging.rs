@@ -219,169 +219,158 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
     let mut out = Vec::new();
     // Each page type's `next_cursor()`, by the paging it was generated for.
     let mut pages_with_next_cursor = BTreeMap::new();
-    for (_, item) in spec.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
+    for (item, operation, id) in crate::naming::operations_with_ids(spec) {
+        let Some(paging) = pagination(spec.components.as_ref(), item, operation)
+            .map_err(|message| Error::operation(id, message))?
+        else {
             continue;
         };
-        for (_, operation) in item.iter() {
-            let Some(id) = operation.operation_id.as_deref() else {
-                continue;
-            };
-            let Some(paging) = pagination(spec.components.as_ref(), item, operation)
-                .map_err(|message| Error::operation(id, message))?
-            else {
-                continue;
-            };
-            let builder = builders
-                .iter()
-                .find(|b| snake_case(&b.item.ident.to_string()) == id)
-                .ok_or_else(|| Error::operation(id, "progenitor generated no builder for it"))?;
-            let (page_type, _) = crate::calls::send_types(builder, id)?;
-            let page_ident = match &page_type {
-                syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        let builder = crate::builders::builder_of(&builders, id)?;
+        let (page_type, _) = crate::calls::send_types(builder, id)?;
+        let page_ident = match &page_type {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+            _ => None,
+        }
+        .ok_or_else(|| Error::operation(id, "its success response is not a named type"))?;
+        let page_struct = types
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == page_ident => Some(s),
                 _ => None,
-            }
-            .ok_or_else(|| Error::operation(id, "its success response is not a named type"))?;
-            let page_struct = types
-                .iter()
-                .find_map(|item| match item {
-                    Item::Struct(s) if s.ident == page_ident => Some(s),
-                    _ => None,
-                })
-                .ok_or_else(|| {
-                    Error::operation(
-                        id,
-                        format!(
-                            "{PAGINATION}: its page type {page_ident} is not a generated \
-                             struct (a replaced type cannot be paged)"
-                        ),
-                    )
-                })?;
-            let (items_field, items_type) = field(page_struct, &paging.items)
-                .ok_or_else(|| missing_field(id, &page_ident, &paging.items))?;
-            let item_type = first_type_argument(items_type).ok_or_else(|| {
+            })
+            .ok_or_else(|| {
                 Error::operation(
                     id,
-                    format!("{PAGINATION}: {page_ident}.{items_field} is not a Vec of the items"),
+                    format!(
+                        "{PAGINATION}: its page type {page_ident} is not a generated \
+                         struct (a replaced type cannot be paged)"
+                    ),
                 )
             })?;
-            let (next_field, _) = field(page_struct, &paging.next)
-                .ok_or_else(|| missing_field(id, &page_ident, &paging.next))?;
-            let builder_ident = &builder.item.ident;
-            let cursor_setter = format_ident!("{}", snake_case(&paging.cursor));
-            let next_kind = if paging.next_is_url {
-                let name = &paging.cursor;
-                quote!(crate::paging::Next::Url(#name))
-            } else {
-                quote!(crate::paging::Next::Cursor)
-            };
-            let next_cursor = quote! {
-                crate::paging::next_cursor(
-                    #id,
-                    #next_kind,
-                    crate::paging::AsNext::as_next(&page.#next_field),
-                )
-            };
-            let doc_pages = doc(&[
+        let (items_field, items_type) = field(page_struct, &paging.items)
+            .ok_or_else(|| missing_field(id, &page_ident, &paging.items))?;
+        let item_type = first_type_argument(items_type).ok_or_else(|| {
+            Error::operation(
+                id,
+                format!("{PAGINATION}: {page_ident}.{items_field} is not a Vec of the items"),
+            )
+        })?;
+        let (next_field, _) = field(page_struct, &paging.next)
+            .ok_or_else(|| missing_field(id, &page_ident, &paging.next))?;
+        let builder_ident = &builder.item.ident;
+        let cursor_setter = format_ident!("{}", snake_case(&paging.cursor));
+        let next_kind = if paging.next_is_url {
+            let name = &paging.cursor;
+            quote!(crate::paging::Next::Url(#name))
+        } else {
+            quote!(crate::paging::Next::Cursor)
+        };
+        let next_cursor = quote! {
+            crate::paging::next_cursor(
+                #id,
+                #next_kind,
+                crate::paging::AsNext::as_next(&page.#next_field),
+            )
+        };
+        let doc_pages = doc(&[
+            &format!(
+                "Every page of `{id}`, from the one this request asks for to the last, \
+                 each fetched when the previous one has been read."
+            ),
+            "",
+            &format!(
+                "Filters and `size` are kept on every page. A page whose `{}` cannot be \
+                 followed (no cursor in it, or one already seen) is yielded, then the \
+                 stream ends with an error.",
+                paging.next
+            ),
+        ]);
+        let doc_stream = doc(&[&format!(
+            "Every item of every page of `{id}` (the pages' `{}`), one page in memory at \
+             a time; see [`pages`](Self::pages).",
+            paging.items
+        )]);
+        let tokens = quote! {
+            impl<'a> crate::paging::Paged for super::builder::#builder_ident<'a> {
+                const OPERATION: &'static str = #id;
+                type Item = #item_type;
+                fn with_cursor(self, cursor: ::std::string::String) -> Self {
+                    self.#cursor_setter(cursor)
+                }
+                fn next_cursor(
+                    page: &#page_ident,
+                ) -> ::std::result::Result<
+                    ::std::option::Option<::std::string::String>,
+                    crate::Error,
+                > {
+                    page.next_cursor()
+                }
+                fn into_items(page: #page_ident) -> ::std::vec::Vec<#item_type> {
+                    page.#items_field
+                }
+            }
+            impl<'a> super::builder::#builder_ident<'a> {
+                #(#doc_pages)*
+                pub fn pages(
+                    self,
+                ) -> impl ::futures_util::Stream<
+                    Item = ::std::result::Result<#page_ident, crate::Error>,
+                > + Send + 'a {
+                    crate::paging::pages(self)
+                }
+                #(#doc_stream)*
+                pub fn stream(
+                    self,
+                ) -> impl ::futures_util::Stream<
+                    Item = ::std::result::Result<#item_type, crate::Error>,
+                > + Send + 'a {
+                    crate::paging::items(self)
+                }
+            }
+        };
+        out.extend(parse(id, "its paging", tokens)?);
+        let config = next_cursor.to_string().replace(id, "");
+        match pages_with_next_cursor.get(&page_ident.to_string()) {
+            Some(earlier) if *earlier == config => continue,
+            Some(_) => {
+                return Err(Error::operation(
+                    id,
+                    format!(
+                        "{PAGINATION}: another paged operation returns {page_ident} with a \
+                         different {PAGINATION}; give them the same one"
+                    ),
+                ))
+            }
+            None => {
+                pages_with_next_cursor.insert(page_ident.to_string(), config);
+            }
+        }
+        {
+            let doc = doc(&[
                 &format!(
-                    "Every page of `{id}`, from the one this request asks for to the last, \
-                     each fetched when the previous one has been read."
-                ),
-                "",
-                &format!(
-                    "Filters and `size` are kept on every page. A page whose `{}` cannot be \
-                     followed (no cursor in it, or one already seen) is yielded, then the \
-                     stream ends with an error.",
+                    "The cursor of the page after this one (from `{}`), `Ok(None)` on the \
+                     last page.",
                     paging.next
                 ),
+                "",
+                "# Errors",
+                &format!("When `{}` names a page without a cursor.", paging.next),
             ]);
-            let doc_stream = doc(&[&format!(
-                "Every item of every page of `{id}` (the pages' `{}`), one page in memory at \
-                 a time; see [`pages`](Self::pages).",
-                paging.items
-            )]);
             let tokens = quote! {
-                impl<'a> crate::paging::Paged for super::builder::#builder_ident<'a> {
-                    const OPERATION: &'static str = #id;
-                    type Item = #item_type;
-                    fn with_cursor(self, cursor: ::std::string::String) -> Self {
-                        self.#cursor_setter(cursor)
-                    }
-                    fn next_cursor(
-                        page: &#page_ident,
+                impl #page_ident {
+                    #(#doc)*
+                    pub fn next_cursor(
+                        &self,
                     ) -> ::std::result::Result<
                         ::std::option::Option<::std::string::String>,
                         crate::Error,
                     > {
-                        page.next_cursor()
-                    }
-                    fn into_items(page: #page_ident) -> ::std::vec::Vec<#item_type> {
-                        page.#items_field
-                    }
-                }
-                impl<'a> super::builder::#builder_ident<'a> {
-                    #(#doc_pages)*
-                    pub fn pages(
-                        self,
-                    ) -> impl ::futures_util::Stream<
-                        Item = ::std::result::Result<#page_ident, crate::Error>,
-                    > + Send + 'a {
-                        crate::paging::pages(self)
-                    }
-                    #(#doc_stream)*
-                    pub fn stream(
-                        self,
-                    ) -> impl ::futures_util::Stream<
-                        Item = ::std::result::Result<#item_type, crate::Error>,
-                    > + Send + 'a {
-                        crate::paging::items(self)
+                        let page = self;
+                        #next_cursor
                     }
                 }
             };
-            out.extend(parse(id, "its paging", tokens)?);
-            let config = next_cursor.to_string().replace(id, "");
-            match pages_with_next_cursor.get(&page_ident.to_string()) {
-                Some(earlier) if *earlier == config => continue,
-                Some(_) => {
-                    return Err(Error::operation(
-                        id,
-                        format!(
-                            "{PAGINATION}: another paged operation returns {page_ident} with a \
-                             different {PAGINATION}; give them the same one"
-                        ),
-                    ))
-                }
-                None => {
-                    pages_with_next_cursor.insert(page_ident.to_string(), config);
-                }
-            }
-            {
-                let doc = doc(&[
-                    &format!(
-                        "The cursor of the page after this one (from `{}`), `Ok(None)` on the \
-                         last page.",
-                        paging.next
-                    ),
-                    "",
-                    "# Errors",
-                    &format!("When `{}` names a page without a cursor.", paging.next),
-                ]);
-                let tokens = quote! {
-                    impl #page_ident {
-                        #(#doc)*
-                        pub fn next_cursor(
-                            &self,
-                        ) -> ::std::result::Result<
-                            ::std::option::Option<::std::string::String>,
-                            crate::Error,
-                        > {
-                            let page = self;
-                            #next_cursor
-                        }
-                    }
-                };
-                out.extend(parse(id, "its page type's next_cursor()", tokens)?);
-            }
+            out.extend(parse(id, "its page type's next_cursor()", tokens)?);
         }
     }
     Ok(out)

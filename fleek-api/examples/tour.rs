@@ -257,13 +257,7 @@ async fn subscribe(client: &Client, project: &str) -> Result<(), Failure> {
         println!("(no plan to subscribe to)");
         return Ok(());
     };
-    let cards: Vec<_> = client
-        .list_payment_methods()
-        .project_id(project)
-        .stream()
-        .try_collect()
-        .await?;
-    if !cards.is_empty() {
+    if !saved_cards(client, project).await?.is_empty() {
         println!(
             "(the project has a saved card: create_subscription would subscribe it to {} \
              directly and charge it, so the tour stops here)",
@@ -291,6 +285,19 @@ async fn subscribe(client: &Client, project: &str) -> Result<(), Failure> {
     })
     .await?;
     Ok(())
+}
+
+/// Every saved payment method of the project, all pages.
+async fn saved_cards(
+    client: &Client,
+    project: &str,
+) -> Result<Vec<fleek_api::types::PaymentMethod>, fleek_api::Error> {
+    client
+        .list_payment_methods()
+        .project_id(project)
+        .stream()
+        .try_collect()
+        .await
 }
 
 async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure> {
@@ -335,12 +342,7 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
     })
     .await?;
     step("list_payment_methods().stream()", async {
-        let cards: Vec<_> = client
-            .list_payment_methods()
-            .project_id(project)
-            .stream()
-            .try_collect()
-            .await?;
+        let cards = saved_cards(client, project).await?;
         let text: Vec<_> = cards
             .iter()
             .map(|c| {
