@@ -38,9 +38,9 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
     }
     for (error, operation) in error_types.into_values() {
         let tokens = quote! {
-            impl crate::call::ErrorBody for #error {
+            impl crate::error::ErrorBody for #error {
                 async fn into_body(self) -> (::bytes::Bytes, bool) {
-                    crate::call::json_error_body(&self)
+                    crate::error::json_error_body(&self)
                 }
             }
         };
@@ -95,9 +95,9 @@ fn call_impl(
         BodyKind::Json => (quote!(#body), quote!(json)),
     };
     let tokens = quote! {
-        impl<'a> crate::Call for builder::#ident<'a> {
+        impl<'a> crate::call::Call for builder::#ident<'a> {
             type Output = #output;
-            async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+            async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
                 crate::call::#helper(#operation, #success, self.send().await).await
             }
         }
@@ -138,8 +138,8 @@ pub(crate) fn body_kind(ty: &Type) -> BodyKind {
 /// The operation's success status, when it documents exactly one (and no `2XX` range or
 /// `default`, either of which could also answer success).
 fn success_status(spec: &OpenAPI, operation_id: &str) -> Option<u16> {
-    let operation = crate::naming::operations(spec)
-        .find(|op| op.operation_id.as_deref() == Some(operation_id))?;
+    let operation =
+        crate::operations::all(spec).find(|op| op.operation_id.as_deref() == Some(operation_id))?;
     if operation.responses.default.is_some() {
         return None;
     }

@@ -21,7 +21,7 @@ pub(crate) fn sender(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Erro
     let builders = crate::builders::builders(file)?;
     let components = spec.components.as_ref();
     let mut arms = Vec::new();
-    for (item, operation, id) in crate::naming::operations_with_ids(spec) {
+    for (item, operation, id) in crate::operations::with_ids(spec) {
         let builder = crate::builders::builder_of(&builders, id)?;
         let Fields::Named(fields) = &builder.item.fields else {
             continue;

@@ -16,7 +16,7 @@ pub(crate) const IDEMPOTENT: &str = "x-idempotent";
 /// carries `x-idempotent`, in spec order.
 pub(crate) fn idempotency(spec: &OpenAPI) -> Result<Vec<Item>, crate::Error> {
     let mut overrides = Vec::new();
-    for op in crate::naming::operations(spec) {
+    for op in crate::operations::all(spec) {
         let (Some(id), Some(value)) = (op.operation_id.as_deref(), op.extensions.get(IDEMPOTENT))
         else {
             continue;

@@ -27,12 +27,14 @@
 
 #![forbid(unsafe_code)]
 
+mod adjust;
 mod builders;
 mod calls;
 mod check;
 mod examples;
 mod extensions;
 mod naming;
+mod operations;
 mod paging;
 mod security;
 mod surface;
@@ -77,6 +79,10 @@ pub enum Error {
     /// progenitor produced tokens that are not a valid Rust file (a generator bug).
     #[error("the generated code does not parse as Rust: {0}")]
     Syntax(#[from] syn::Error),
+    /// progenitor's output does not have the shape the generator adjusts (see the source of
+    /// `adjust`): a progenitor version the generator does not know.
+    #[error("progenitor's output is not what the generator expects: {0}")]
+    Output(String),
     /// What progenitor generated for one operation could not be completed (its `Call` impl,
     /// its paging, its entry in a table): the generator refuses rather than leave it out.
     #[error("{operation}: {message}")]
@@ -104,17 +110,26 @@ impl Error {
 ///   depending on the operation; one generated struct cannot hold both.
 /// - `AgentStatus`, `SubscriptionStatus`: a generated enum is closed, so a status Fleek adds
 ///   later would fail the whole response; the hand-written ones keep unknown values.
+/// - `SlotNumber`: a field of `Agent`; hand-written with it, so that the hand-written types
+///   need nothing from the generated module (which needs them).
+///
+/// Each is re-exported from the generated `types` module, beside the generated types.
 pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
-    ("Agent", "crate::Agent", &[]),
+    ("Agent", "crate::tolerant::Agent", &[]),
     (
         "AgentStatus",
-        "crate::AgentStatus",
+        "crate::tolerant::AgentStatus",
         &[TypeImpl::Display, TypeImpl::FromStr],
     ),
     (
         "SubscriptionStatus",
-        "crate::SubscriptionStatus",
+        "crate::tolerant::SubscriptionStatus",
         &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+    (
+        "SlotNumber",
+        "crate::tolerant::SlotNumber",
+        &[TypeImpl::Display],
     ),
 ];
 
@@ -174,6 +189,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let paging = paging::impls(&spec, &file)?;
     file.items.extend(calls);
     paging::append_to_types(&mut file, paging)?;
+    adjust::apply(&mut file)?;
     file.items.extend(extensions::idempotency(&spec)?);
     file.items.extend(security::table(&spec)?);
     let body = prettyplease::unparse(&file);

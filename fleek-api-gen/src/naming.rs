@@ -1,30 +1,4 @@
-//! The Rust names progenitor and typify give to spec names, and the spec's operations.
-
-use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
-
-/// Every operation of the spec, in document order (path items given by reference, which
-/// `check` refuses, are skipped).
-pub(crate) fn operations(spec: &OpenAPI) -> impl Iterator<Item = &Operation> {
-    spec.paths
-        .iter()
-        .filter_map(|(_, item)| match item {
-            ReferenceOr::Item(item) => Some(item),
-            ReferenceOr::Reference { .. } => None,
-        })
-        .flat_map(|item| item.iter().map(|(_, op)| op))
-}
-
-/// Every operation of the spec that has an operationId, with its path item (for path-level
-/// parameters) and the id, in document order.
-pub(crate) fn operations_with_ids(
-    spec: &OpenAPI,
-) -> impl Iterator<Item = (&PathItem, &Operation, &str)> {
-    spec.paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| item.iter().map(move |(_, op)| (item, op)))
-        .filter_map(|(item, op)| Some((item, op, op.operation_id.as_deref()?)))
-}
+//! The Rust names progenitor and typify give to spec names.
 
 /// The snake-case field or method name of a spec name: `characterFile`, `character_file`
 /// and `CharacterFile` all become `character_file`.

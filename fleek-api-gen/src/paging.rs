@@ -219,7 +219,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
     let mut out = Vec::new();
     // Each page type's `next_cursor()`, by the paging it was generated for.
     let mut pages_with_next_cursor = BTreeMap::new();
-    for (item, operation, id) in crate::naming::operations_with_ids(spec) {
+    for (item, operation, id) in crate::operations::with_ids(spec) {
         let Some(paging) = pagination(spec.components.as_ref(), item, operation)
             .map_err(|message| Error::operation(id, message))?
         else {
@@ -301,7 +301,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
                     page: &#page_ident,
                 ) -> ::std::result::Result<
                     ::std::option::Option<::std::string::String>,
-                    crate::Error,
+                    crate::error::Error,
                 > {
                     page.next_cursor()
                 }
@@ -314,7 +314,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
                 pub fn pages(
                     self,
                 ) -> impl ::futures_util::Stream<
-                    Item = ::std::result::Result<#page_ident, crate::Error>,
+                    Item = ::std::result::Result<#page_ident, crate::error::Error>,
                 > + Send + 'a {
                     crate::paging::pages(self)
                 }
@@ -322,7 +322,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
                 pub fn stream(
                     self,
                 ) -> impl ::futures_util::Stream<
-                    Item = ::std::result::Result<#item_type, crate::Error>,
+                    Item = ::std::result::Result<#item_type, crate::error::Error>,
                 > + Send + 'a {
                     crate::paging::items(self)
                 }
@@ -363,7 +363,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
                         &self,
                     ) -> ::std::result::Result<
                         ::std::option::Option<::std::string::String>,
-                        crate::Error,
+                        crate::error::Error,
                     > {
                         let page = self;
                         #next_cursor

@@ -16,7 +16,7 @@ use crate::Error;
 /// The table of accepted credentials, one entry per operation, in spec order.
 pub(crate) fn table(spec: &OpenAPI) -> Result<Vec<Item>, Error> {
     let mut entries = Vec::new();
-    for operation in crate::naming::operations(spec) {
+    for operation in crate::operations::all(spec) {
         let Some(id) = operation.operation_id.as_deref() else {
             continue;
         };

@@ -106,6 +106,8 @@ fn type_text(ty: &Type) -> String {
         .replace("< ", "<")
         .replace(", >", ">")
         .replace(",>", ">");
+    // The hand-written replacements are public as `types::X`, beside the generated types.
+    s = s.replace("crate::tolerant::", "types::");
     for prefix in [
         "::std::string::",
         "::std::option::",

@@ -131,7 +131,7 @@ fn every_supported_shape_generates_code_that_compiles() {
     }
     assert!(generated
         .client
-        .contains("impl crate::call::ErrorBody for types::ShapeProblem"));
+        .contains("impl crate::error::ErrorBody for types::ShapeProblem"));
 
     // A copy of the workspace with fleek-api only, and the new generated files.
     let target = std::env::var_os("CARGO_TARGET_DIR")

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fleek_api::{types, Agent, Call, Client, RetryPolicy};
+use fleek_api::{types, types::Agent, Call, Client, RetryPolicy};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::Runtime;
@@ -203,9 +203,9 @@ fn benches(c: &mut Criterion) {
     // The bare client gets the same reqwest settings the crate's builder applies (timeouts,
     // user agent), so that the comparison measures the layer, not a configuration.
     let http = reqwest::Client::builder()
-        .connect_timeout(fleek_api::DEFAULT_CONNECT_TIMEOUT)
-        .timeout(fleek_api::DEFAULT_TIMEOUT)
-        .user_agent(fleek_api::USER_AGENT)
+        .connect_timeout(fleek_api::config::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(fleek_api::config::DEFAULT_TIMEOUT)
+        .user_agent(fleek_api::config::USER_AGENT)
         .build()
         .expect("reqwest client");
 

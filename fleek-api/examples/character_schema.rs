@@ -1,4 +1,4 @@
-//! Prints the JSON Schema of an Eliza character file, as `fleek_api::Character` reads it.
+//! Prints the JSON Schema of an Eliza character file, as `fleek_api::character::Character` reads it.
 //!
 //! ```sh
 //! cargo run -p fleek-api --example character_schema > character.schema.json
@@ -7,5 +7,5 @@
 //! `cargo xtask codegen` runs this to write `openapi/character.schema.json`.
 
 fn main() {
-    print!("{}", fleek_api::Character::json_schema_text());
+    print!("{}", fleek_api::character::Character::json_schema_text());
 }

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fleek_api::{Call, Character, Client, DeployEvent, Message};
+use fleek_api::{character::Character, deploy::DeployEvent, proxy::Message, Call, Client};
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, path_regex, query_param};

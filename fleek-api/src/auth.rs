@@ -1,12 +1,13 @@
-//! The credentials: the API key and an agent's public token, each validated once, sent as a
-//! sensitive header to the configured origin only, never printed; and which one each
-//! operation gets, from the spec's `security`.
+//! Where the credentials may go: the API key and an agent's public token, each validated
+//! once and never printed; which one each operation gets (the spec's `security`, passed in
+//! by the hooks); the origin check; and the redirect policy that keeps them on the origin.
 
 use std::fmt;
 
 use reqwest::header::HeaderValue;
+use reqwest::redirect;
 
-use crate::config::BuildError;
+use crate::error::BuildError;
 
 /// The name of the header that carries the API key.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -21,9 +22,9 @@ pub const AGENT_TOKEN_HEADER: &str = "x-agent-token";
 /// through logs by accident.
 ///
 /// ```
-/// let key = fleek_api::ApiKey::new("fk_live_0123456789")?;
+/// let key = fleek_api::config::ApiKey::new("fk_live_0123456789")?;
 /// assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
-/// # Ok::<(), fleek_api::BuildError>(())
+/// # Ok::<(), fleek_api::error::BuildError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(HeaderValue);
@@ -78,9 +79,9 @@ impl fmt::Debug for ApiKey {
 /// value whose `Debug` prints `AgentToken(<redacted>)`.
 ///
 /// ```
-/// let token = fleek_api::AgentToken::new("pt_5f1c2e9a7b")?;
+/// let token = fleek_api::config::AgentToken::new("pt_5f1c2e9a7b")?;
 /// assert_eq!(format!("{token:?}"), "AgentToken(<redacted>)");
-/// # Ok::<(), fleek_api::BuildError>(())
+/// # Ok::<(), fleek_api::error::BuildError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct AgentToken(ApiKey);
@@ -109,6 +110,44 @@ impl fmt::Debug for AgentToken {
         f.write_str("AgentToken(<redacted>)")
     }
 }
+
+/// How many redirects a request follows, all within the API's origin.
+const MAX_REDIRECTS: usize = 10;
+
+/// The redirect policy of the clients this crate builds: redirects are followed (up to 10)
+/// only within the origin of the request's first URL, and returned to the caller otherwise.
+/// Use it when supplying your own client to [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
+///
+/// reqwest strips `Authorization` and cookies when a redirect crosses origins, but not a
+/// custom header like `X-Api-Key`; following such a redirect would hand the key to whoever
+/// the redirect names. A cross-origin redirect is returned to the caller instead.
+pub fn redirect_policy() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| same_origin(first, attempt.url()));
+        if !same_origin {
+            attempt.stop()
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// Whether two URLs share scheme, host and port, compared without allocating (this runs
+/// twice per request).
+pub(crate) fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The spec's `security` of every operation: per operationId, the alternatives it accepts,
+/// each the schemes it needs together (the generated `OPERATION_SECURITY`).
+pub(crate) type Security<'s> = &'s [(&'s str, &'s [&'s [&'s str]])];
 
 /// The spec's name of the API-key scheme.
 const API_KEY_SCHEME: &str = "apiKey";
@@ -143,8 +182,9 @@ impl Credentials {
     pub(crate) fn headers_for(
         &self,
         operation: &str,
+        security: Security<'_>,
     ) -> Result<Vec<(&'static str, HeaderValue)>, String> {
-        let alternatives = requirements(operation);
+        let alternatives = requirements(operation, security);
         let held = alternatives
             .iter()
             .filter(|schemes| !schemes.is_empty())
@@ -159,11 +199,11 @@ impl Credentials {
         match held {
             Some(headers) => Ok(headers),
             None if anonymous => Ok(Vec::new()),
-            None => Err(self.refusal(operation, alternatives)),
+            None => Err(self.refusal(operation, alternatives, security)),
         }
     }
 
-    fn refusal(&self, operation: &str, alternatives: &[&[&str]]) -> String {
+    fn refusal(&self, operation: &str, alternatives: &[&[&str]], security: Security<'_>) -> String {
         let needs = alternatives
             .iter()
             .map(|schemes| {
@@ -177,7 +217,7 @@ impl Credentials {
             .join(" or ");
         let holds = match (&self.api_key, &self.agent_token) {
             (None, Some(_)) => {
-                let reachable: Vec<&str> = crate::generated::OPERATION_SECURITY
+                let reachable: Vec<&str> = security
                     .iter()
                     .filter(|(_, alternatives)| {
                         alternatives.iter().any(|s| s == &[AGENT_TOKEN_SCHEME])
@@ -208,14 +248,14 @@ fn describe(scheme: &str) -> &str {
 
 /// The spec's `security` of an operation; the API key for one the table does not list
 /// (hand-written calls use the operation of the endpoint they reach).
-fn requirements(operation: &str) -> &'static [&'static [&'static str]] {
+fn requirements<'s>(operation: &str, security: Security<'s>) -> &'s [&'s [&'s str]] {
     // The hand-written proxy (`proxy`, any method) reaches the proxy path's endpoint.
     let operation = if operation == "proxy" {
         "proxy_get"
     } else {
         operation
     };
-    crate::generated::OPERATION_SECURITY
+    security
         .iter()
         .find(|(id, _)| *id == operation)
         .map_or(&[&[API_KEY_SCHEME]], |(_, alternatives)| *alternatives)

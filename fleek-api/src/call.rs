@@ -8,8 +8,9 @@ use std::future::Future;
 use bytes::Bytes;
 use futures_util::StreamExt;
 
-use crate::error::{read_capped, Error, MAX_ERROR_BODY};
-use crate::{ByteStream, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue};
+
+use crate::error::{Error, ErrorBody};
 
 /// Sends an operation and returns its body, with failures as [`Error`]s.
 ///
@@ -34,39 +35,6 @@ pub trait Call {
 
     /// Sends the request and decodes the answer.
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
-}
-
-/// What is kept of an error response's body, whatever type progenitor gave it: a raw body
-/// (`ByteStream`, read up to [`MAX_ERROR_BODY`]), no body (`()`), or a JSON type (written
-/// back as JSON; `fleek-api-gen` implements this trait for each such type it generates).
-pub(crate) trait ErrorBody: Send {
-    /// The body and whether it was cut at [`MAX_ERROR_BODY`].
-    fn into_body(self) -> impl Future<Output = (Bytes, bool)> + Send;
-}
-
-impl ErrorBody for ByteStream {
-    async fn into_body(self) -> (Bytes, bool) {
-        read_capped(self.into_inner(), MAX_ERROR_BODY).await
-    }
-}
-
-impl ErrorBody for () {
-    async fn into_body(self) -> (Bytes, bool) {
-        (Bytes::new(), false)
-    }
-}
-
-/// The body of a decoded JSON error, written back as JSON.
-// Called by generated code only when an operation's error body is JSON, which no operation
-// of the Fleek spec has today.
-#[allow(dead_code)]
-pub(crate) fn json_error_body<T: serde::Serialize>(value: &T) -> (Bytes, bool) {
-    // Serializing a value that was just deserialized does not fail; an empty body is the
-    // honest answer if it ever did.
-    let mut body = serde_json::to_vec(value).unwrap_or_default();
-    let truncated = body.len() > MAX_ERROR_BODY;
-    body.truncate(MAX_ERROR_BODY);
-    (Bytes::from(body), truncated)
 }
 
 /// A JSON body.

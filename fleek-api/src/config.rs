@@ -1,13 +1,17 @@
-//! Building a [`Client`]: the API key, the base URL, timeouts, retries, and the HTTP client
-//! under them.
+//! Building a [`Client`]: the credentials, the base URL, timeouts, retries, and the HTTP
+//! client under them.
+//!
+//! [`ClientBuilder`] and [`RetryPolicy`] also stand at the crate root.
 
 use std::time::Duration;
 
-use reqwest::redirect;
-
-use crate::auth::{AgentToken, ApiKey, Credentials};
+use crate::auth::Credentials;
+use crate::error::BuildError;
+use crate::generated::Client;
 use crate::hooks::Inner;
-use crate::{Client, RetryPolicy};
+
+pub use crate::auth::{redirect_policy, AgentToken, ApiKey, AGENT_TOKEN_HEADER, API_KEY_HEADER};
+pub use crate::retry::RetryPolicy;
 
 /// Where Fleek's API lives.
 pub const DEFAULT_BASE_URL: &str = "https://api.fleek.xyz";
@@ -28,57 +32,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The `User-Agent` every request carries unless [`ClientBuilder::user_agent`] changes it.
 pub const USER_AGENT: &str = concat!("fleek-api/", env!("CARGO_PKG_VERSION"));
 
-/// How many redirects a request follows, all within the API's origin.
-const MAX_REDIRECTS: usize = 10;
-
-/// Why a [`Client`] could not be built. Each message says what to do.
-///
-/// ```
-/// use fleek_api::{BuildError, Client};
-///
-/// let error = Client::builder().api_key("fk_live_1").base_url("ftp://example.com").build();
-/// assert!(matches!(error, Err(BuildError::InvalidBaseUrl { .. })));
-/// let error = Client::builder().build().map(|_| ()).unwrap_err();
-/// assert!(error.to_string().contains("FLEEK_API_KEY"));
-/// ```
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No API key (and no agent token) was given.
-    #[error(
-        "no API key was given: create a token in the Fleek web app (Account settings → API \
-         tokens) and set FLEEK_API_KEY, or pass it to `ClientBuilder::api_key` (or, to reach \
-         one public agent only, pass its token to `ClientBuilder::agent_token`)"
-    )]
-    MissingApiKey,
-    /// The agent token cannot be sent in a header.
-    #[error(
-        "the agent token is not valid ({0}): copy the agent's publicToken again, without \
-         quotes or spaces"
-    )]
-    InvalidAgentToken(&'static str),
-    /// The API key cannot be sent in a header.
-    #[error(
-        "the API key is not valid ({0}): copy the token again from the Fleek web app, without \
-         quotes or spaces"
-    )]
-    InvalidApiKey(&'static str),
-    /// The base URL is not an absolute `http` or `https` URL.
-    #[error(
-        "the base URL {url:?} is not valid ({reason}): give an absolute http(s) URL without \
-         query or fragment, such as {DEFAULT_BASE_URL}"
-    )]
-    InvalidBaseUrl {
-        /// The URL as given.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The HTTP client could not be set up (for example, no TLS backend could start).
-    #[error("the HTTP client could not be set up: {0}")]
-    Http(#[from] reqwest::Error),
-}
-
 /// Configures and builds a [`Client`].
 ///
 /// Defaults: Fleek's production URL ([`DEFAULT_BASE_URL`]), a connect timeout of 10 s
@@ -95,11 +48,11 @@ pub enum BuildError {
 ///     .api_key("fk_live_0123456789")
 ///     .base_url("https://api.fleek.xyz")
 ///     .timeout(Duration::from_secs(60))
-///     .retry(RetryPolicy::default().max_attempts(5))
+///     .retry(RetryPolicy::default().with_max_attempts(5))
 ///     .build()?;
 /// assert_eq!(client.baseurl(), "https://api.fleek.xyz");
-/// assert_eq!(client.retry_policy().attempts(), 5);
-/// # Ok::<(), fleek_api::BuildError>(())
+/// assert_eq!(client.retry_policy().max_attempts(), 5);
+/// # Ok::<(), fleek_api::error::BuildError>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
@@ -217,7 +170,7 @@ impl ClientBuilder {
     /// connection pools shared with other code. The timeouts and the user agent set on this
     /// builder are then not applied; set them on `client`.
     ///
-    /// Build `client` with `.redirect(fleek_api::redirect_policy())`: a client that follows
+    /// Build `client` with `.redirect(fleek_api::config::redirect_policy())`: a client that follows
     /// redirects to other origins would hand them the API key. A response that arrives from
     /// another origin anyway is turned into an error.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -310,27 +263,4 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
         return Err(invalid("it carries credentials; pass the API key instead"));
     }
     Ok(parsed)
-}
-
-/// The redirect policy of the clients this crate builds: redirects are followed (up to 10)
-/// only within the origin of the request's first URL, and returned to the caller otherwise.
-/// Use it when supplying your own client to [`ClientBuilder::http_client`].
-///
-/// reqwest strips `Authorization` and cookies when a redirect crosses origins, but not a
-/// custom header like `X-Api-Key`; following such a redirect would hand the key to whoever
-/// the redirect names. A cross-origin redirect is returned to the caller instead.
-pub fn redirect_policy() -> redirect::Policy {
-    redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| crate::hooks::same_origin(first, attempt.url()));
-        if !same_origin {
-            attempt.stop()
-        } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else {
-            attempt.follow()
-        }
-    })
 }

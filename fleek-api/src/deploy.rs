@@ -6,10 +6,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream, StreamExt};
 
-use crate::avatar::Avatar;
-use crate::character::Character;
+use crate::call::Call;
+use crate::character::{Avatar, Character};
 use crate::error::{Error, ErrorKind};
-use crate::{types, Agent, AgentStatus, Call, Client};
+use crate::generated::types::{self, Agent, AgentStatus};
+use crate::generated::Client;
 
 /// How long [`Deploy`] waits for the agent to run, by default (10 minutes).
 pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
@@ -25,7 +26,7 @@ const MAX_LOG_PAGES: usize = 20;
 ///
 /// ```no_run
 /// use futures_util::StreamExt;
-/// use fleek_api::{Character, DeployEvent};
+/// use fleek_api::{character::Character, deploy::DeployEvent};
 ///
 /// # async fn run(client: fleek_api::Client, character: Character) -> Result<(), fleek_api::Error> {
 /// let events = client.deploy("cm6k5x0qj0003l708b2v1c9ep", &character).events();
@@ -506,7 +507,7 @@ impl Client {
     /// as `config`, with an optional avatar and framework version.
     ///
     /// ```no_run
-    /// use fleek_api::{Avatar, Character};
+    /// use fleek_api::{character::{Avatar, Character}};
     ///
     /// # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let character = Character::from_path("nova.character.json")?;
@@ -534,7 +535,7 @@ impl Client {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use fleek_api::{Character, DeployEvent};
+    /// use fleek_api::{character::Character, deploy::DeployEvent};
     ///
     /// # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let character = Character::from_path("nova.character.json")?;

@@ -1,13 +1,19 @@
-//! The one error type of the hand-written API.
+//! The errors: [`Error`] for calls (with [`ErrorKind`], both also at the crate root), and
+//! [`BuildError`] for building a client. Local checks have their own errors beside them:
+//! [`CharacterError`](crate::character::CharacterError),
+//! [`AvatarError`](crate::character::AvatarError), [`PathError`](crate::proxy::PathError).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 
-use crate::ByteStream;
+use progenitor_client::ByteStream;
+
+use crate::config::DEFAULT_BASE_URL;
 
 /// At most this much of an error body is kept (64 KiB); the rest is dropped and
 /// [`Error::body_truncated`] says so.
@@ -16,6 +22,54 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The error of the generated client's methods, before [`Call::call`](crate::Call::call)
 /// turns it into an [`Error`].
 pub type GeneratedError = progenitor_client::Error<ByteStream>;
+
+/// Why a [`Client`] could not be built. Each message says what to do.
+///
+/// ```
+/// use fleek_api::{error::BuildError, Client};
+///
+/// let error = Client::builder().api_key("fk_live_1").base_url("ftp://example.com").build();
+/// assert!(matches!(error, Err(BuildError::InvalidBaseUrl { .. })));
+/// let error = Client::builder().build().map(|_| ()).unwrap_err();
+/// assert!(error.to_string().contains("FLEEK_API_KEY"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No API key (and no agent token) was given.
+    #[error(
+        "no API key was given: create a token in the Fleek web app (Account settings → API \
+         tokens) and set FLEEK_API_KEY, or pass it to `ClientBuilder::api_key` (or, to reach \
+         one public agent only, pass its token to `ClientBuilder::agent_token`)"
+    )]
+    MissingApiKey,
+    /// The agent token cannot be sent in a header.
+    #[error(
+        "the agent token is not valid ({0}): copy the agent's publicToken again, without \
+         quotes or spaces"
+    )]
+    InvalidAgentToken(&'static str),
+    /// The API key cannot be sent in a header.
+    #[error(
+        "the API key is not valid ({0}): copy the token again from the Fleek web app, without \
+         quotes or spaces"
+    )]
+    InvalidApiKey(&'static str),
+    /// The base URL is not an absolute `http` or `https` URL.
+    #[error(
+        "the base URL {url:?} is not valid ({reason}): give an absolute http(s) URL without \
+         query or fragment, such as {DEFAULT_BASE_URL}"
+    )]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be set up (for example, no TLS backend could start).
+    #[error("the HTTP client could not be set up: {0}")]
+    Http(#[from] reqwest::Error),
+}
 
 /// What kind of failure an [`Error`] is; see the example on [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -152,7 +206,7 @@ impl Error {
     }
 
     /// [`Error::from_generated`] for any error body type progenitor generates.
-    pub(crate) async fn from_progenitor<E: crate::call::ErrorBody>(
+    pub(crate) async fn from_progenitor<E: ErrorBody>(
         operation: impl Into<Cow<'static, str>>,
         success: Option<u16>,
         error: progenitor_client::Error<E>,
@@ -310,6 +364,39 @@ impl std::error::Error for Error {
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// What is kept of an error response's body, whatever type progenitor gave it: a raw body
+/// (`ByteStream`, read up to [`MAX_ERROR_BODY`]), no body (`()`), or a JSON type (written
+/// back as JSON; `fleek-api-gen` implements this trait for each such type it generates).
+pub(crate) trait ErrorBody: Send {
+    /// The body and whether it was cut at [`MAX_ERROR_BODY`].
+    fn into_body(self) -> impl Future<Output = (Bytes, bool)> + Send;
+}
+
+impl ErrorBody for ByteStream {
+    async fn into_body(self) -> (Bytes, bool) {
+        read_capped(self.into_inner(), MAX_ERROR_BODY).await
+    }
+}
+
+impl ErrorBody for () {
+    async fn into_body(self) -> (Bytes, bool) {
+        (Bytes::new(), false)
+    }
+}
+
+/// The body of a decoded JSON error, written back as JSON.
+// Called by generated code only when an operation's error body is JSON, which no operation
+// of the Fleek spec has today.
+#[allow(dead_code)]
+pub(crate) fn json_error_body<T: serde::Serialize>(value: &T) -> (Bytes, bool) {
+    // Serializing a value that was just deserialized does not fail; an empty body is the
+    // honest answer if it ever did.
+    let mut body = serde_json::to_vec(value).unwrap_or_default();
+    let truncated = body.len() > MAX_ERROR_BODY;
+    body.truncate(MAX_ERROR_BODY);
+    (Bytes::from(body), truncated)
 }
 
 /// Reads at most `cap` bytes of a body stream; the flag says whether more was left.

@@ -82,7 +82,7 @@ pub mod types {
     )]
     pub struct AgentPage {
         ///The agents on this page.
-        pub data: ::std::vec::Vec<crate::Agent>,
+        pub data: ::std::vec::Vec<crate::tolerant::Agent>,
         ///The URL of the next page, or `null` on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
@@ -704,35 +704,6 @@ Fleek's dashboard types it as a number. Both arrive.
             Default::default()
         }
     }
-    /**The deployment slot the agent occupies. The guide sends it as a string, Fleek's dashboard
-types it as a number; both arrive.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    pub enum SlotNumber {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for SlotNumber {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for SlotNumber {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     /**A number the guide sends as a string (`"9"`) and Fleek's dashboard types as a number
 (`9`); both arrive.
 */
@@ -817,7 +788,7 @@ types it as a number; both arrive.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_date: ::std::option::Option<::std::string::String>,
-        pub status: crate::SubscriptionStatus,
+        pub status: crate::tolerant::SubscriptionStatus,
         /**When the trial ends, or `null`. Not in the guide: read by Fleek's platform
 dashboard.
 */
@@ -1113,7 +1084,7 @@ deploys.
         #[derive(Clone, Debug)]
         pub struct AgentPage {
             data: ::std::result::Result<
-                ::std::vec::Vec<crate::Agent>,
+                ::std::vec::Vec<crate::tolerant::Agent>,
                 ::std::string::String,
             >,
             next_page: ::std::result::Result<
@@ -1137,7 +1108,7 @@ deploys.
         impl AgentPage {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::Agent>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::tolerant::Agent>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2529,7 +2500,7 @@ deploys.
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::SubscriptionStatus,
+                crate::tolerant::SubscriptionStatus,
                 ::std::string::String,
             >,
             trial_end_date: ::std::result::Result<
@@ -2667,7 +2638,7 @@ deploys.
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::SubscriptionStatus>,
+                T: ::std::convert::TryInto<crate::tolerant::SubscriptionStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -3243,7 +3214,7 @@ deploys.
     }
     impl<'a> crate::paging::Paged for super::builder::ListAgents<'a> {
         const OPERATION: &'static str = "list_agents";
-        type Item = crate::Agent;
+        type Item = crate::tolerant::Agent;
         fn with_cursor(self, cursor: ::std::string::String) -> Self {
             self.cursor(cursor)
         }
@@ -3251,11 +3222,11 @@ deploys.
             page: &AgentPage,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             page.next_cursor()
         }
-        fn into_items(page: AgentPage) -> ::std::vec::Vec<crate::Agent> {
+        fn into_items(page: AgentPage) -> ::std::vec::Vec<crate::tolerant::Agent> {
             page.data
         }
     }
@@ -3266,7 +3237,7 @@ deploys.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<AgentPage, crate::Error>,
+            Item = ::std::result::Result<AgentPage, crate::error::Error>,
         > + Send + 'a {
             crate::paging::pages(self)
         }
@@ -3274,7 +3245,7 @@ deploys.
         pub fn stream(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<crate::Agent, crate::Error>,
+            Item = ::std::result::Result<crate::tolerant::Agent, crate::error::Error>,
         > + Send + 'a {
             crate::paging::items(self)
         }
@@ -3288,7 +3259,7 @@ deploys.
             &self,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             let page = self;
             crate::paging::next_cursor(
@@ -3308,7 +3279,7 @@ deploys.
             page: &LogPage,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             page.next_cursor()
         }
@@ -3323,7 +3294,7 @@ deploys.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<LogPage, crate::Error>,
+            Item = ::std::result::Result<LogPage, crate::error::Error>,
         > + Send + 'a {
             crate::paging::pages(self)
         }
@@ -3331,7 +3302,7 @@ deploys.
         pub fn stream(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<LogEntry, crate::Error>,
+            Item = ::std::result::Result<LogEntry, crate::error::Error>,
         > + Send + 'a {
             crate::paging::items(self)
         }
@@ -3345,7 +3316,7 @@ deploys.
             &self,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             let page = self;
             crate::paging::next_cursor(
@@ -3365,7 +3336,7 @@ deploys.
             page: &PaymentMethodPage,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             page.next_cursor()
         }
@@ -3380,7 +3351,7 @@ deploys.
         pub fn pages(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<PaymentMethodPage, crate::Error>,
+            Item = ::std::result::Result<PaymentMethodPage, crate::error::Error>,
         > + Send + 'a {
             crate::paging::pages(self)
         }
@@ -3388,7 +3359,7 @@ deploys.
         pub fn stream(
             self,
         ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<PaymentMethod, crate::Error>,
+            Item = ::std::result::Result<PaymentMethod, crate::error::Error>,
         > + Send + 'a {
             crate::paging::items(self)
         }
@@ -3402,7 +3373,7 @@ deploys.
             &self,
         ) -> ::std::result::Result<
             ::std::option::Option<::std::string::String>,
-            crate::Error,
+            crate::error::Error,
         > {
             let page = self;
             crate::paging::next_cursor(
@@ -3412,6 +3383,10 @@ deploys.
             )
         }
     }
+    pub use crate::tolerant::Agent;
+    pub use crate::tolerant::AgentStatus;
+    pub use crate::tolerant::SubscriptionStatus;
+    pub use crate::tolerant::SlotNumber;
 }
 #[derive(Clone, Debug)]
 /**Client for Fleek AI Agents API
@@ -3525,28 +3500,13 @@ pub struct Client {
     pub(crate) inner: crate::hooks::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::hooks::Inner) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::hooks::Inner,
@@ -4358,7 +4318,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v2/ai-agents`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4432,7 +4392,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/publish`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4505,7 +4465,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4604,7 +4564,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/ai-agents/{agentId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             let Self { client, agent_id, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6608,9 +6568,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl<'a> crate::Call for builder::ListAgents<'a> {
+impl<'a> crate::call::Call for builder::ListAgents<'a> {
     type Output = types::AgentPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "list_agents",
                 ::std::option::Option::Some(200u16),
@@ -6619,9 +6579,9 @@ impl<'a> crate::Call for builder::ListAgents<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::CreateAgent<'a> {
-    type Output = crate::Agent;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+impl<'a> crate::call::Call for builder::CreateAgent<'a> {
+    type Output = crate::tolerant::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "create_agent",
                 ::std::option::Option::Some(200u16),
@@ -6630,9 +6590,9 @@ impl<'a> crate::Call for builder::CreateAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::PublishAgent<'a> {
-    type Output = crate::Agent;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+impl<'a> crate::call::Call for builder::PublishAgent<'a> {
+    type Output = crate::tolerant::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "publish_agent",
                 ::std::option::Option::Some(200u16),
@@ -6641,9 +6601,9 @@ impl<'a> crate::Call for builder::PublishAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetAgent<'a> {
-    type Output = crate::Agent;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+impl<'a> crate::call::Call for builder::GetAgent<'a> {
+    type Output = crate::tolerant::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_agent",
                 ::std::option::Option::Some(200u16),
@@ -6652,9 +6612,9 @@ impl<'a> crate::Call for builder::GetAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::UpdateAgent<'a> {
-    type Output = crate::Agent;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
+    type Output = crate::tolerant::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "update_agent",
                 ::std::option::Option::Some(200u16),
@@ -6663,9 +6623,9 @@ impl<'a> crate::Call for builder::UpdateAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::DeleteAgent<'a> {
+impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
     type Output = types::DeleteAgentResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "delete_agent",
                 ::std::option::Option::Some(200u16),
@@ -6674,9 +6634,9 @@ impl<'a> crate::Call for builder::DeleteAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetAgentLogs<'a> {
+impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
     type Output = types::LogPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_agent_logs",
                 ::std::option::Option::Some(200u16),
@@ -6685,9 +6645,9 @@ impl<'a> crate::Call for builder::GetAgentLogs<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetAgentStatus<'a> {
+impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
     type Output = types::AgentRunningStatus;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_agent_status",
                 ::std::option::Option::Some(200u16),
@@ -6696,9 +6656,9 @@ impl<'a> crate::Call for builder::GetAgentStatus<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetPublicAgent<'a> {
+impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
     type Output = types::PublicAgent;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_public_agent",
                 ::std::option::Option::Some(200u16),
@@ -6707,9 +6667,9 @@ impl<'a> crate::Call for builder::GetPublicAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::StartAgent<'a> {
+impl<'a> crate::call::Call for builder::StartAgent<'a> {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::empty(
                 "start_agent",
                 ::std::option::Option::Some(200u16),
@@ -6718,9 +6678,9 @@ impl<'a> crate::Call for builder::StartAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::StopAgent<'a> {
+impl<'a> crate::call::Call for builder::StopAgent<'a> {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::empty(
                 "stop_agent",
                 ::std::option::Option::Some(200u16),
@@ -6729,9 +6689,9 @@ impl<'a> crate::Call for builder::StopAgent<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetAgentAttestation<'a> {
+impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "get_agent_attestation",
                 ::std::option::Option::Some(200u16),
@@ -6740,9 +6700,9 @@ impl<'a> crate::Call for builder::GetAgentAttestation<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ProxyGet<'a> {
+impl<'a> crate::call::Call for builder::ProxyGet<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "proxy_get",
                 ::std::option::Option::Some(200u16),
@@ -6751,9 +6711,9 @@ impl<'a> crate::Call for builder::ProxyGet<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ProxyPut<'a> {
+impl<'a> crate::call::Call for builder::ProxyPut<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "proxy_put",
                 ::std::option::Option::Some(200u16),
@@ -6762,9 +6722,9 @@ impl<'a> crate::Call for builder::ProxyPut<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ProxyPost<'a> {
+impl<'a> crate::call::Call for builder::ProxyPost<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "proxy_post",
                 ::std::option::Option::Some(200u16),
@@ -6773,9 +6733,9 @@ impl<'a> crate::Call for builder::ProxyPost<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ProxyDelete<'a> {
+impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "proxy_delete",
                 ::std::option::Option::Some(200u16),
@@ -6784,9 +6744,9 @@ impl<'a> crate::Call for builder::ProxyDelete<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ProxyPatch<'a> {
+impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
     type Output = ::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::bytes(
                 "proxy_patch",
                 ::std::option::Option::Some(200u16),
@@ -6795,9 +6755,9 @@ impl<'a> crate::Call for builder::ProxyPatch<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ListFrameworkVersions<'a> {
+impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
     type Output = types::FrameworkVersions;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "list_framework_versions",
                 ::std::option::Option::Some(200u16),
@@ -6806,9 +6766,9 @@ impl<'a> crate::Call for builder::ListFrameworkVersions<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ListPlans<'a> {
+impl<'a> crate::call::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "list_plans",
                 ::std::option::Option::Some(200u16),
@@ -6817,9 +6777,9 @@ impl<'a> crate::Call for builder::ListPlans<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ListSubscriptions<'a> {
+impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
     type Output = types::SubscriptionList;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "list_subscriptions",
                 ::std::option::Option::Some(200u16),
@@ -6828,9 +6788,9 @@ impl<'a> crate::Call for builder::ListSubscriptions<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::CreateSubscription<'a> {
+impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
     type Output = types::Subscription;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "create_subscription",
                 ::std::option::Option::Some(200u16),
@@ -6839,9 +6799,9 @@ impl<'a> crate::Call for builder::CreateSubscription<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::UpdateSubscriptionQuantity<'a> {
+impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
     type Output = types::Subscription;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "update_subscription_quantity",
                 ::std::option::Option::Some(200u16),
@@ -6850,9 +6810,9 @@ impl<'a> crate::Call for builder::UpdateSubscriptionQuantity<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::CreateCheckoutSession<'a> {
+impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
     type Output = types::CheckoutSession;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "create_checkout_session",
                 ::std::option::Option::Some(200u16),
@@ -6861,9 +6821,9 @@ impl<'a> crate::Call for builder::CreateCheckoutSession<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetSubscription<'a> {
+impl<'a> crate::call::Call for builder::GetSubscription<'a> {
     type Output = types::SubscriptionDetails;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_subscription",
                 ::std::option::Option::Some(200u16),
@@ -6872,9 +6832,9 @@ impl<'a> crate::Call for builder::GetSubscription<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::SetSubscriptionQuantity<'a> {
+impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
     type Output = types::Subscription;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "set_subscription_quantity",
                 ::std::option::Option::Some(200u16),
@@ -6883,9 +6843,9 @@ impl<'a> crate::Call for builder::SetSubscriptionQuantity<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::CancelSubscription<'a> {
+impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "cancel_subscription",
                 ::std::option::Option::Some(200u16),
@@ -6894,9 +6854,9 @@ impl<'a> crate::Call for builder::CancelSubscription<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::ListPaymentMethods<'a> {
+impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
     type Output = types::PaymentMethodPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "list_payment_methods",
                 ::std::option::Option::Some(200u16),
@@ -6905,9 +6865,9 @@ impl<'a> crate::Call for builder::ListPaymentMethods<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::GetPaymentMethod<'a> {
+impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
     type Output = types::PaymentMethod;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "get_payment_method",
                 ::std::option::Option::Some(200u16),
@@ -6916,9 +6876,9 @@ impl<'a> crate::Call for builder::GetPaymentMethod<'a> {
             .await
     }
 }
-impl<'a> crate::Call for builder::CreatePaymentPortalSession<'a> {
+impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
     type Output = types::PaymentPortalSession;
-    async fn call(self) -> ::std::result::Result<Self::Output, crate::Error> {
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         crate::call::json(
                 "create_payment_portal_session",
                 ::std::option::Option::Some(200u16),

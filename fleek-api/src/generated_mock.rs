@@ -120,7 +120,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::Agent) -> Self {
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
             Self(
                 self
                     .0
@@ -189,7 +189,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::Agent) -> Self {
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
             Self(
                 self
                     .0
@@ -267,7 +267,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::Agent) -> Self {
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
             Self(
                 self
                     .0
@@ -348,7 +348,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::Agent) -> Self {
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
             Self(
                 self
                     .0

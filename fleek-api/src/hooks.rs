@@ -1,5 +1,6 @@
 //! The one `ClientHooks` implementation: every request, generated or hand-written, passes
-//! through it. It adds the API key, retries, and traces.
+//! through it. It adds the credential, retries, and traces. It reads the spec's tables from
+//! the generated code and hands them to the credential and retry rules, which stay pure.
 
 use std::time::Instant;
 
@@ -7,9 +8,9 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderName, RETRY_AFTER};
 use tracing::Instrument;
 
-use crate::auth::Credentials;
+use crate::auth::{same_origin, Credentials};
+use crate::generated::{Client, IDEMPOTENCY_OVERRIDES, OPERATION_SECURITY};
 use crate::retry::{Decision, Outcome, RetryPolicy};
-use crate::Client;
 
 /// What the hand-written layer keeps inside the generated [`Client`]: the credentials, where
 /// they may go, and the retry policy. Built by [`ClientBuilder`](crate::ClientBuilder).
@@ -41,7 +42,7 @@ impl ClientHooks<Inner> for Client {
         let headers = self
             .inner
             .credentials
-            .headers_for(info.operation_id)
+            .headers_for(info.operation_id, OPERATION_SECURITY)
             .map_err(progenitor_client::Error::Custom)?;
         for (name, value) in headers {
             request
@@ -65,7 +66,11 @@ impl ClientHooks<Inner> for Client {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let idempotent = crate::retry::is_idempotent(info.operation_id, request.method());
+        let spec_says = IDEMPOTENCY_OVERRIDES
+            .iter()
+            .find(|(id, _)| *id == info.operation_id)
+            .map(|(_, idempotent)| *idempotent);
+        let idempotent = crate::retry::is_idempotent(spec_says, request.method());
         self.send_with_retries(request, idempotent)
             .instrument(span)
             .await
@@ -82,7 +87,7 @@ impl ClientHooks<Inner> for Client {
             Ok(response) if !same_origin(response.url(), &self.inner.base_url) => {
                 Err(progenitor_client::Error::Custom(format!(
                     "{}: the HTTP client followed a redirect to {}, outside the configured API \
-                     origin; build it with `fleek_api::redirect_policy()`",
+                     origin; build it with `fleek_api::config::redirect_policy()`",
                     info.operation_id,
                     response.url().origin().ascii_serialization()
                 )))
@@ -108,7 +113,7 @@ impl Client {
             attempt += 1;
             // A copy for a possible retry (none when no retry is left); a streaming body cannot
             // be copied and is sent once.
-            let copy = if attempt < self.inner.retry.attempts() {
+            let copy = if attempt < self.inner.retry.max_attempts() {
                 request.try_clone()
             } else {
                 None
@@ -161,12 +166,4 @@ impl Client {
             return result;
         }
     }
-}
-
-/// Whether two URLs share scheme, host and port, compared without allocating (this runs
-/// twice per request).
-pub(crate) fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
 }

@@ -20,33 +20,32 @@
 //! # }
 //! ```
 //!
-//! Around the generated operations sit a small hand-written layer:
+//! At the root stand the names every user touches: [`Client`], [`ClientBuilder`], [`Call`],
+//! [`Error`], [`ErrorKind`], [`RetryPolicy`], and [`types`], every type of the API (the
+//! generated ones and the tolerant [`types::Agent`], [`types::AgentStatus`],
+//! [`types::SubscriptionStatus`]). The rest lives in modules named for their domain:
 //!
-//! - [`ClientBuilder`]: key, base URL, timeouts, user agent, [`RetryPolicy`], own HTTP client;
-//!   [`Client::from_env`];
-//! - [`Error`]: the operation, status, raw body and JSON body of every failure, with advice;
-//! - paged operations (`list_agents`, `get_agent_logs`, `list_payment_methods`, as the
-//!   spec's `x-pagination` says) have `.stream()` and `.pages()` on their builders;
-//!   [`Client::follow_logs`]: tail an agent's logs;
-//! - [`Client::agent_api`]: the proxy into a running agent, with checked multi-segment
-//!   [`AgentPath`]s and Eliza helpers;
-//! - tolerant types: [`Agent`], [`AgentStatus`], [`SubscriptionStatus`];
-//! - [`Character`]: Eliza character files, typed, validated ([`Character::validate`]);
-//!   [`Client::create_agent_from_character`] and [`Client::deploy`] with progress events;
-//! - with the `mock` feature, `fleek_api::mock`: typed `httpmock` helpers for your tests.
+//! - [`config`]: the builder's settings, credentials ([`config::ApiKey`],
+//!   [`config::AgentToken`]) and the redirect policy that keeps them on the API's origin;
+//! - [`error`]: [`Error`] for calls, [`error::BuildError`] for building a client;
+//! - [`paging`]: how paged operations (`x-pagination` in the spec) stream with `.stream()`
+//!   and `.pages()` on their builders;
+//! - [`logs`]: following an agent's logs ([`Client::follow_logs`]);
+//! - [`proxy`]: the running agent's own API ([`Client::agent_api`]), with checked paths;
+//! - [`character`]: Eliza character files, typed and validated, and avatars;
+//! - [`deploy`]: a character to a running agent in one call, with progress events;
+//! - [`mock`] (feature `mock`): typed `httpmock` helpers for your tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod agent;
+mod accessors;
 mod auth;
-mod avatar;
 mod call;
-mod character;
-mod config;
-mod deploy;
-mod error;
-mod follow;
+pub mod character;
+pub mod config;
+pub mod deploy;
+pub mod error;
 // progenitor orders a `4XX` range before a `401` inside the same match; the range answers
 // first either way, so the specific arm is unreachable but harmless. progenitor writes no
 // docs for builder setters and builder structs (each operation's method carries the
@@ -57,41 +56,21 @@ mod follow;
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+pub mod logs;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod open_enum;
-mod paging;
-mod proxy;
+pub mod paging;
+pub mod proxy;
 mod retry;
-mod subscription;
-mod validate;
+mod tolerant;
 
-pub use agent::Agent;
-pub use auth::{AgentToken, ApiKey, AGENT_TOKEN_HEADER, API_KEY_HEADER};
-pub use avatar::{Avatar, ImageType, MAX_AVATAR_BYTES};
 pub use call::Call;
-pub use character::{
-    Bio, Character, CharacterError, ClientName, Extra, MessageContent, MessageExample,
-    ModelProvider, Settings, Style,
-};
-pub use config::{
-    redirect_policy, BuildError, ClientBuilder, API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
-};
-pub use deploy::{CreateFromCharacter, Deploy, DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
-// The generated module exports progenitor's error type as `Error`; the crate's own `Error`
-// shadows it, and `GeneratedError` names progenitor's.
-pub use error::{Error, ErrorKind, GeneratedError, MAX_ERROR_BODY};
-pub use follow::{LogFollower, DEFAULT_FOLLOW_INTERVAL};
+pub use config::ClientBuilder;
+// The generated module exports progenitor's error type as `Error` too; the crate's own
+// `Error` shadows it, and `error::GeneratedError` names progenitor's.
+pub use error::{Error, ErrorKind};
 pub use generated::*;
-pub use hooks::Inner;
-pub use open_enum::{AgentStatus, SubscriptionStatus};
-pub use paging::cursor_from_url;
-pub use proxy::{
-    AgentApi, AgentPath, ElizaAgent, ElizaAgentDetails, Message, ProxyResponse, Reply,
-};
 pub use retry::RetryPolicy;
-pub use validate::{Problem, Report, Rules};
 
 // The README's examples compile as doctests.
 #[cfg(doctest)]

@@ -4,12 +4,12 @@
 //!
 //! ```
 //! use fleek_api::mock::MockServerExt;
-//! use fleek_api::{AgentStatus, Call, Client};
+//! use fleek_api::{types::AgentStatus, Call, Client};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let server = httpmock::MockServer::start_async().await;
-//! let agent: fleek_api::Agent = serde_json::from_value(serde_json::json!({
+//! let agent: fleek_api::types::Agent = serde_json::from_value(serde_json::json!({
 //!     "id": "a1", "projectId": "p1", "name": "Nova", "status": "Running"
 //! }))?;
 //! let mock = server.get_agent(|when, then| {

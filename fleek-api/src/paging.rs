@@ -22,16 +22,16 @@
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
-use crate::Call;
 
 /// The `cursor` query parameter of a `next_page` URL (absolute, or relative to the API).
 ///
 /// ```
 /// let url = "https://api.fleek.xyz/api/v1/ai-agents/a1/logs?cursor=czph&size=30";
-/// assert_eq!(fleek_api::cursor_from_url(url).as_deref(), Some("czph"));
-/// assert_eq!(fleek_api::cursor_from_url("/api/v1/ai-agents?cursor=Y2&size=5").as_deref(), Some("Y2"));
-/// assert_eq!(fleek_api::cursor_from_url("https://api.fleek.xyz/api/v1/ai-agents"), None);
+/// assert_eq!(fleek_api::paging::cursor_from_url(url).as_deref(), Some("czph"));
+/// assert_eq!(fleek_api::paging::cursor_from_url("/api/v1/ai-agents?cursor=Y2&size=5").as_deref(), Some("Y2"));
+/// assert_eq!(fleek_api::paging::cursor_from_url("https://api.fleek.xyz/api/v1/ai-agents"), None);
 /// ```
 pub fn cursor_from_url(url: &str) -> Option<String> {
     query_parameter(url, "cursor")

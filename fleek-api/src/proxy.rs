@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
-use crate::Client;
+use crate::generated::Client;
 
 /// The operation name proxy calls carry in errors and traces.
 const OPERATION: &str = "proxy";
@@ -31,10 +31,45 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Why a path cannot be sent through the proxy: it could leave the agent's API.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "proxy path {path:?} refused: {reason}; give a path inside the agent's API such as \
+     `agents` or `<elizaAgentId>/message`"
+)]
+pub struct PathError {
+    path: String,
+    reason: String,
+}
+
+impl PathError {
+    fn new(path: &str, reason: impl Into<String>) -> Self {
+        Self {
+            path: path.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The path (or segment) refused.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Why it was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// A call refused because of its path: nothing was sent; the [`PathError`] is the source.
+fn refused(e: PathError) -> Error {
+    Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()).with_source(e)
+}
+
 /// A checked path inside an agent's API, e.g. `agents` or `<elizaAgentId>/message`.
 ///
 /// ```
-/// use fleek_api::AgentPath;
+/// use fleek_api::proxy::AgentPath;
 ///
 /// let path = AgentPath::parse("b850bc30/message")?;
 /// assert_eq!(path.as_encoded(), "b850bc30/message");
@@ -43,7 +78,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// for bad in ["", "/", "a//b", "../plans", "a/./b", "x?y=1", "x#top", "https://evil.example/"] {
 ///     assert!(AgentPath::parse(bad).is_err(), "{bad}");
 /// }
-/// # Ok::<(), fleek_api::Error>(())
+/// # Ok::<(), fleek_api::proxy::PathError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AgentPath(String);
@@ -52,15 +87,15 @@ impl AgentPath {
     /// Checks a `/`-separated path (one leading `/` is allowed) and encodes each segment.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidArgument`] for an empty path or segment, a `.` or `..` segment,
-    /// a `?`, `#` or `\`, or an absolute URL.
-    pub fn parse(path: &str) -> Result<Self, Error> {
+    /// A [`PathError`] for an empty path or segment, a `.` or `..` segment, a `?`, `#` or
+    /// `\`, or an absolute URL.
+    pub fn parse(path: &str) -> Result<Self, PathError> {
         if path.contains("://") || path.starts_with("//") {
-            return Err(invalid(path, "it is an absolute URL"));
+            return Err(PathError::new(path, "it is an absolute URL"));
         }
         for (c, what) in [('?', "a query"), ('#', "a fragment"), ('\\', "a backslash")] {
             if path.contains(c) {
-                return Err(invalid(path, &format!("it holds {what} ({c})")));
+                return Err(PathError::new(path, format!("it holds {what} ({c})")));
             }
         }
         let path = path.strip_prefix('/').unwrap_or(path);
@@ -71,9 +106,8 @@ impl AgentPath {
     /// is percent-encoded.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidArgument`] for no segments, an empty segment, or a `.` or `..`
-    /// segment.
-    pub fn from_segments<I, S>(segments: I) -> Result<Self, Error>
+    /// A [`PathError`] for no segments, an empty segment, or a `.` or `..` segment.
+    pub fn from_segments<I, S>(segments: I) -> Result<Self, PathError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -82,13 +116,15 @@ impl AgentPath {
         for segment in segments {
             let segment = segment.as_ref();
             match segment {
-                "" => return Err(invalid(segment, "a segment is empty")),
-                "." | ".." => return Err(invalid(segment, "`.` and `..` segments are refused")),
+                "" => return Err(PathError::new(segment, "a segment is empty")),
+                "." | ".." => {
+                    return Err(PathError::new(segment, "`.` and `..` segments are refused"))
+                }
                 _ => encoded.push(utf8_percent_encode(segment, SEGMENT).to_string()),
             }
         }
         if encoded.is_empty() {
-            return Err(invalid("", "the path is empty"));
+            return Err(PathError::new("", "the path is empty"));
         }
         Ok(Self(encoded.join("/")))
     }
@@ -105,23 +141,12 @@ impl fmt::Display for AgentPath {
     }
 }
 
-fn invalid(path: &str, why: &str) -> Error {
-    Error::new(
-        OPERATION,
-        ErrorKind::InvalidArgument,
-        format!(
-            "proxy path {path:?} refused: {why}; give a path inside the agent's API such as \
-             `agents` or `<elizaAgentId>/message`"
-        ),
-    )
-}
-
 /// What the agent answered through the proxy.
 ///
 /// ```no_run
-/// use fleek_api::AgentPath;
+/// use fleek_api::proxy::AgentPath;
 ///
-/// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+/// # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// let path = AgentPath::parse("agents")?;
 /// let answer = client.agent_api("cm7b2q3vx0001la08zk4h2mto").send(reqwest::Method::GET, &path, None).await?;
 /// println!("{} {}", answer.status, String::from_utf8_lossy(&answer.body));
@@ -238,7 +263,7 @@ impl AgentApi<'_> {
         B: Serialize + ?Sized,
         T: DeserializeOwned,
     {
-        let path = AgentPath::parse(path)?;
+        let path = AgentPath::parse(path).map_err(refused)?;
         let body = match body {
             Some(body) => Some((
                 Bytes::from(serde_json::to_vec(body).map_err(|e| {
@@ -292,7 +317,7 @@ impl AgentApi<'_> {
     /// # Errors
     /// As [`json`](Self::json).
     pub async fn eliza_agent(&self, eliza_agent_id: &str) -> Result<ElizaAgentDetails, Error> {
-        let path = AgentPath::from_segments(["agents", eliza_agent_id])?;
+        let path = AgentPath::from_segments(["agents", eliza_agent_id]).map_err(refused)?;
         self.get(path.as_encoded()).await
     }
 
@@ -306,7 +331,7 @@ impl AgentApi<'_> {
         eliza_agent_id: &str,
         message: &Message,
     ) -> Result<Vec<Reply>, Error> {
-        let path = AgentPath::from_segments([eliza_agent_id, "message"])?;
+        let path = AgentPath::from_segments([eliza_agent_id, "message"]).map_err(refused)?;
         self.post(path.as_encoded(), message).await
     }
 }
@@ -315,7 +340,7 @@ impl Client {
     /// A running agent's own API, through Fleek's proxy.
     ///
     /// ```no_run
-    /// use fleek_api::Message;
+    /// use fleek_api::proxy::Message;
     ///
     /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
     /// let api = client.agent_api("cm7b2q3vx0001la08zk4h2mto");
@@ -365,7 +390,7 @@ pub struct ElizaAgentDetails {
 /// A message to an Eliza agent (`POST {id}/message` of Eliza 0.1.9).
 ///
 /// ```
-/// let message = fleek_api::Message { user_name: Some("Ada".into()), ..fleek_api::Message::new("Hi") };
+/// let message = fleek_api::proxy::Message { user_name: Some("Ada".into()), ..fleek_api::proxy::Message::new("Hi") };
 /// assert_eq!(serde_json::to_value(&message)?, serde_json::json!({"text": "Hi", "userName": "Ada"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```

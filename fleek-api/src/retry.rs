@@ -1,4 +1,5 @@
-//! When a failed request is sent again, and how long to wait first.
+//! When a failed request is sent again, and how long to wait first: pure policy. What the
+//! spec says about an operation (`x-idempotent`) is passed in by the hooks.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -20,7 +21,7 @@ use reqwest::{Method, StatusCode};
 ///   reached the server. They are never re-sent after that.
 ///
 /// Waits grow exponentially from [`base_delay`](Self::base_delay) with full jitter, capped
-/// at [`max_delay`](Self::max_delay). A `Retry-After` header (seconds or an HTTP date) is
+/// at [`max_delay`](Self::max_delay). Each setting has a getter and a `with_` setter. A `Retry-After` header (seconds or an HTTP date) is
 /// honoured, up to the same cap; a server that asks for longer gets its error back at once.
 ///
 /// ```
@@ -28,11 +29,12 @@ use reqwest::{Method, StatusCode};
 /// use fleek_api::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default()
-///     .max_attempts(5)
-///     .base_delay(Duration::from_millis(200))
-///     .max_delay(Duration::from_secs(10));
-/// assert_eq!(policy.attempts(), 5);
-/// assert_eq!(RetryPolicy::none().attempts(), 1);
+///     .with_max_attempts(5)
+///     .with_base_delay(Duration::from_millis(200))
+///     .with_max_delay(Duration::from_secs(10));
+/// assert_eq!(policy.max_attempts(), 5);
+/// assert_eq!(policy.base_delay(), Duration::from_millis(200));
+/// assert_eq!(RetryPolicy::none().max_attempts(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -55,39 +57,41 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry: every request is sent once.
     pub fn none() -> Self {
-        Self::default().max_attempts(1)
+        Self::default().with_max_attempts(1)
     }
 
-    /// How many times a request may be sent in all, the first time included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    /// Sets how many times a request may be sent in all, the first time included (at
+    /// least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
-    /// The wait before the first retry, before jitter; it doubles for each further retry.
-    pub fn base_delay(mut self, delay: Duration) -> Self {
+    /// Sets the wait before the first retry, before jitter; it doubles for each further
+    /// retry.
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
-    /// The longest wait between two attempts, `Retry-After` included.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
+    /// Sets the longest wait between two attempts, `Retry-After` included.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
     }
 
-    /// How many times a request may be sent in all.
-    pub fn attempts(&self) -> u32 {
+    /// How many times a request may be sent in all, the first time included.
+    pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
     /// The wait before the first retry, before jitter.
-    pub fn first_delay(&self) -> Duration {
+    pub fn base_delay(&self) -> Duration {
         self.base_delay
     }
 
     /// The longest wait between two attempts.
-    pub fn delay_cap(&self) -> Duration {
+    pub fn max_delay(&self) -> Duration {
         self.max_delay
     }
 
@@ -145,21 +149,13 @@ pub(crate) enum Decision {
     RetryAfter(Duration),
 }
 
-/// Whether sending `operation` twice has the same effect as sending it once: the spec's
-/// `x-idempotent` when it says, otherwise what the method says.
-pub(crate) fn is_idempotent(operation: &str, method: &Method) -> bool {
-    crate::generated::IDEMPOTENCY_OVERRIDES
-        .iter()
-        .find(|(id, _)| *id == operation)
-        .map_or_else(
-            || {
-                matches!(
-                    *method,
-                    Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-                )
-            },
-            |(_, idempotent)| *idempotent,
-        )
+/// Whether sending a request twice has the same effect as sending it once: what the spec
+/// says of its operation (`x-idempotent`) when it says, otherwise what the method says.
+pub(crate) fn is_idempotent(spec_says: Option<bool>, method: &Method) -> bool {
+    spec_says.unwrap_or(matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+    ))
 }
 
 /// Statuses that say "try again later".
@@ -199,9 +195,9 @@ mod tests {
 
     fn policy() -> RetryPolicy {
         RetryPolicy::default()
-            .max_attempts(4)
-            .base_delay(Duration::from_millis(100))
-            .max_delay(Duration::from_secs(2))
+            .with_max_attempts(4)
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(2))
     }
 
     fn status(code: u16) -> Outcome<'static> {
@@ -212,7 +208,7 @@ mod tests {
     fn idempotent_requests_retry_on_transient_statuses_only() {
         for code in [408, 429, 500, 502, 503, 504] {
             for method in [Method::GET, Method::PUT, Method::DELETE] {
-                let decision = policy().decide(is_idempotent("op", &method), 1, status(code));
+                let decision = policy().decide(is_idempotent(None, &method), 1, status(code));
                 assert!(
                     matches!(decision, Decision::RetryAfter(_)),
                     "{method} {code}"
@@ -227,7 +223,7 @@ mod tests {
     #[test]
     fn posts_are_retried_only_when_no_connection_was_made() {
         for method in [Method::POST, Method::PATCH] {
-            let idempotent = is_idempotent("create_agent", &method);
+            let idempotent = is_idempotent(None, &method);
             assert!(!idempotent);
             assert_eq!(
                 policy().decide(idempotent, 1, status(503)),
@@ -245,12 +241,10 @@ mod tests {
     }
 
     #[test]
-    fn the_spec_can_mark_a_put_as_not_idempotent() {
-        assert!(is_idempotent("update_agent", &Method::PUT));
-        assert!(!is_idempotent(
-            "create_payment_portal_session",
-            &Method::PUT
-        ));
+    fn the_spec_can_mark_a_put_as_not_idempotent_and_a_post_as_idempotent() {
+        assert!(is_idempotent(None, &Method::PUT));
+        assert!(!is_idempotent(Some(false), &Method::PUT));
+        assert!(is_idempotent(Some(true), &Method::POST));
     }
 
     #[test]
@@ -264,7 +258,10 @@ mod tests {
             RetryPolicy::none().decide(true, 1, status(503)),
             Decision::GiveUp
         );
-        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+        assert_eq!(
+            RetryPolicy::default().with_max_attempts(0).max_attempts(),
+            1
+        );
     }
 
     #[test]

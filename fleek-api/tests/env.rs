@@ -1,6 +1,6 @@
 //! `Client::from_env`. One test function: the environment is shared by the whole process.
 
-use fleek_api::{BuildError, Client, ClientInfo};
+use fleek_api::{error::BuildError, Client, ClientInfo};
 
 #[test]
 fn from_env_reads_the_key_and_the_url_and_explains_what_is_missing() {

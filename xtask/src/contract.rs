@@ -61,9 +61,10 @@ pub(crate) fn run() -> Result<(), Failure> {
                 "-p",
                 "fleek-api",
                 "--test",
-                "contract",
+                "it",
                 "--",
                 "--ignored",
+                "contract::",
             ])
             .env("FLEEK_CONTRACT_URL", format!("http://127.0.0.1:{port}")),
     )

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use crate::{diff, root, Failure};
 
 /// The directories that hold snapshots.
-const SNAPSHOT_DIRS: &[&str] = &["fleek-api-gen/tests/snapshots", "fleek-api/tests/snapshots"];
+const SNAPSHOT_DIRS: &[&str] = &[
+    "fleek-api-gen/tests/snapshots",
+    "fleek-api/tests/it/snapshots",
+];
 
 pub(crate) struct Pending {
     new: PathBuf,

@@ -1,0 +1,68 @@
+//! What the generator changes in progenitor's output, and why.
+//!
+//! - The hand-written replacement types (`crate::REPLACEMENTS`) are re-exported from the
+//!   generated `types` module, so users find every type of the API in one place.
+//! - `Client::new` is removed: it builds a `reqwest::Client` with `unwrap()` and takes an
+//!   inner value users cannot build. `Client::new_with_client` becomes `pub(crate)`: clients
+//!   are built with `ClientBuilder`.
+
+use quote::ToTokens;
+use syn::{ImplItem, Item};
+
+use crate::Error;
+
+/// Applies every adjustment to `file`.
+///
+/// # Errors
+/// [`Error::Output`] when progenitor's output does not have the shape adjusted here.
+pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
+    let reexports: Vec<Item> = crate::REPLACEMENTS
+        .iter()
+        .map(|(_, path, _)| syn::parse_str(&format!("pub use {path};")))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::Output(format!("a replacement path does not parse: {e}")))?;
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Output("progenitor generated no `types` module".into()))?;
+    types.1.extend(reexports);
+    hide_client_constructors(file)
+}
+
+fn hide_client_constructors(file: &mut syn::File) -> Result<(), Error> {
+    let (mut removed, mut restricted) = (false, false);
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || imp.self_ty.to_token_stream().to_string() != "Client" {
+            continue;
+        }
+        imp.items.retain(|item| match item {
+            ImplItem::Fn(f) if f.sig.ident == "new" => {
+                removed = true;
+                false
+            }
+            _ => true,
+        });
+        for item in &mut imp.items {
+            if let ImplItem::Fn(f) = item {
+                if f.sig.ident == "new_with_client" {
+                    f.vis = syn::parse_quote!(pub(crate));
+                    restricted = true;
+                }
+            }
+        }
+    }
+    if removed && restricted {
+        Ok(())
+    } else {
+        Err(Error::Output(
+            "progenitor's Client has no `new` or `new_with_client` to hide; the generator does \
+             not know this progenitor version"
+                .into(),
+        ))
+    }
+}

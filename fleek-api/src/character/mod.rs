@@ -1,0 +1,24 @@
+//! Eliza character files as a typed value: load, inspect, change, save.
+//!
+//! Every Fleek agent is an Eliza (0.1.9) character file sent as a JSON string. [`Character`]
+//! types the fields Eliza requires and the common optional ones; every other field is kept
+//! in [`Character::extra`] (and likewise inside the nested objects), so a file survives a
+//! load-then-save round trip with nothing lost.
+//!
+//! [`Character::validate`] checks Eliza's rules and, separately, Fleek's stricter deploy
+//! rules, each problem with its JSON path and how to fix it; an [`Avatar`] is a checked
+//! image for the agent. Each local check has its own error: [`CharacterError`],
+//! [`AvatarError`].
+
+mod avatar;
+mod load;
+mod model;
+mod validate;
+
+pub use avatar::{Avatar, AvatarError, ImageType, MAX_AVATAR_BYTES};
+pub use load::CharacterError;
+pub use model::{
+    Bio, Character, ClientName, Extra, MessageContent, MessageExample, ModelProvider, Settings,
+    Style,
+};
+pub use validate::{Problem, Report, Rules};

@@ -1,0 +1,170 @@
+//! The agent, read tolerantly.
+//!
+//! This type replaces the one progenitor would generate from the spec's `Agent` schema
+//! (`fleek-api-gen` sets the replacement): Fleek sends the character file as `characterFile`
+//! from some operations and `character_file` from others, and one Rust struct cannot carry
+//! two fields of the same name.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::AgentStatus;
+
+/// An AI agent: an Eliza character deployed, or about to be deployed, on Fleek.
+///
+/// Unknown fields are ignored, an unknown status is kept as [`AgentStatus::Other`], and the
+/// character file is read from either spelling the API uses.
+///
+/// ```
+/// let agent: fleek_api::types::Agent = serde_json::from_str(r#"{
+///     "id": "a1", "projectId": "p1", "name": "Nova", "status": "Running",
+///     "character_file": "{\"name\":\"Nova\"}", "slotNumber": "3", "newField": 1
+/// }"#)?;
+/// assert_eq!(agent.character_file.as_deref(), Some(r#"{"name":"Nova"}"#));
+/// assert!(agent.status.is_active());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", from = "wire::Agent")]
+pub struct Agent {
+    /// The agent's id.
+    pub id: String,
+    /// The id of the project the agent belongs to.
+    pub project_id: String,
+    /// The agent's display name.
+    pub name: String,
+    /// The avatar image, base64-encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// The agent's lifecycle state.
+    pub status: AgentStatus,
+    /// The Eliza character file, as a JSON text: read from `characterFile` or
+    /// `character_file`, whichever the API sent; written as `characterFile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub character_file: Option<String>,
+    /// The address of the machine the agent runs on, once deployed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The deployment slot, sent as a string or a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_number: Option<SlotNumber>,
+    /// The id of the user who created the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When the agent was created (ISO 8601, as sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the agent was last changed (ISO 8601, as sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// When the agent was deleted, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// The agent's public credential, for [`ClientBuilder::agent_token`](crate::ClientBuilder::agent_token):
+    /// it reaches this agent's public view, status and proxy. Treat it as a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_token: Option<String>,
+    /// Whether anyone may chat with the agent on its public page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_chat: Option<bool>,
+    /// Whether the agent runs in a trusted execution environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tee: Option<bool>,
+    /// The agent framework, e.g. `eliza`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_name: Option<String>,
+    /// The framework version, e.g. `eliza-0.1.9`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_version: Option<String>,
+}
+
+mod wire {
+    //! The agent as it arrives, with both spellings of the character file.
+
+    use serde::Deserialize;
+
+    use super::super::{AgentStatus, SlotNumber};
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Agent {
+        id: String,
+        project_id: String,
+        name: String,
+        avatar: Option<String>,
+        status: AgentStatus,
+        character_file: Option<String>,
+        #[serde(rename = "character_file")]
+        character_file_snake: Option<String>,
+        host: Option<String>,
+        slot_number: Option<SlotNumber>,
+        created_by: Option<String>,
+        created_at: Option<String>,
+        updated_at: Option<String>,
+        deleted_at: Option<String>,
+        public_token: Option<String>,
+        public_chat: Option<bool>,
+        tee: Option<bool>,
+        framework_name: Option<String>,
+        framework_version: Option<String>,
+    }
+
+    impl From<Agent> for super::Agent {
+        fn from(wire: Agent) -> Self {
+            Self {
+                id: wire.id,
+                project_id: wire.project_id,
+                name: wire.name,
+                avatar: wire.avatar,
+                status: wire.status,
+                character_file: wire.character_file.or(wire.character_file_snake),
+                host: wire.host,
+                slot_number: wire.slot_number,
+                created_by: wire.created_by,
+                created_at: wire.created_at,
+                updated_at: wire.updated_at,
+                deleted_at: wire.deleted_at,
+                public_token: wire.public_token,
+                public_chat: wire.public_chat,
+                tee: wire.tee,
+                framework_name: wire.framework_name,
+                framework_version: wire.framework_version,
+            }
+        }
+    }
+}
+
+/// The deployment slot an agent occupies: the guide sends it as a string, Fleek's dashboard
+/// types it as a number; both arrive.
+///
+/// ```
+/// use fleek_api::types::SlotNumber;
+///
+/// let slot: SlotNumber = serde_json::from_str("\"3\"")?;
+/// assert_eq!(slot, SlotNumber::String("3".into()));
+/// assert_eq!(serde_json::from_str::<SlotNumber>("3")?.to_string(), "3");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SlotNumber {
+    /// Sent as a number.
+    Int64(i64),
+    /// Sent as a string.
+    String(String),
+}
+
+impl std::fmt::Display for SlotNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Int64(n) => n.fmt(f),
+            Self::String(s) => s.fmt(f),
+        }
+    }
+}
+
+impl From<i64> for SlotNumber {
+    fn from(value: i64) -> Self {
+        Self::Int64(value)
+    }
+}

@@ -1,0 +1,312 @@
+//! `call()` on every kind of operation, and the crate's `Error` for every failure a server
+//! or a caller can cause: operation, status, body, JSON, advice, never the key.
+
+use std::time::Duration;
+
+use crate::common::AGENT;
+use crate::common::{respond, setup, traced, KEY};
+use fleek_api::{error::MAX_ERROR_BODY, Call, Client, ErrorKind};
+use serde_json::json;
+use wiremock::ResponseTemplate;
+
+async fn get_agent_error(response: ResponseTemplate) -> fleek_api::Error {
+    let (server, client) = setup().await;
+    respond(&server, response).await;
+    let error = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect_err("fails");
+    assert_eq!(error.operation(), "get_agent");
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains(KEY), "{text}");
+    }
+    error
+}
+
+#[tokio::test]
+async fn call_returns_the_decoded_body() {
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_body_json(crate::common::response_example("get_agent")),
+    )
+    .await;
+    let agent = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("decodes");
+    assert_eq!(agent.id, AGENT);
+}
+
+#[tokio::test]
+async fn call_returns_raw_bodies_as_bytes_and_empty_ones_as_unit() {
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_raw(vec![4u8, 0, 2, 0, 255], "application/octet-stream"),
+    )
+    .await;
+    let quote = client
+        .get_agent_attestation()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("bytes");
+    assert_eq!(quote.as_ref(), &[4u8, 0, 2, 0, 255]);
+    let () = client
+        .start_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect("no body");
+}
+
+#[tokio::test]
+async fn a_404_keeps_status_body_and_json_and_says_to_check_the_id() {
+    let error = get_agent_error(
+        ResponseTemplate::new(404).set_body_json(json!({"message": "AI Agent not found"})),
+    )
+    .await;
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        error.body(),
+        Some(br#"{"message":"AI Agent not found"}"#.as_slice())
+    );
+    assert_eq!(
+        error.json(),
+        Some(&json!({"message": "AI Agent not found"}))
+    );
+    let text = error.to_string();
+    assert!(
+        text.starts_with("get_agent failed (404 Not Found)"),
+        "{text}"
+    );
+    assert!(text.contains("check the id"), "{text}");
+    assert!(text.contains("AI Agent not found"), "{text}");
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_401_or_403_says_to_check_the_key() {
+    for status in [401, 403] {
+        let error = get_agent_error(ResponseTemplate::new(status).set_body_string("nope")).await;
+        assert!(error.to_string().contains("check FLEEK_API_KEY"), "{error}");
+        assert_eq!(error.json(), None, "text is not JSON");
+        assert_eq!(error.body(), Some(b"nope".as_slice()));
+    }
+}
+
+#[tokio::test]
+async fn a_429_says_to_slow_down_and_a_5xx_to_try_later() {
+    let error = get_agent_error(ResponseTemplate::new(429)).await;
+    assert!(error.to_string().contains("slow down"), "{error}");
+    assert!(error.is_retryable());
+    let error = get_agent_error(ResponseTemplate::new(500).set_body_string("boom")).await;
+    assert!(error.to_string().contains("try again later"), "{error}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_keeps_the_status_and_the_body() {
+    for body in [
+        &b"{\"id\": "[..],
+        b"",
+        b"<html>oops</html>",
+        b"{\"agents\": []}",
+    ] {
+        let error = get_agent_error(
+            ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"),
+        )
+        .await;
+        assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+        assert_eq!(error.body(), Some(body));
+        assert!(std::error::Error::source(&error).is_some());
+        assert!(error.to_string().contains("did not decode"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_huge_error_body_is_capped() {
+    let body = "x".repeat(MAX_ERROR_BODY * 3);
+    let error = get_agent_error(ResponseTemplate::new(502).set_body_string(body)).await;
+    assert_eq!(error.body().map(<[u8]>::len), Some(MAX_ERROR_BODY));
+    assert!(error.body_truncated());
+    assert!(
+        error.to_string().len() < 2_000,
+        "the message quotes an excerpt"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_argument_sends_nothing() {
+    let (server, client) = setup().await;
+    let error = client
+        .get_agent()
+        .agent_id("")
+        .call()
+        .await
+        .expect_err("empty id");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("nothing was sent"), "{error}");
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let server = wiremock::MockServer::start().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(5)),
+    )
+    .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry(fleek_api::RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let error = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect_err("too slow");
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert!(
+        error.to_string().contains("ClientBuilder::timeout"),
+        "{error}"
+    );
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn nothing_listening_is_a_connection_error() {
+    let client = crate::common::client_for(&crate::common::nothing_listening());
+    let error = client.list_plans().call().await.expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+    assert_eq!(error.status(), None);
+    assert!(error.to_string().contains("check the network"), "{error}");
+}
+
+#[tokio::test]
+async fn a_cross_origin_redirect_says_why_it_was_not_followed() {
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(301).insert_header("location", "https://elsewhere.example/x"),
+    )
+    .await;
+    let error = client.list_plans().call().await.expect_err("not followed");
+    assert_eq!(error.kind(), ErrorKind::Other);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(301));
+    assert!(error.to_string().contains("elsewhere.example"), "{error}");
+    assert!(error.to_string().contains("API key stays"), "{error}");
+}
+
+#[tokio::test]
+async fn a_supplied_http_client_that_follows_redirects_elsewhere_is_caught() {
+    let elsewhere = wiremock::MockServer::start().await;
+    respond(
+        &elsewhere,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    let (server, _) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(302).insert_header("location", elsewhere.uri()),
+    )
+    .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .http_client(reqwest::Client::new())
+        .build()
+        .expect("builds");
+    let error = client.list_plans().call().await.expect_err("caught");
+    assert!(error.to_string().contains("redirect_policy"), "{error}");
+    // With the crate's own policy, the other origin is never asked.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .http_client(
+            reqwest::Client::builder()
+                .redirect(fleek_api::config::redirect_policy())
+                .build()
+                .expect("builds"),
+        )
+        .build()
+        .expect("builds");
+    let before = elsewhere
+        .received_requests()
+        .await
+        .expect("recording")
+        .len();
+    client.list_plans().call().await.expect_err("not followed");
+    let after = elsewhere
+        .received_requests()
+        .await
+        .expect("recording")
+        .len();
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn each_request_is_traced_without_the_key() {
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_body_json(crate::common::response_example("get_agent")),
+    )
+    .await;
+    let (result, trace) = traced(client.get_agent().agent_id(AGENT).call()).await;
+    result.expect("decodes");
+    assert!(!trace.contains(KEY), "{trace}");
+    let close = trace
+        .lines()
+        .find(|l| l.contains("fleek_api.request") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close in {trace}"));
+    for field in [
+        "operation=\"get_agent\"",
+        "method=GET",
+        &format!("path=\"/api/v1/ai-agents/{AGENT}\""),
+        "attempt=1",
+        "status=200",
+        "duration_ms=",
+    ] {
+        assert!(close.contains(field), "{field} missing from {close}");
+    }
+}
+
+#[tokio::test]
+async fn retries_are_traced_with_their_attempt_numbers() {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    respond(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let client = crate::common::retrying_client(&server.uri(), 3);
+    let (result, trace) = traced(client.list_plans().call()).await;
+    result.expect("second attempt");
+    assert!(trace.contains("retrying"), "{trace}");
+    let close = trace
+        .lines()
+        .find(|l| l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close in {trace}"));
+    assert!(close.contains("attempt=2"), "{close}");
+    assert!(close.contains("status=200"), "{close}");
+}

@@ -1,0 +1,432 @@
+//! Deploying a character against a local server that starts the agent slowly, fails it, or
+//! never finishes; avatars; and what dropping a deployment leaves behind.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::common::setup;
+use crate::common::{AGENT, PROJECT};
+use fleek_api::{
+    character::{Avatar, AvatarError, Character, MAX_AVATAR_BYTES},
+    deploy::DeployEvent,
+    types::AgentStatus,
+    ErrorKind,
+};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+fn nova() -> Character {
+    Character::from_json(
+        &json!({
+            "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
+            "bio": ["Nova answers questions."], "lore": [], "postExamples": [],
+            "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi"}},
+                                 {"user": "Nova", "content": {"text": "Hello!"}}]],
+            "topics": ["hosting"], "adjectives": ["helpful"],
+            "style": {"all": [], "chat": [], "post": []}
+        })
+        .to_string(),
+    )
+    .expect("a valid character")
+}
+
+fn agent(status: &str) -> Value {
+    json!({"id": AGENT, "projectId": PROJECT, "name": "Nova", "status": status})
+}
+
+/// `false` for the first `starting` status checks, then `true` (never, for `usize::MAX`).
+struct StartsAfter {
+    starting: usize,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Respond for StartsAfter {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        let running = if n >= self.starting { "true" } else { "false" };
+        ResponseTemplate::new(200).set_body_json(json!({"status": running}))
+    }
+}
+
+/// A Fleek that drafts, publishes, reports `state` for the agent, and says it runs after
+/// `starting` status checks.
+async fn fleek(state: &str, starting: usize) -> (MockServer, fleek_api::Client) {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/ai-agents"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Draft")))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/api/v1/ai-agents/{AGENT}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Draft")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/ai-agents/{AGENT}/publish")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Created")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/ai-agents/{AGENT}/status")))
+        .respond_with(StartsAfter {
+            starting,
+            calls: Arc::new(AtomicUsize::new(0)),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/ai-agents/{AGENT}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agent(state)))
+        .mount(&server)
+        .await;
+    let entries: Vec<_> = (1..=25)
+        .map(|i| json!({"id": i, "timestamp": 1739454949 + i, "message": format!("line {i}")}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path_regex(r"/logs$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": entries, "next_page": null, "prev_page": null})),
+        )
+        .mount(&server)
+        .await;
+    (server, client)
+}
+
+fn fast(deploy: fleek_api::deploy::Deploy<'_>) -> fleek_api::deploy::Deploy<'_> {
+    deploy.poll_interval(Duration::from_millis(5), Duration::from_millis(20))
+}
+
+async fn calls(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .expect("recording")
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_slow_start_reports_each_step_until_the_agent_runs() {
+    let (server, client) = fleek("Pending", 3).await;
+    let character = nova();
+    let mut events = Vec::new();
+    let agent_id = fast(client.deploy(PROJECT, &character))
+        .run(|event| events.push(event.clone()))
+        .await
+        .expect("runs");
+    assert_eq!(agent_id, AGENT);
+    assert!(
+        matches!(&events[0], DeployEvent::Drafted { created: true, agent } if agent.id == AGENT)
+    );
+    assert!(matches!(&events[1], DeployEvent::Published { .. }));
+    let waits: Vec<_> = events[2..events.len() - 1]
+        .iter()
+        .map(|e| match e {
+            DeployEvent::Waiting { status, .. } => status.clone(),
+            other => panic!("expected Waiting, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(waits, vec![Some(AgentStatus::Pending); 3]);
+    assert!(
+        matches!(events.last(), Some(DeployEvent::Running { agent_id, .. }) if agent_id == AGENT)
+    );
+
+    let requests = server.received_requests().await.expect("recording");
+    let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(create["projectId"], PROJECT);
+    assert_eq!(create["name"], "Nova");
+    // No version chosen: Fleek chooses, and none is sent.
+    assert!(create.get("frameworkVersion").is_none());
+    assert_eq!(create["config"], character.to_config_string());
+    assert!(create.get("avatar").is_none());
+    assert_eq!(
+        calls(&server).await[1],
+        format!("POST /api/v1/ai-agents/{AGENT}/publish")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_agent_ends_with_its_last_log_lines() {
+    let (_server, client) = fleek("Failed", usize::MAX).await;
+    let character = nova();
+    let events: Vec<_> = fast(client.deploy(PROJECT, &character))
+        .events()
+        .collect()
+        .await;
+    match events.last() {
+        Some(Ok(DeployEvent::Failed {
+            agent_id,
+            status,
+            last_logs,
+        })) => {
+            assert_eq!(agent_id, AGENT);
+            assert_eq!(*status, AgentStatus::Failed);
+            let lines: Vec<_> = last_logs.iter().map(|l| l.message.as_str()).collect();
+            let expected: Vec<String> = (6..=25).map(|i| format!("line {i}")).collect();
+            assert_eq!(lines, expected);
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    let error = fast(client.deploy(PROJECT, &character))
+        .run(|_| {})
+        .await
+        .expect_err("failed");
+    assert!(error.to_string().contains("failed to start"), "{error}");
+    assert!(error.to_string().contains("line 25"), "{error}");
+}
+
+#[tokio::test]
+async fn a_deployment_that_never_finishes_times_out_naming_the_state() {
+    let (_server, client) = fleek("Pending", usize::MAX).await;
+    let character = nova();
+    let error = fast(client.deploy(PROJECT, &character))
+        .timeout(Duration::from_millis(150))
+        .run(|_| {})
+        .await
+        .expect_err("times out");
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    let text = error.to_string();
+    assert!(text.contains(AGENT), "{text}");
+    assert!(text.contains("its status is Pending"), "{text}");
+    assert!(text.contains("delete_agent"), "{text}");
+}
+
+#[tokio::test]
+async fn a_character_fleek_would_refuse_is_refused_before_anything_is_sent() {
+    let (server, client) = fleek("Running", 0).await;
+    let c3po = Character::from_json(include_str!("fixtures/c3po.character.json")).expect("parses");
+    let error = client
+        .deploy(PROJECT, &c3po)
+        .run(|_| {})
+        .await
+        .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("$.clients"), "{error}");
+    assert!(error.to_string().contains("$.topics"), "{error}");
+    assert!(calls(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_existing_agent_is_updated_then_published() {
+    let (server, client) = fleek("Running", 0).await;
+    let character = nova();
+    let mut events = Vec::new();
+    fast(
+        client
+            .deploy(PROJECT, &character)
+            .agent_id(AGENT)
+            .name("Nova II"),
+    )
+    .run(|e| events.push(e.clone()))
+    .await
+    .expect("runs");
+    assert!(matches!(
+        &events[0],
+        DeployEvent::Drafted { created: false, .. }
+    ));
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests[0].method.as_str(), "PUT");
+    let update: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(
+        update,
+        json!({"name": "Nova II", "config": character.to_config_string(), "projectId": PROJECT})
+    );
+}
+
+/// Fleek's framework versions, as `list_framework_versions` answers.
+async fn offers_versions(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/api/v1/machines/images/eliza"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"name": "eliza", "versions": ["eliza-0.1.9", "v2.beta.28"]})),
+        )
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() {
+    let (server, client) = fleek("Running", 0).await;
+    offers_versions(&server).await;
+    let character = nova();
+    fast(
+        client
+            .deploy(PROJECT, &character)
+            .agent_id(AGENT)
+            .framework_version("v2.beta.28")
+            .tee(true),
+    )
+    .run(|_| {})
+    .await
+    .expect("runs");
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(
+        calls(&server).await[..2],
+        [
+            "GET /api/v1/machines/images/eliza".to_string(),
+            format!("PUT /api/v1/ai-agents/{AGENT}")
+        ]
+    );
+    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    assert_eq!(update["frameworkVersion"], "v2.beta.28");
+    assert_eq!(update["tee"], true);
+    assert_eq!(update["projectId"], PROJECT);
+}
+
+#[tokio::test]
+async fn an_unknown_framework_version_is_refused_naming_the_valid_ones() {
+    let (server, client) = fleek("Running", 0).await;
+    offers_versions(&server).await;
+    let character = nova();
+    let error = fast(
+        client
+            .deploy(PROJECT, &character)
+            .framework_version("eliza-9.9"),
+    )
+    .run(|_| {})
+    .await
+    .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    let text = error.to_string();
+    assert!(text.contains("\"eliza-9.9\""), "{text}");
+    assert!(text.contains("eliza-0.1.9, v2.beta.28"), "{text}");
+    assert_eq!(
+        calls(&server).await,
+        ["GET /api/v1/machines/images/eliza"],
+        "nothing but the list was asked"
+    );
+}
+
+#[tokio::test]
+async fn when_the_versions_cannot_be_read_the_api_judges_the_version() {
+    // No route for the list: it answers 404, and the deployment goes on with the version.
+    let (server, client) = fleek("Running", 0).await;
+    let character = nova();
+    fast(
+        client
+            .deploy(PROJECT, &character)
+            .framework_version("eliza-0.1.9"),
+    )
+    .run(|_| {})
+    .await
+    .expect("runs");
+    let requests = server.received_requests().await.expect("recording");
+    let create = requests
+        .iter()
+        .find(|r| r.url.path() == "/api/v2/ai-agents")
+        .expect("the draft was created");
+    let create: Value = serde_json::from_slice(&create.body).expect("JSON");
+    assert_eq!(create["frameworkVersion"], "eliza-0.1.9");
+}
+
+#[tokio::test]
+async fn a_new_draft_gets_tee_through_an_update_before_it_is_published() {
+    let (server, client) = fleek("Running", 0).await;
+    let character = nova();
+    fast(client.deploy(PROJECT, &character).tee(true))
+        .run(|_| {})
+        .await
+        .expect("runs");
+    assert_eq!(
+        calls(&server).await[..3],
+        [
+            "POST /api/v2/ai-agents".to_string(),
+            format!("PUT /api/v1/ai-agents/{AGENT}"),
+            format!("POST /api/v1/ai-agents/{AGENT}/publish"),
+        ]
+    );
+    let requests = server.received_requests().await.expect("recording");
+    let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert!(
+        create.get("tee").is_none(),
+        "the create body does not take it"
+    );
+    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    assert_eq!(update, json!({"tee": true}));
+}
+
+#[tokio::test]
+async fn dropping_the_deployment_after_the_draft_sends_nothing_more() {
+    let (server, client) = fleek("Pending", usize::MAX).await;
+    let character = nova();
+    {
+        let events = fast(client.deploy(PROJECT, &character)).events();
+        futures_util::pin_mut!(events);
+        match events.next().await {
+            Some(Ok(DeployEvent::Drafted { agent, .. })) => assert_eq!(agent.id, AGENT),
+            other => panic!("expected Drafted, got {other:?}"),
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(calls(&server).await, ["POST /api/v2/ai-agents"]);
+}
+
+#[tokio::test]
+async fn a_draft_from_a_character_carries_its_avatar() {
+    let (server, client) = fleek("Draft", 0).await;
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 32]].concat();
+    let file = std::env::temp_dir().join(format!("fleek-avatar-{}.png", std::process::id()));
+    std::fs::write(&file, &png).expect("writable");
+    let avatar = Avatar::from_path(&file).expect("a PNG");
+    std::fs::remove_file(&file).ok();
+    let draft = client
+        .create_agent_from_character(PROJECT, &nova())
+        .name("Nova the Bold")
+        .avatar(avatar.clone())
+        .send()
+        .await
+        .expect("drafted");
+    assert_eq!(draft.status, AgentStatus::Draft);
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 1, "a draft only: nothing published");
+    let body: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(body["avatar"], avatar.base64());
+    assert_eq!(body["name"], "Nova the Bold");
+}
+
+#[test]
+fn avatars_are_size_and_type_checked() {
+    let dir = std::env::temp_dir();
+    let big = dir.join(format!("fleek-big-{}.png", std::process::id()));
+    let file = std::fs::File::create(&big).expect("creatable");
+    file.set_len(MAX_AVATAR_BYTES as u64 + 1).expect("sized");
+    let error = Avatar::from_path(&big).expect_err("too big");
+    std::fs::remove_file(&big).ok();
+    assert!(
+        matches!(error, AvatarError::TooLarge { size } if size == MAX_AVATAR_BYTES as u64 + 1),
+        "{error}"
+    );
+    assert!(error.to_string().contains("resize"), "{error}");
+
+    let error = Avatar::from_bytes(b"%PDF-1.7 not an image".to_vec()).expect_err("not an image");
+    assert!(
+        error.to_string().contains("PNG, JPEG, GIF or WebP"),
+        "{error}"
+    );
+    assert!(matches!(error, AvatarError::UnknownFormat));
+    let error = Avatar::from_path("/nonexistent/avatar.png").expect_err("missing");
+    assert!(
+        error.to_string().contains("/nonexistent/avatar.png"),
+        "{error}"
+    );
+    let io = std::error::Error::source(&error).expect("the I/O error is kept");
+    assert!(io.downcast_ref::<std::io::Error>().is_some(), "{io}");
+    assert!(matches!(
+        Avatar::from_bytes(Vec::new()),
+        Err(AvatarError::Empty)
+    ));
+    for image in [
+        b"\xFF\xD8\xFF\xE0\0\x10JFIF".to_vec(),
+        b"GIF89a\x01\0\x01\0".to_vec(),
+        b"RIFF\x24\0\0\0WEBPVP8 ".to_vec(),
+    ] {
+        Avatar::from_bytes(image).expect("an image");
+    }
+}
