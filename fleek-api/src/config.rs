@@ -264,3 +264,16 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     }
     Ok(parsed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_base_url_error_names_the_default_one() {
+        // `error` cannot import this module (it would close an import cycle), so its message
+        // spells the default URL itself; this keeps the two in step.
+        let error = parse_base_url("ftp://example.com").expect_err("refused");
+        assert!(error.to_string().contains(DEFAULT_BASE_URL), "{error}");
+    }
+}

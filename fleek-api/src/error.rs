@@ -13,8 +13,6 @@ use reqwest::StatusCode;
 
 use progenitor_client::ByteStream;
 
-use crate::config::DEFAULT_BASE_URL;
-
 /// At most this much of an error body is kept (64 KiB); the rest is dropped and
 /// [`Error::body_truncated`] says so.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -58,7 +56,7 @@ pub enum BuildError {
     /// The base URL is not an absolute `http` or `https` URL.
     #[error(
         "the base URL {url:?} is not valid ({reason}): give an absolute http(s) URL without \
-         query or fragment, such as {DEFAULT_BASE_URL}"
+         query or fragment, such as https://api.fleek.xyz"
     )]
     InvalidBaseUrl {
         /// The URL as given.

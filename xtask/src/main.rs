@@ -10,10 +10,13 @@
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
+//! - `cargo xtask modules` — print the import graph of `fleek-api`'s modules and fail on any
+//!   cycle but `generated ↔ hooks`.
 
 mod codegen;
 mod contract;
 mod lint;
+mod modules;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +32,9 @@ commands:
                                  and fails if anything is stale or pending
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
   contract                       run every operation against Prism, a validating mock of the spec
-  docs                           render the spec to target/api-reference/index.html";
+  docs                           render the spec to target/api-reference/index.html
+  modules                        print fleek-api's module import graph; fail on a cycle
+                                 other than generated <-> hooks";
 
 /// A failed command: what went wrong, for the maintainer.
 type Failure = String;
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         ["lint-spec"] => lint::run(),
         ["contract"] => contract::run(),
         ["docs"] => lint::docs(),
+        ["modules"] => modules::run(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

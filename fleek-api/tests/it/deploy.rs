@@ -1,22 +1,22 @@
-//! Deploying a character against a local server that starts the agent slowly, fails it, or
-//! never finishes; avatars; and what dropping a deployment leaves behind.
+//! Deploying a character against a mock Fleek (the crate's own `mock` helpers) that starts
+//! the agent slowly, fails it, or never finishes; framework versions and TEE; avatars; and
+//! what dropping a deployment leaves behind.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::setup;
 use crate::common::{AGENT, PROJECT};
 use fleek_api::{
     character::{Avatar, AvatarError, Character, MAX_AVATAR_BYTES},
     deploy::DeployEvent,
-    types::AgentStatus,
+    mock::MockServerExt,
+    types::{self, AgentStatus},
     ErrorKind,
 };
 use futures_util::StreamExt;
+use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn nova() -> Character {
     Character::from_json(
@@ -37,83 +37,125 @@ fn agent(status: &str) -> Value {
     json!({"id": AGENT, "projectId": PROJECT, "name": "Nova", "status": status})
 }
 
-/// `false` for the first `starting` status checks, then `true` (never, for `usize::MAX`).
-struct StartsAfter {
-    starting: usize,
-    calls: Arc<AtomicUsize>,
+/// One request as the mock Fleek saw it: `METHOD /path` and its JSON body (`null` if none).
+#[derive(Clone, Debug)]
+struct Seen {
+    call: String,
+    body: Value,
 }
 
-impl Respond for StartsAfter {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let n = self.calls.fetch_add(1, Ordering::SeqCst);
-        let running = if n >= self.starting { "true" } else { "false" };
-        ResponseTemplate::new(200).set_body_json(json!({"status": running}))
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+/// Records each request in `log`, then answers `status` with the JSON `body()` makes.
+fn answer(
+    log: &Log,
+    status: u16,
+    body: impl Fn() -> Value + Send + Sync + 'static,
+) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
+    let log = log.clone();
+    move |request| {
+        log.lock().expect("not poisoned").push(Seen {
+            call: format!("{} {}", request.method_str(), request.uri().path()),
+            body: serde_json::from_slice(request.body_ref()).unwrap_or(Value::Null),
+        });
+        HttpMockResponse::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(body().to_string())
+            .build()
     }
 }
 
-/// A Fleek that drafts, publishes, reports `state` for the agent, and says it runs after
-/// `starting` status checks.
-async fn fleek(state: &str, starting: usize) -> (MockServer, fleek_api::Client) {
-    let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v2/ai-agents"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Draft")))
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/api/v1/ai-agents/{AGENT}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Draft")))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!("/api/v1/ai-agents/{AGENT}/publish")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agent("Created")))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/ai-agents/{AGENT}/status")))
-        .respond_with(StartsAfter {
-            starting,
-            calls: Arc::new(AtomicUsize::new(0)),
-        })
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/ai-agents/{AGENT}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agent(state)))
-        .mount(&server)
-        .await;
-    let entries: Vec<_> = (1..=25)
-        .map(|i| json!({"id": i, "timestamp": 1739454949 + i, "message": format!("line {i}")}))
-        .collect();
-    Mock::given(method("GET"))
-        .and(path_regex(r"/logs$"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"data": entries, "next_page": null, "prev_page": null})),
-        )
-        .mount(&server)
-        .await;
-    (server, client)
+/// A mock Fleek built from the crate's own `mock` helpers, one per operation the deployment
+/// uses. Each answer is computed when a request comes (`then.into_inner().respond_with`), so
+/// that the mock can record the order of calls and start the agent after a few checks.
+struct Fleek {
+    client: fleek_api::Client,
+    log: Log,
+    // Kept alive for the client; dropped with the fixture.
+    _server: MockServer,
+}
+
+impl Fleek {
+    /// Drafts, publishes, reports `state` for the agent, says it runs after `starting`
+    /// status checks, and lists `versions` as the framework versions (no such route when
+    /// empty). Anything else is recorded and answered 404.
+    async fn start(state: &'static str, starting: usize, versions: &[&str]) -> Self {
+        let server = MockServer::start_async().await;
+        let log = Log::default();
+        let id: types::AgentId = AGENT.parse().expect("a valid id");
+        let draft = || agent("Draft");
+        server.create_agent(|_, then| {
+            then.into_inner().respond_with(answer(&log, 200, draft));
+        });
+        server.update_agent(|when, then| {
+            when.agent_id(&id);
+            then.into_inner().respond_with(answer(&log, 200, draft));
+        });
+        server.publish_agent(|when, then| {
+            when.agent_id(&id);
+            then.into_inner()
+                .respond_with(answer(&log, 200, || agent("Created")));
+        });
+        let checks = Arc::new(AtomicUsize::new(0));
+        server.get_agent_status(|when, then| {
+            when.agent_id(&id);
+            then.into_inner().respond_with(answer(&log, 200, move || {
+                let running = checks.fetch_add(1, Ordering::SeqCst) >= starting;
+                json!({"status": running.to_string()})
+            }));
+        });
+        server.get_agent(|when, then| {
+            when.agent_id(&id);
+            then.into_inner()
+                .respond_with(answer(&log, 200, move || agent(state)));
+        });
+        server.get_agent_logs(|when, then| {
+            when.agent_id(&id);
+            then.into_inner().respond_with(answer(&log, 200, || {
+                let entries: Vec<_> = (1..=25)
+                    .map(|i| json!({"id": i, "timestamp": 1739454949 + i, "message": format!("line {i}")}))
+                    .collect();
+                json!({"data": entries, "next_page": null, "prev_page": null})
+            }));
+        });
+        if !versions.is_empty() {
+            let list = json!({"name": "eliza", "versions": versions});
+            server.list_framework_versions(|_, then| {
+                then.into_inner()
+                    .respond_with(answer(&log, 200, move || list.clone()));
+            });
+        }
+        // Registered last, so it answers only what no operation above matches.
+        server.mock(|_, then| {
+            then.respond_with(answer(&log, 404, || json!({"error": "no such route"})));
+        });
+        Self {
+            client: crate::common::client_for(&server.base_url()),
+            log,
+            _server: server,
+        }
+    }
+
+    /// Every request so far, in order.
+    fn seen(&self) -> Vec<Seen> {
+        self.log.lock().expect("not poisoned").clone()
+    }
+
+    /// `METHOD /path` of every request so far, in order.
+    fn calls(&self) -> Vec<String> {
+        self.seen().into_iter().map(|s| s.call).collect()
+    }
 }
 
 fn fast(deploy: fleek_api::deploy::Deploy<'_>) -> fleek_api::deploy::Deploy<'_> {
     deploy.poll_interval(Duration::from_millis(5), Duration::from_millis(20))
 }
 
-async fn calls(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .expect("recording")
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.url.path()))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_slow_start_reports_each_step_until_the_agent_runs() {
-    let (server, client) = fleek("Pending", 3).await;
+    let fleek = Fleek::start("Pending", 3, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     let mut events = Vec::new();
     let agent_id = fast(client.deploy(PROJECT, &character))
@@ -137,8 +179,7 @@ async fn a_slow_start_reports_each_step_until_the_agent_runs() {
         matches!(events.last(), Some(DeployEvent::Running { agent_id, .. }) if agent_id == AGENT)
     );
 
-    let requests = server.received_requests().await.expect("recording");
-    let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    let create = &fleek.seen()[0].body;
     assert_eq!(create["projectId"], PROJECT);
     assert_eq!(create["name"], "Nova");
     // No version chosen: Fleek chooses, and none is sent.
@@ -146,14 +187,15 @@ async fn a_slow_start_reports_each_step_until_the_agent_runs() {
     assert_eq!(create["config"], character.to_config_string());
     assert!(create.get("avatar").is_none());
     assert_eq!(
-        calls(&server).await[1],
+        fleek.calls()[1],
         format!("POST /api/v1/ai-agents/{AGENT}/publish")
     );
 }
 
 #[tokio::test]
 async fn a_failed_agent_ends_with_its_last_log_lines() {
-    let (_server, client) = fleek("Failed", usize::MAX).await;
+    let fleek = Fleek::start("Failed", usize::MAX, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     let events: Vec<_> = fast(client.deploy(PROJECT, &character))
         .events()
@@ -183,7 +225,8 @@ async fn a_failed_agent_ends_with_its_last_log_lines() {
 
 #[tokio::test]
 async fn a_deployment_that_never_finishes_times_out_naming_the_state() {
-    let (_server, client) = fleek("Pending", usize::MAX).await;
+    let fleek = Fleek::start("Pending", usize::MAX, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     let error = fast(client.deploy(PROJECT, &character))
         .timeout(Duration::from_millis(150))
@@ -199,7 +242,8 @@ async fn a_deployment_that_never_finishes_times_out_naming_the_state() {
 
 #[tokio::test]
 async fn a_character_fleek_would_refuse_is_refused_before_anything_is_sent() {
-    let (server, client) = fleek("Running", 0).await;
+    let fleek = Fleek::start("Running", 0, &[]).await;
+    let client = &fleek.client;
     let c3po = Character::from_json(include_str!("fixtures/c3po.character.json")).expect("parses");
     let error = client
         .deploy(PROJECT, &c3po)
@@ -209,12 +253,13 @@ async fn a_character_fleek_would_refuse_is_refused_before_anything_is_sent() {
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(error.to_string().contains("$.clients"), "{error}");
     assert!(error.to_string().contains("$.topics"), "{error}");
-    assert!(calls(&server).await.is_empty());
+    assert!(fleek.calls().is_empty());
 }
 
 #[tokio::test]
 async fn an_existing_agent_is_updated_then_published() {
-    let (server, client) = fleek("Running", 0).await;
+    let fleek = Fleek::start("Running", 0, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     let mut events = Vec::new();
     fast(
@@ -230,31 +275,19 @@ async fn an_existing_agent_is_updated_then_published() {
         &events[0],
         DeployEvent::Drafted { created: false, .. }
     ));
-    let requests = server.received_requests().await.expect("recording");
-    assert_eq!(requests[0].method.as_str(), "PUT");
-    let update: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    let seen = fleek.seen();
+    assert_eq!(seen[0].call, format!("PUT /api/v1/ai-agents/{AGENT}"));
+    let update = &seen[0].body;
     assert_eq!(
-        update,
+        *update,
         json!({"name": "Nova II", "config": character.to_config_string(), "projectId": PROJECT})
     );
 }
 
-/// Fleek's framework versions, as `list_framework_versions` answers.
-async fn offers_versions(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/api/v1/machines/images/eliza"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"name": "eliza", "versions": ["eliza-0.1.9", "v2.beta.28"]})),
-        )
-        .mount(server)
-        .await;
-}
-
 #[tokio::test]
 async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() {
-    let (server, client) = fleek("Running", 0).await;
-    offers_versions(&server).await;
+    let fleek = Fleek::start("Running", 0, &["eliza-0.1.9", "v2.beta.28"]).await;
+    let client = &fleek.client;
     let character = nova();
     fast(
         client
@@ -266,15 +299,14 @@ async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() 
     .run(|_| {})
     .await
     .expect("runs");
-    let requests = server.received_requests().await.expect("recording");
     assert_eq!(
-        calls(&server).await[..2],
+        fleek.calls()[..2],
         [
             "GET /api/v1/machines/images/eliza".to_string(),
             format!("PUT /api/v1/ai-agents/{AGENT}")
         ]
     );
-    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    let update = &fleek.seen()[1].body;
     assert_eq!(update["frameworkVersion"], "v2.beta.28");
     assert_eq!(update["tee"], true);
     assert_eq!(update["projectId"], PROJECT);
@@ -282,8 +314,8 @@ async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() 
 
 #[tokio::test]
 async fn an_unknown_framework_version_is_refused_naming_the_valid_ones() {
-    let (server, client) = fleek("Running", 0).await;
-    offers_versions(&server).await;
+    let fleek = Fleek::start("Running", 0, &["eliza-0.1.9", "v2.beta.28"]).await;
+    let client = &fleek.client;
     let character = nova();
     let error = fast(
         client
@@ -298,7 +330,7 @@ async fn an_unknown_framework_version_is_refused_naming_the_valid_ones() {
     assert!(text.contains("\"eliza-9.9\""), "{text}");
     assert!(text.contains("eliza-0.1.9, v2.beta.28"), "{text}");
     assert_eq!(
-        calls(&server).await,
+        fleek.calls(),
         ["GET /api/v1/machines/images/eliza"],
         "nothing but the list was asked"
     );
@@ -307,7 +339,8 @@ async fn an_unknown_framework_version_is_refused_naming_the_valid_ones() {
 #[tokio::test]
 async fn when_the_versions_cannot_be_read_the_api_judges_the_version() {
     // No route for the list: it answers 404, and the deployment goes on with the version.
-    let (server, client) = fleek("Running", 0).await;
+    let fleek = Fleek::start("Running", 0, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     fast(
         client
@@ -317,44 +350,47 @@ async fn when_the_versions_cannot_be_read_the_api_judges_the_version() {
     .run(|_| {})
     .await
     .expect("runs");
-    let requests = server.received_requests().await.expect("recording");
-    let create = requests
+    let seen = fleek.seen();
+    assert_eq!(
+        seen[0].call, "GET /api/v1/machines/images/eliza",
+        "asked, and 404"
+    );
+    let create = seen
         .iter()
-        .find(|r| r.url.path() == "/api/v2/ai-agents")
+        .find(|s| s.call == "POST /api/v2/ai-agents")
         .expect("the draft was created");
-    let create: Value = serde_json::from_slice(&create.body).expect("JSON");
-    assert_eq!(create["frameworkVersion"], "eliza-0.1.9");
+    assert_eq!(create.body["frameworkVersion"], "eliza-0.1.9");
 }
 
 #[tokio::test]
 async fn a_new_draft_gets_tee_through_an_update_before_it_is_published() {
-    let (server, client) = fleek("Running", 0).await;
+    let fleek = Fleek::start("Running", 0, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     fast(client.deploy(PROJECT, &character).tee(true))
         .run(|_| {})
         .await
         .expect("runs");
     assert_eq!(
-        calls(&server).await[..3],
+        fleek.calls()[..3],
         [
             "POST /api/v2/ai-agents".to_string(),
             format!("PUT /api/v1/ai-agents/{AGENT}"),
             format!("POST /api/v1/ai-agents/{AGENT}/publish"),
         ]
     );
-    let requests = server.received_requests().await.expect("recording");
-    let create: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    let seen = fleek.seen();
     assert!(
-        create.get("tee").is_none(),
+        seen[0].body.get("tee").is_none(),
         "the create body does not take it"
     );
-    let update: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
-    assert_eq!(update, json!({"tee": true}));
+    assert_eq!(seen[1].body, json!({"tee": true}));
 }
 
 #[tokio::test]
 async fn dropping_the_deployment_after_the_draft_sends_nothing_more() {
-    let (server, client) = fleek("Pending", usize::MAX).await;
+    let fleek = Fleek::start("Pending", usize::MAX, &[]).await;
+    let client = &fleek.client;
     let character = nova();
     {
         let events = fast(client.deploy(PROJECT, &character)).events();
@@ -365,12 +401,13 @@ async fn dropping_the_deployment_after_the_draft_sends_nothing_more() {
         }
     }
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(calls(&server).await, ["POST /api/v2/ai-agents"]);
+    assert_eq!(fleek.calls(), ["POST /api/v2/ai-agents"]);
 }
 
 #[tokio::test]
 async fn a_draft_from_a_character_carries_its_avatar() {
-    let (server, client) = fleek("Draft", 0).await;
+    let fleek = Fleek::start("Draft", 0, &[]).await;
+    let client = &fleek.client;
     let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 32]].concat();
     let file = std::env::temp_dir().join(format!("fleek-avatar-{}.png", std::process::id()));
     std::fs::write(&file, &png).expect("writable");
@@ -384,9 +421,9 @@ async fn a_draft_from_a_character_carries_its_avatar() {
         .await
         .expect("drafted");
     assert_eq!(draft.status, AgentStatus::Draft);
-    let requests = server.received_requests().await.expect("recording");
-    assert_eq!(requests.len(), 1, "a draft only: nothing published");
-    let body: Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    let seen = fleek.seen();
+    assert_eq!(seen.len(), 1, "a draft only: nothing published");
+    let body = &seen[0].body;
     assert_eq!(body["avatar"], avatar.base64());
     assert_eq!(body["name"], "Nova the Bold");
 }
