@@ -1,5 +1,5 @@
 //! `cargo xtask lint-spec`: Redocly and Spectral, at the versions pinned in
-//! `openapi/package-lock.json`, with warnings counted as failures; and `cargo xtask docs`.
+//! `openapi/package-lock.json`, with warnings counted as failures.
 
 use std::process::Command;
 
@@ -49,27 +49,5 @@ pub(crate) fn run() -> Result<(), Failure> {
         "warn",
     ]))?;
     println!("lint-spec: Redocly and Spectral found no errors and no warnings");
-    Ok(())
-}
-
-/// `cargo xtask docs`: the spec as one static HTML page (Redocly's `build-docs`), written
-/// under `target/`; nothing is opened.
-pub(crate) fn docs() -> Result<(), Failure> {
-    let bin = node_tools()?;
-    let out = root().join("target/api-reference/index.html");
-    run_command(
-        Command::new(bin.join("redocly"))
-            .args([
-                "build-docs",
-                SPEC,
-                "--config",
-                "openapi/redocly.yaml",
-                "--output",
-            ])
-            .arg(&out)
-            .env("REDOCLY_TELEMETRY", "off")
-            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
-    )?;
-    println!("API reference: {}", out.display());
     Ok(())
 }

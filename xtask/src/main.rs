@@ -15,6 +15,7 @@
 
 mod codegen;
 mod contract;
+mod docs;
 mod lint;
 mod modules;
 mod snapshots;
@@ -48,7 +49,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["lint-spec"] => lint::run(),
         ["contract"] => contract::run(),
-        ["docs"] => lint::docs(),
+        ["docs"] => docs::run(),
         ["modules"] => modules::run(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

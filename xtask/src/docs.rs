@@ -1,0 +1,28 @@
+//! `cargo xtask docs`: the spec rendered as the API's reference page.
+
+use std::process::Command;
+
+use crate::codegen::SPEC;
+use crate::{node_tools, root, run_command, Failure};
+
+/// `cargo xtask docs`: the spec as one static HTML page (Redocly's `build-docs`), written
+/// under `target/`; nothing is opened.
+pub(crate) fn run() -> Result<(), Failure> {
+    let bin = node_tools()?;
+    let out = root().join("target/api-reference/index.html");
+    run_command(
+        Command::new(bin.join("redocly"))
+            .args([
+                "build-docs",
+                SPEC,
+                "--config",
+                "openapi/redocly.yaml",
+                "--output",
+            ])
+            .arg(&out)
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+    )?;
+    println!("API reference: {}", out.display());
+    Ok(())
+}
