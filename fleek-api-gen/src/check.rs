@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
+use crate::refs::resolve;
+
 use openapiv3::{
     Components, MediaType, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody,
     Response, Schema, SchemaKind, StatusCode, Type,
@@ -348,31 +350,6 @@ fn json_kind(
             problems.push(format!("response {label}: {media} content has no schema"));
             None
         }
-    }
-}
-
-/// Follows a `#/components/<section>/<name>` reference, as progenitor does (it panics when
-/// the target is missing).
-fn resolve<'a, T>(
-    item: &'a ReferenceOr<T>,
-    components: Option<&'a Components>,
-    section: &str,
-    pick: impl Fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-) -> Result<&'a T, String> {
-    let reference = match item {
-        ReferenceOr::Item(item) => return Ok(item),
-        ReferenceOr::Reference { reference } => reference,
-    };
-    let prefix = format!("#/components/{section}/");
-    let name = reference
-        .strip_prefix(&prefix)
-        .ok_or_else(|| format!("reference {reference} does not point into {prefix}"))?;
-    match components.and_then(|c| pick(c).get(name)) {
-        Some(ReferenceOr::Item(item)) => Ok(item),
-        Some(ReferenceOr::Reference { reference: next }) => Err(format!(
-            "reference {reference} points to another reference ({next}); progenitor follows one"
-        )),
-        None => Err(format!("reference {reference} points to nothing")),
     }
 }
 

@@ -6,7 +6,7 @@
 //! its schema, or the schema it refers to) and its JSON body, if any, has one; optional
 //! parameters with an example are set too.
 
-use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Schema};
+use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody};
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Fields, Item, Type};
@@ -37,7 +37,7 @@ pub(crate) fn sender(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Erro
         let mut setters = Vec::new();
         let mut covered = true;
         for parameter in item.parameters.iter().chain(&operation.parameters) {
-            let Some(parameter) = resolve(parameter, components) else {
+            let Some(parameter) = crate::refs::parameter(parameter, components) else {
                 covered = false;
                 break;
             };
@@ -136,19 +136,6 @@ fn first_type_argument_of_option(ty: &Type) -> Option<&Type> {
     }
 }
 
-fn resolve<'a>(
-    parameter: &'a ReferenceOr<Parameter>,
-    components: Option<&'a Components>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            components?.parameters.get(name)?.as_item()
-        }
-    }
-}
-
 fn parameter_example(
     parameter: &Parameter,
     components: Option<&Components>,
@@ -160,13 +147,7 @@ fn parameter_example(
     let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
         return None;
     };
-    let schema: &Schema = match schema {
-        ReferenceOr::Item(schema) => schema,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            components?.schemas.get(name)?.as_item()?
-        }
-    };
+    let schema = crate::refs::schema(schema, components)?;
     schema.schema_data.example.clone()
 }
 
@@ -174,13 +155,8 @@ fn body_example(
     body: &ReferenceOr<RequestBody>,
     components: Option<&Components>,
 ) -> Option<serde_json::Value> {
-    let body = match body {
-        ReferenceOr::Item(body) => body,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            components?.request_bodies.get(name)?.as_item()?
-        }
-    };
+    let body =
+        crate::refs::resolve(body, components, "requestBodies", |c| &c.request_bodies).ok()?;
     let (_, content) = body
         .content
         .iter()

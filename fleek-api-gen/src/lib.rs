@@ -36,6 +36,7 @@ mod extensions;
 mod naming;
 mod operations;
 mod paging;
+mod refs;
 mod security;
 mod surface;
 

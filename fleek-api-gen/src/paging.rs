@@ -21,8 +21,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    Components, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, Response, Schema, SchemaKind,
-    StatusCode, Type,
+    Components, OpenAPI, Operation, Parameter, PathItem, Response, Schema, SchemaKind, StatusCode,
+    Type,
 };
 use quote::{format_ident, quote};
 use syn::{Fields, Item};
@@ -90,7 +90,7 @@ pub(crate) fn pagination(
         .parameters
         .iter()
         .chain(&operation.parameters)
-        .filter_map(|p| resolve(p, components, "parameters", |c| &c.parameters))
+        .filter_map(|p| crate::refs::parameter(p, components))
         .any(|p| matches!(p, Parameter::Query { parameter_data, .. } if parameter_data.name == cursor));
     if !is_query_cursor {
         return Err(format!(
@@ -114,7 +114,7 @@ pub(crate) fn pagination(
         object
             .properties
             .get(name)
-            .and_then(|p| resolve_boxed(p, components))
+            .and_then(|p| crate::refs::property(p, components))
     };
     match property(&items).map(|s| &s.schema_kind) {
         Some(SchemaKind::Type(Type::Array(_))) => {}
@@ -168,7 +168,8 @@ fn success_schema<'a>(
             StatusCode::Range(n) => *n == 2,
         })
         .filter_map(|(_, response)| {
-            let response: &Response = resolve(response, components, "responses", |c| &c.responses)?;
+            let response: &Response =
+                crate::refs::resolve(response, components, "responses", |c| &c.responses).ok()?;
             response
                 .content
                 .iter()
@@ -176,35 +177,7 @@ fn success_schema<'a>(
                 .and_then(|(_, content)| content.schema.as_ref())
         });
     let schema = schemas.next()?;
-    resolve(schema, components, "schemas", |c| &c.schemas)
-}
-
-fn resolve<'a, T>(
-    item: &'a ReferenceOr<T>,
-    components: Option<&'a Components>,
-    section: &str,
-    pick: impl Fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-) -> Option<&'a T> {
-    match item {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix(&format!("#/components/{section}/"))?;
-            pick(components?).get(name)?.as_item()
-        }
-    }
-}
-
-fn resolve_boxed<'a>(
-    item: &'a ReferenceOr<Box<Schema>>,
-    components: Option<&'a Components>,
-) -> Option<&'a Schema> {
-    match item {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            components?.schemas.get(name)?.as_item()
-        }
-    }
+    crate::refs::schema(schema, components)
 }
 
 /// The paging items of every operation with `x-pagination`, to be appended to the `types`

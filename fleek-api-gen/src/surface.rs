@@ -131,13 +131,7 @@ fn parameter_locations(
     path_level
         .iter()
         .chain(operation_level)
-        .filter_map(|p| match p {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                spec.components.as_ref()?.parameters.get(name)?.as_item()
-            }
-        })
+        .filter_map(|p| crate::refs::parameter(p, spec.components.as_ref()))
         .map(|p| {
             let location = match p {
                 Parameter::Path { .. } => "path",

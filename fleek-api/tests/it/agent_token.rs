@@ -58,7 +58,7 @@ async fn every_operation_gets_the_token_or_is_refused_before_sending() {
         let result = fleek_api::mock::send_example(&client, &id)
             .await
             .expect("the spec has examples for every operation");
-        let requests = server.received_requests().await.expect("recording");
+        let requests = crate::common::received(&server).await;
         if accepting.contains(&id) {
             assert_eq!(requests.len(), 1, "{id} is sent");
             let headers = &requests[0].headers;
@@ -101,11 +101,7 @@ async fn a_refusal_is_a_missing_credentials_error_that_says_what_to_do() {
     assert!(text.contains("get_agent_status"), "{text}");
     assert!(text.contains("ClientBuilder::api_key"), "{text}");
     assert!(!text.contains(TOKEN), "{text}");
-    assert!(server
-        .received_requests()
-        .await
-        .expect("recording")
-        .is_empty());
+    assert!(crate::common::received(&server).await.is_empty());
 }
 
 #[tokio::test]
@@ -196,11 +192,7 @@ async fn the_token_never_goes_to_another_origin() {
         .expect_err("the redirect comes back to the caller");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
     assert!(!error.to_string().contains(TOKEN));
-    assert!(elsewhere
-        .received_requests()
-        .await
-        .expect("recording")
-        .is_empty());
+    assert!(crate::common::received(&elsewhere).await.is_empty());
 }
 
 #[test]

@@ -155,11 +155,7 @@ async fn an_invalid_argument_sends_nothing() {
         .expect_err("empty id");
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(error.to_string().contains("nothing was sent"), "{error}");
-    assert!(server
-        .received_requests()
-        .await
-        .expect("recording")
-        .is_empty());
+    assert!(crate::common::received(&server).await.is_empty());
 }
 
 #[tokio::test]
@@ -249,17 +245,9 @@ async fn a_supplied_http_client_that_follows_redirects_elsewhere_is_caught() {
         )
         .build()
         .expect("builds");
-    let before = elsewhere
-        .received_requests()
-        .await
-        .expect("recording")
-        .len();
+    let before = crate::common::received(&elsewhere).await.len();
     client.list_plans().call().await.expect_err("not followed");
-    let after = elsewhere
-        .received_requests()
-        .await
-        .expect("recording")
-        .len();
+    let after = crate::common::received(&elsewhere).await.len();
     assert_eq!(before, after);
 }
 

@@ -131,3 +131,19 @@ async fn the_key_header_is_marked_sensitive_and_sent_once() {
     assert_eq!(keys.len(), 1);
     assert_eq!(keys[0].as_bytes(), KEY.as_bytes());
 }
+
+#[test]
+fn a_client_prints_its_base_url_and_never_its_credentials() {
+    let client = Client::builder()
+        .api_key(KEY)
+        .agent_token("pt_S3CR3T_token")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("builds");
+    let debug = format!("{client:?}");
+    assert!(debug.contains("http://127.0.0.1:9"), "{debug}");
+    assert!(!debug.contains(KEY), "{debug}");
+    assert!(!debug.contains("S3CR3T"), "{debug}");
+    assert!(debug.contains("ApiKey(<redacted>)"), "{debug}");
+    assert!(debug.contains("AgentToken(<redacted>)"), "{debug}");
+}

@@ -120,9 +120,14 @@ pub fn assert_same_json<T: serde::Serialize>(decoded: &T, example: Value) {
     assert_eq!(without_nulls(written), without_nulls(example));
 }
 
+/// Every request the server received, in order.
+pub async fn received(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.expect("recording is on")
+}
+
 /// The one request the server received.
 pub async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("recording is on");
+    let mut requests = received(server).await;
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
 }

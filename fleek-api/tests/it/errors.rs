@@ -169,7 +169,7 @@ async fn an_invalid_argument_is_refused_before_anything_is_sent() {
         .expect_err("an empty id is refused");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
     assert!(error.to_string().contains("agent_id"), "{error}");
-    let received = server.received_requests().await.expect("recording");
+    let received = crate::common::received(&server).await;
     assert!(received.is_empty(), "nothing was sent");
 }
 
@@ -215,7 +215,7 @@ async fn a_redirect_to_another_origin_is_not_followed() {
         other => panic!("expected UnexpectedResponse, got {other}"),
     }
     only_request(&server).await;
-    let leaked = elsewhere.received_requests().await.expect("recording");
+    let leaked = crate::common::received(&elsewhere).await;
     assert!(leaked.is_empty(), "the other origin never saw the key");
 }
 
@@ -242,7 +242,7 @@ async fn a_redirect_within_the_api_origin_is_followed_with_the_key() {
         .expect("followed")
         .into_inner();
     assert_eq!(agent.id, AGENT);
-    let requests = server.received_requests().await.expect("recording");
+    let requests = crate::common::received(&server).await;
     assert_eq!(requests.len(), 2);
     for request in requests {
         assert_eq!(

@@ -108,9 +108,9 @@ async fn dropping_the_stream_stops_polling() {
         let first = logs.next().await.expect("an item").expect("ok");
         assert_eq!(first.message, "line 1");
     }
-    let after_drop = server.received_requests().await.expect("recording").len();
+    let after_drop = crate::common::received(&server).await.len();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let later = server.received_requests().await.expect("recording").len();
+    let later = crate::common::received(&server).await.len();
     assert_eq!(after_drop, later, "no request after the stream was dropped");
 }
 
@@ -131,6 +131,6 @@ async fn following_can_start_at_a_known_cursor_with_a_page_size() {
     futures_util::pin_mut!(logs);
     let first = logs.next().await.expect("an item").expect("ok");
     assert_eq!(first.message, "line 41");
-    let request = &server.received_requests().await.expect("recording")[0];
+    let request = &crate::common::received(&server).await[0];
     assert_eq!(request.url.query(), Some("cursor=c40&size=50"));
 }

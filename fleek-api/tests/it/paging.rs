@@ -68,7 +68,7 @@ async fn every_agent_of_every_page_with_size_and_project_kept() {
         .expect("three pages");
     let ids: Vec<_> = agents.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5"]);
-    let requests = server.received_requests().await.expect("recording");
+    let requests = crate::common::received(&server).await;
     let queries: Vec<_> = requests
         .iter()
         .map(|r| r.url.query().unwrap_or(""))
@@ -94,21 +94,12 @@ async fn pages_are_fetched_only_when_needed() {
     futures_util::pin_mut!(stream);
     let first = stream.next().await.expect("an item").expect("ok");
     assert_eq!(first.id, "a1");
-    assert_eq!(
-        server.received_requests().await.expect("recording").len(),
-        1
-    );
+    assert_eq!(crate::common::received(&server).await.len(), 1);
     let _second = stream.next().await;
-    assert_eq!(
-        server.received_requests().await.expect("recording").len(),
-        1
-    );
+    assert_eq!(crate::common::received(&server).await.len(), 1);
     let third = stream.next().await.expect("an item").expect("ok");
     assert_eq!(third.id, "a3");
-    assert_eq!(
-        server.received_requests().await.expect("recording").len(),
-        2
-    );
+    assert_eq!(crate::common::received(&server).await.len(), 2);
 }
 
 #[tokio::test]
@@ -168,7 +159,7 @@ async fn a_next_page_without_a_cursor_or_a_repeated_cursor_stops_with_an_error()
         assert_eq!(items.len(), 3, "{next}");
         let error = items[2].as_ref().expect_err("stops");
         assert!(error.to_string().contains("cursor"), "{next}: {error}");
-        assert!(server.received_requests().await.expect("recording").len() <= 2);
+        assert!(crate::common::received(&server).await.len() <= 2);
     }
 }
 
@@ -196,7 +187,7 @@ async fn every_log_entry_of_every_page() {
         .expect("two pages");
     let messages: Vec<_> = entries.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(messages, ["line 1", "line 2", "line 3"]);
-    for request in server.received_requests().await.expect("recording") {
+    for request in crate::common::received(&server).await {
         assert_eq!(
             request.url.path(),
             format!("/api/v1/ai-agents/{AGENT}/logs")
@@ -231,7 +222,7 @@ async fn every_payment_method_follows_next() {
         .expect("two pages");
     let ids: Vec<_> = cards.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["pm_1", "pm_2", "pm_3"]);
-    for request in server.received_requests().await.expect("recording") {
+    for request in crate::common::received(&server).await {
         assert!(request.url.query().unwrap_or("").contains("projectId=p1"));
     }
 }

@@ -10,7 +10,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn requests(server: &MockServer) -> usize {
-    server.received_requests().await.expect("recording").len()
+    crate::common::received(&server).await.len()
 }
 
 /// A server that answers `status` `failures` times, then serves `success`.
@@ -256,7 +256,7 @@ async fn retry_after_as_an_http_date_is_waited_for() {
         .call()
         .await
         .expect("second attempt");
-    let arrivals = server.received_requests().await.expect("recording");
+    let arrivals = crate::common::received(&server).await;
     assert_eq!(arrivals.len(), 2);
     // HTTP dates have one-second resolution: the retry came no earlier than a second before
     // the date named.
