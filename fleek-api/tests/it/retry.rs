@@ -10,7 +10,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn requests(server: &MockServer) -> usize {
-    crate::common::received(&server).await.len()
+    crate::common::received(server).await.len()
 }
 
 /// A server that answers `status` `failures` times, then serves `success`.
