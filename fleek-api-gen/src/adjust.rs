@@ -5,6 +5,8 @@
 //! - `Client::new` is removed: it builds a `reqwest::Client` with `unwrap()` and takes an
 //!   inner value users cannot build. `Client::new_with_client` becomes `pub(crate)`: clients
 //!   are built with `ClientBuilder`.
+//! - `derive(schemars::JsonSchema)` becomes `cfg_attr(feature = "schema", derive(..))`:
+//!   nothing at run time needs a schema, so only users who ask for one compile `schemars`.
 
 use quote::ToTokens;
 use syn::{ImplItem, Item};
@@ -30,7 +32,51 @@ pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
         })
         .ok_or_else(|| Error::Output("progenitor generated no `types` module".into()))?;
     types.1.extend(reexports);
+    for item in &mut file.items {
+        schema_behind_feature(item);
+    }
     hide_client_constructors(file)
+}
+
+/// The derive that goes behind the `schema` feature.
+const SCHEMA_DERIVE: &str = "schemars :: JsonSchema";
+
+fn schema_behind_feature(item: &mut Item) {
+    let attrs = match item {
+        Item::Struct(s) => &mut s.attrs,
+        Item::Enum(e) => &mut e.attrs,
+        Item::Mod(m) => {
+            for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                schema_behind_feature(item);
+            }
+            return;
+        }
+        _ => return,
+    };
+    let mut moved = false;
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| p.to_token_stream().to_string() != SCHEMA_DERIVE)
+            .collect();
+        if kept.len() < paths.len() {
+            moved = true;
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
+    if moved {
+        attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        ));
+    }
 }
 
 fn hide_client_constructors(file: &mut syn::File) -> Result<(), Error> {

@@ -8,18 +8,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///An agent's id. Never empty.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AgentId(::std::string::String);
     impl ::std::ops::Deref for AgentId {
         type Target = ::std::string::String;
@@ -72,14 +63,8 @@ pub mod types {
         }
     }
     ///One page of agents (see *Pagination*).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AgentPage {
         ///The agents on this page.
         pub data: ::std::vec::Vec<crate::tolerant::Agent>,
@@ -96,14 +81,8 @@ pub mod types {
         }
     }
     ///Whether an agent's deployment is up.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct AgentRunningStatus {
         /**`"true"` when the agent runs, `"false"` otherwise: a boolean sent as a string. A
 JSON boolean is accepted too.
@@ -118,15 +97,9 @@ JSON boolean is accepted too.
     /**`"true"` when the agent runs, `"false"` otherwise: a boolean sent as a string. A
 JSON boolean is accepted too.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum AgentRunningStatusStatus {
         String(::std::string::String),
         Boolean(bool),
@@ -147,14 +120,8 @@ JSON boolean is accepted too.
     /**What to subscribe to through checkout: a product with its quantity (Fleek's agents
 dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CheckoutRequest {
         ///Free-form labels. Both dashboards send `{"referralId": ...}`.
         #[serde(
@@ -182,14 +149,8 @@ dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
         }
     }
     ///A hosted checkout session.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CheckoutSession {
         ///Where to send the person who pays.
         pub url: ::std::string::String,
@@ -200,14 +161,8 @@ dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
         }
     }
     ///A new agent draft.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CreateAgentRequest {
         ///The avatar image, base64-encoded. Leave it out for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -237,14 +192,8 @@ and of this example; when left out, Fleek chooses.
         }
     }
     ///A new subscription.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CreateSubscriptionRequest {
         /**Free-form labels, or `null`. Fleek's dashboard sends `{"referralId": ...}`.
 */
@@ -269,15 +218,8 @@ and of this example; when left out, Fleek chooses.
     }
     /**The answer to a delete. The guide shows `message`; Fleek's dashboard reads `id`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct DeleteAgentResponse {
         ///The id of the deleted agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -292,14 +234,8 @@ and of this example; when left out, Fleek chooses.
         }
     }
     ///An agent framework and the versions Fleek can run.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct FrameworkVersions {
         ///The framework, e.g. `eliza`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -313,14 +249,8 @@ and of this example; when left out, Fleek chooses.
         }
     }
     ///One line of an agent's log.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct LogEntry {
         pub id: LogEntryId,
         ///The log line.
@@ -341,15 +271,9 @@ and of this example; when left out, Fleek chooses.
     /**The entry's id, unique within the agent's log. The guide shows a journald cursor string;
 Fleek's dashboard types it as a number. Both arrive.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum LogEntryId {
         String(::std::string::String),
         Int64(i64),
@@ -368,14 +292,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///One page of an agent's log entries (see *Pagination*).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct LogPage {
         ///The log entries on this page.
         pub data: ::std::vec::Vec<LogEntry>,
@@ -392,14 +310,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///A saved card.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PaymentMethod {
         ///The card brand, e.g. `visa`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -429,14 +341,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///One page of payment methods. `next` and `prev` are cursors, not URLs.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PaymentMethodPage {
         ///The payment methods on this page.
         pub data: ::std::vec::Vec<PaymentMethod>,
@@ -453,14 +359,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///The project whose payment methods the portal manages.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PaymentPortalRequest {
         #[serde(rename = "projectId")]
         pub project_id: ProjectId,
@@ -471,14 +371,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///A payment portal session.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PaymentPortalSession {
         ///Where to send the person who manages the payment methods.
         pub url: ::std::string::String,
@@ -489,14 +383,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///A subscription plan.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Plan {
         ///When the plan was created (ISO 8601).
         #[serde(
@@ -535,18 +423,9 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///A project's id. Never empty.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ProjectId(::std::string::String);
     impl ::std::ops::Deref for ProjectId {
         type Target = ::std::string::String;
@@ -599,18 +478,9 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///A path inside a running agent's own API, without a leading `/`. Never empty.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ProxyPath(::std::string::String);
     impl ::std::ops::Deref for ProxyPath {
         type Target = ::std::string::String;
@@ -665,14 +535,8 @@ Fleek's dashboard types it as a number. Both arrive.
     /**What a public chat page shows of an agent. Fleek's chat widget reads `name` and
 `avatar`; other fields may arrive and should be ignored.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PublicAgent {
         ///The agent's avatar image, base64-encoded, or `null` for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -686,14 +550,8 @@ Fleek's dashboard types it as a number. Both arrive.
         }
     }
     ///The absolute quantity of a product in a subscription.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SetSubscriptionQuantityRequest {
         pub product: SubscriptionProduct,
         #[serde(rename = "projectId")]
@@ -707,15 +565,9 @@ Fleek's dashboard types it as a number. Both arrive.
     /**A number the guide sends as a string (`"9"`) and Fleek's dashboard types as a number
 (`9`); both arrive.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum StringOrInteger {
         Int64(i64),
         String(::std::string::String),
@@ -736,14 +588,8 @@ Fleek's dashboard types it as a number. Both arrive.
     /**A project's subscription to a product. Dates carry no time-zone offset in the guide
 (`2025-03-02T00:00:00`); read them as UTC.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Subscription {
         ///When the subscription ends, or `null` if it renews.
         #[serde(
@@ -806,15 +652,9 @@ dashboard.
     /**One subscription, as `get_subscription` returns it: plain (what Fleek's platform
 dashboard reads) or inside an `items` envelope (what Fleek's request mocks answer).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum SubscriptionDetails {
         Variant0(Subscription),
         Variant1(SubscriptionEnvelope),
@@ -830,14 +670,8 @@ dashboard reads) or inside an `items` envelope (what Fleek's request mocks answe
         }
     }
     ///Subscriptions in an `items` envelope, each with its plan.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SubscriptionEnvelope {
         ///The subscriptions.
         pub items: ::std::vec::Vec<Subscription>,
@@ -848,18 +682,9 @@ dashboard reads) or inside an `items` envelope (what Fleek's request mocks answe
         }
     }
     ///A subscription's id. Never empty.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SubscriptionId(::std::string::String);
     impl ::std::ops::Deref for SubscriptionId {
         type Target = ::std::string::String;
@@ -912,14 +737,8 @@ dashboard reads) or inside an `items` envelope (what Fleek's request mocks answe
         }
     }
     ///One priced item of a subscription.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SubscriptionItem {
         ///The item's id, or `null`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -953,15 +772,9 @@ dashboard reads) or inside an `items` envelope (what Fleek's request mocks answe
     /**A project's subscriptions. Fleek's dashboard expects an array; the guide shows a single
 subscription object. Both arrive.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum SubscriptionList {
         Array(::std::vec::Vec<Subscription>),
         Subscription(Subscription),
@@ -977,14 +790,8 @@ subscription object. Both arrive.
         }
     }
     ///The product to subscribe to and how many units.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SubscriptionProduct {
         ///The product's id (a plan's `id`).
         pub id: ::std::string::String,
@@ -998,15 +805,8 @@ subscription object. Both arrive.
     }
     /**The fields of an agent to change. Every field is optional: send only those that change.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UpdateAgentRequest {
         ///The new avatar image, base64-encoded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1059,14 +859,8 @@ deploys.
         }
     }
     ///A relative change of a subscription's quantity.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UpdateSubscriptionQuantityRequest {
         #[serde(rename = "projectId")]
         pub project_id: ProjectId,

@@ -87,7 +87,7 @@ fn write_generated(mode: Mode, file: &str, text: &str) -> Result<Option<String>,
 /// `fleek_api::Character::json_schema_text()`, printed by the `character_schema` example.
 fn character_schema() -> Result<String, Failure> {
     let output = cargo()
-        .args(["run", "--quiet", "-p", "fleek-api"])
+        .args(["run", "--quiet", "-p", "fleek-api", "--features", "schema"])
         .args(["--example", "character_schema"])
         .output()
         .map_err(|e| format!("could not start cargo: {e}"))?;

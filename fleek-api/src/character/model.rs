@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -26,15 +27,19 @@ pub type Extra = Map<String, Value>;
 /// assert!(!report.fleek().is_empty(), "no client, no topic: Fleek will not deploy it");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(
-    title = "Eliza character file (Eliza 0.1.9, as Fleek deploys it)",
-    description = "An Eliza character: who the agent is, how it talks, and what it runs. \
-                   Generated from the `fleek_api::character::Character` type by `cargo xtask codegen`. \
-                   Fields not listed here are allowed and kept. Fleek deploys a character \
-                   only with at least one client, topic and adjective, and one example \
-                   conversation of two messages or more."
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "Eliza character file (Eliza 0.1.9, as Fleek deploys it)",
+        description = "An Eliza character: who the agent is, how it talks, and what it runs. \
+                       Generated from the `fleek_api::character::Character` type by `cargo xtask codegen`. \
+                       Fields not listed here are allowed and kept. Fleek deploys a character \
+                       only with at least one client, topic and adjective, and one example \
+                       conversation of two messages or more."
+    )
 )]
 pub struct Character {
     /// A UUID for the character; Eliza derives one from the name when it is missing.
@@ -83,9 +88,10 @@ pub struct Character {
 /// assert_eq!(bio, fleek_api::character::Bio::Text("One line.".into()));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
-#[schemars(description = "`bio`: one text or several lines.")]
+#[cfg_attr(feature = "schema", schemars(description = "`bio`: one text or several lines."))]
 pub enum Bio {
     /// One text.
     Text(String),
@@ -94,7 +100,8 @@ pub enum Bio {
 }
 
 /// One message of an example conversation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct MessageExample {
     /// Who speaks: `{{user1}}` for the other party, or the character's name.
     pub user: String,
@@ -106,7 +113,8 @@ pub struct MessageExample {
 }
 
 /// The content of an example message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct MessageContent {
     /// The text.
     pub text: String,
@@ -119,7 +127,8 @@ pub struct MessageContent {
 }
 
 /// How the character writes: everywhere, in chats, in posts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Style {
     /// Rules for everything the character writes.
     pub all: Vec<String>,
@@ -133,7 +142,8 @@ pub struct Style {
 }
 
 /// `settings`: secrets the clients need, and the rest as it came.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Settings {
     /// Secrets by name, e.g. `TWITTER_USERNAME`, `OPENAI_API_KEY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,12 +269,14 @@ impl Character {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    #[cfg(feature = "schema")]
     /// The JSON Schema of a character file (also published as
     /// `openapi/character.schema.json`).
     pub fn json_schema() -> schemars::schema::RootSchema {
         schemars::schema_for!(Character)
     }
 
+    #[cfg(feature = "schema")]
     /// [`Character::json_schema`] as the text of `openapi/character.schema.json`: pretty JSON
     /// and a final newline. `cargo xtask codegen` writes the file from it, and `--check`
     /// compares the file with it byte for byte.

@@ -5,6 +5,7 @@
 //! from some operations and `character_file` from others, and one Rust struct cannot carry
 //! two fields of the same name.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +25,8 @@ use super::AgentStatus;
 /// assert!(agent.status.is_active());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase", from = "wire::Agent")]
 pub struct Agent {
     /// The agent's id.
@@ -145,7 +147,8 @@ mod wire {
 /// assert_eq!(serde_json::from_str::<SlotNumber>("3")?.to_string(), "3");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum SlotNumber {
     /// Sent as a number.
