@@ -1,22 +1,25 @@
 //! The client against a bare `reqwest::Client` + `serde_json`, same loopback server, same
-//! payloads, same run:
+//! payloads, same process, interleaved in rounds (the side that goes first alternates):
 //!
 //! - `get_agent`: one agent;
 //! - `log_page_1000`: one page of 1,000 log entries;
 //! - `stream_100k_logs`: 100,000 log entries across 1,000 pages of 100.
 //!
-//! After the timings it prints the peak heap growth while streaming 100 pages and 1,000
-//! pages: streaming keeps one page in memory at a time, so the two should match.
+//! For each, every round's median per call on both sides and their ratio, then the median
+//! of the rounds with the spread (lowest–highest round). A single round is noise on a shared
+//! machine; the median of rounds, read with its spread, is the figure. After the timings it
+//! prints the peak heap growth while streaming 10, 100 and 1,000 pages: streaming keeps one
+//! page in memory at a time, so the three should match.
 //!
-//! Run with `cargo bench -p fleek-api`.
+//! Run with `cargo bench -p fleek-api` (`-- --rounds N`, or `-- --quick` for a smoke run).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fleek_api::{types, types::Agent, Call, Client, RetryPolicy};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -196,7 +199,123 @@ async fn bare_get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &
     serde_json::from_slice(&body).expect("decodes")
 }
 
-fn benches(c: &mut Criterion) {
+/// How many rounds, and how many calls per side in each round.
+struct Plan {
+    rounds: usize,
+    get_agent: usize,
+    log_page: usize,
+    stream: usize,
+}
+
+impl Plan {
+    fn from_args() -> Self {
+        let mut plan = Plan {
+            rounds: 9,
+            get_agent: 2_000,
+            log_page: 200,
+            stream: 3,
+        };
+        let args: Vec<String> = std::env::args().collect();
+        if let Some(i) = args.iter().position(|a| a == "--rounds") {
+            if let Some(n) = args.get(i + 1).and_then(|n| n.parse().ok()) {
+                plan.rounds = n;
+            }
+        }
+        if args.iter().any(|a| a == "--quick") {
+            plan = Plan {
+                rounds: 3,
+                get_agent: 200,
+                log_page: 20,
+                stream: 1,
+            };
+        }
+        plan
+    }
+}
+
+/// One side's calls in one round: each call's duration.
+async fn time_calls<F, Fut>(calls: usize, mut call: F) -> Vec<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future,
+{
+    let mut times = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let started = Instant::now();
+        black_box(call().await);
+        times.push(started.elapsed());
+    }
+    times
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn micros(times: &[Duration]) -> Vec<f64> {
+    times.iter().map(|t| t.as_secs_f64() * 1e6).collect()
+}
+
+/// Runs one scenario: in each round both sides make `calls` calls, the side that goes first
+/// alternating, and each side's median call time is that round's figure. Prints every
+/// round, then the median of the rounds and their spread for each side and for the ratio.
+async fn scenario<A, AF, B, BF>(name: &str, rounds: usize, calls: usize, mut client: A, mut bare: B)
+where
+    A: FnMut() -> AF,
+    AF: std::future::Future,
+    B: FnMut() -> BF,
+    BF: std::future::Future,
+{
+    // One warm-up call each: connections open, buffers grow.
+    black_box(client().await);
+    black_box(bare().await);
+    println!("\n{name}: {rounds} rounds of {calls} calls per side, median µs per call");
+    println!("  round   fleek-api   bare reqwest   ratio");
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let (a, b) = if round % 2 == 1 {
+            let a = time_calls(calls, &mut client).await;
+            let b = time_calls(calls, &mut bare).await;
+            (a, b)
+        } else {
+            let b = time_calls(calls, &mut bare).await;
+            let a = time_calls(calls, &mut client).await;
+            (a, b)
+        };
+        let (a, b) = (median(&mut micros(&a)), median(&mut micros(&b)));
+        println!("  {round:>5}   {a:>9.1}   {b:>12.1}   {:.3}", a / b);
+        ours.push(a);
+        theirs.push(b);
+        ratios.push(a / b);
+    }
+    let spread = |values: &[f64]| {
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (min, max)
+    };
+    let (a_min, a_max) = spread(&ours);
+    let (b_min, b_max) = spread(&theirs);
+    let (r_min, r_max) = spread(&ratios);
+    println!(
+        "  median of rounds: fleek-api {:.1} µs ({a_min:.1}–{a_max:.1}), bare reqwest {:.1} µs \
+         ({b_min:.1}–{b_max:.1}), ratio {:.3} ({r_min:.3}–{r_max:.3})",
+        median(&mut ours.clone()),
+        median(&mut theirs.clone()),
+        median(&mut ratios.clone()),
+    );
+}
+
+fn main() {
+    let plan = Plan::from_args();
     let runtime = Runtime::new().expect("tokio runtime");
     let base = runtime.block_on(serve());
     let client = client(&base);
@@ -206,65 +325,64 @@ fn benches(c: &mut Criterion) {
         .connect_timeout(fleek_api::config::DEFAULT_CONNECT_TIMEOUT)
         .timeout(fleek_api::config::DEFAULT_TIMEOUT)
         .user_agent(fleek_api::config::USER_AGENT)
+        .redirect(fleek_api::config::redirect_policy())
         .build()
         .expect("reqwest client");
+    println!(
+        "fleek-api {} against bare reqwest + serde_json on one loopback keep-alive server; \
+         {} rounds, the side that goes first alternating",
+        fleek_api::config::USER_AGENT,
+        plan.rounds
+    );
 
-    let mut group = c.benchmark_group("get_agent");
-    group.bench_function("fleek-api", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let agent = client
-                .get_agent()
-                .agent_id(AGENT)
-                .call()
-                .await
-                .expect("agent");
-            black_box(agent)
-        })
+    let agent_url = format!("{base}/api/v1/ai-agents/{AGENT}");
+    let page_url = format!("{base}/api/v1/ai-agents/{AGENT}/logs?size=1000");
+    runtime.block_on(async {
+        scenario(
+            "get_agent (one agent)",
+            plan.rounds,
+            plan.get_agent,
+            || async {
+                client
+                    .get_agent()
+                    .agent_id(AGENT)
+                    .call()
+                    .await
+                    .expect("agent")
+            },
+            || bare_get::<Agent>(&http, &agent_url),
+        )
+        .await;
+        scenario(
+            "log_page_1000 (one page of 1,000 log entries)",
+            plan.rounds,
+            plan.log_page,
+            || async {
+                client
+                    .get_agent_logs()
+                    .agent_id(AGENT)
+                    .size(1_000)
+                    .call()
+                    .await
+                    .expect("page")
+            },
+            || bare_get::<types::LogPage>(&http, &page_url),
+        )
+        .await;
+        scenario(
+            "stream_100k_logs (100,000 entries, 1,000 pages of 100)",
+            plan.rounds,
+            plan.stream,
+            || stream_with_client(&client, PAGES),
+            || stream_bare(&http, &base),
+        )
+        .await;
     });
-    let url = format!("{base}/api/v1/ai-agents/{AGENT}");
-    group.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { black_box(bare_get::<Agent>(&http, &url).await) })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("log_page_1000");
-    group.throughput(Throughput::Elements(1_000));
-    group.bench_function("fleek-api", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let page = client
-                .get_agent_logs()
-                .agent_id(AGENT)
-                .size(1_000)
-                .call()
-                .await
-                .expect("page");
-            black_box(page)
-        })
-    });
-    let url = format!("{base}/api/v1/ai-agents/{AGENT}/logs?size=1000");
-    group.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { black_box(bare_get::<types::LogPage>(&http, &url).await) })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("stream_100k_logs");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements((PAGES * PER_PAGE) as u64));
-    group.bench_function(BenchmarkId::new("fleek-api", "stream"), |b| {
-        b.to_async(&runtime)
-            .iter(|| async { black_box(stream_with_client(&client, PAGES).await) })
-    });
-    group.bench_function(BenchmarkId::new("bare reqwest", "page loop"), |b| {
-        b.to_async(&runtime)
-            .iter(|| async { black_box(stream_bare(&http, &base).await) })
-    });
-    group.finish();
 
     // Twice over, so that the first pass's one-off allocations (connection pool, buffers)
     // are not counted as growth.
-    for pages in [10, 100, 200, 500, PAGES, 10, 100, 200, 500, PAGES] {
+    println!();
+    for pages in [10, 100, 1_000, 10, 100, 1_000] {
         let (count, peak) = runtime.block_on(async {
             let before = LIVE.load(Ordering::Relaxed);
             PEAK.store(before, Ordering::Relaxed);
@@ -272,7 +390,7 @@ fn benches(c: &mut Criterion) {
             (count, PEAK.load(Ordering::Relaxed).saturating_sub(before))
         });
         println!(
-            "stream_100k_logs memory: {pages} pages, {count} entries, peak heap growth {:.1} KiB",
+            "stream memory: {pages} pages, {count} entries, peak heap growth {:.1} KiB",
             peak as f64 / 1024.0
         );
     }
@@ -311,6 +429,3 @@ async fn stream_bare(http: &reqwest::Client, base: &str) -> usize {
     }
     count
 }
-
-criterion_group!(client_vs_reqwest, benches);
-criterion_main!(client_vs_reqwest);

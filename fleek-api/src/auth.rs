@@ -69,7 +69,7 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// One agent's `publicToken` (a field of [`Agent`](crate::Agent)), sent in the
+/// One agent's `publicToken` (a field of [`Agent`](crate::types::Agent)), sent in the
 /// `X-Agent-Token` header in place of the API key.
 ///
 /// It reaches only what the spec lets it reach: that agent's public view

@@ -21,7 +21,7 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 /// turns it into an [`Error`].
 pub type GeneratedError = progenitor_client::Error<ByteStream>;
 
-/// Why a [`Client`] could not be built. Each message says what to do.
+/// Why a [`Client`](crate::Client) could not be built. Each message says what to do.
 ///
 /// ```
 /// use fleek_api::{error::BuildError, Client};

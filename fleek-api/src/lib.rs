@@ -34,7 +34,7 @@
 //! - [`proxy`]: the running agent's own API ([`Client::agent_api`]), with checked paths;
 //! - [`character`]: Eliza character files, typed and validated, and avatars;
 //! - [`deploy`]: a character to a running agent in one call, with progress events;
-//! - [`mock`] (feature `mock`): typed `httpmock` helpers for your tests.
+//! - `mock` (feature `mock`): typed `httpmock` helpers for your tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

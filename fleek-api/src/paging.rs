@@ -1,7 +1,7 @@
 //! Paged list operations as `Stream`s, lazily, one page in memory at a time.
 //!
 //! Which operations are paged, and how, comes from the spec: each list operation carries
-//! `x-pagination: {items, next, cursor}`, and `fleek-api-gen` implements [`Paged`] for its
+//! `x-pagination: {items, next, cursor}`, and `fleek-api-gen` implements `Paged` for its
 //! builder and gives the builder `pages()` and `stream()`:
 //!
 //! ```no_run

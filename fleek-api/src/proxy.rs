@@ -385,7 +385,7 @@ pub struct ElizaAgent {
 pub struct ElizaAgentDetails {
     /// The Eliza agent's id.
     pub id: String,
-    /// Its character, as the runtime loaded it (see [`Character`](crate::Character) to
+    /// Its character, as the runtime loaded it (see [`Character`](crate::character::Character) to
     /// read it typed).
     pub character: serde_json::Value,
 }

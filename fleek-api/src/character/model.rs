@@ -91,7 +91,10 @@ pub struct Character {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
-#[cfg_attr(feature = "schema", schemars(description = "`bio`: one text or several lines."))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(description = "`bio`: one text or several lines.")
+)]
 pub enum Bio {
     /// One text.
     Text(String),
