@@ -221,6 +221,24 @@ impl Plan {
                 plan.rounds = n;
             }
         }
+        // `--only-agent` or `--only-page`: that call alone, a few times, for an instruction
+        // counter (`valgrind --tool=callgrind`), whose counts repeat where timings do not.
+        if args.iter().any(|a| a == "--only-agent") {
+            plan = Plan {
+                rounds: 1,
+                get_agent: 200,
+                log_page: 0,
+                stream: 0,
+            };
+        }
+        if args.iter().any(|a| a == "--only-page") {
+            plan = Plan {
+                rounds: 1,
+                get_agent: 0,
+                log_page: 30,
+                stream: 0,
+            };
+        }
         if args.iter().any(|a| a == "--quick") {
             plan = Plan {
                 rounds: 3,
@@ -275,6 +293,9 @@ where
     B: FnMut() -> BF,
     BF: std::future::Future,
 {
+    if calls == 0 {
+        return;
+    }
     // One warm-up call each: connections open, buffers grow.
     black_box(client().await);
     black_box(bare().await);
@@ -329,7 +350,7 @@ fn main() {
         .build()
         .expect("reqwest client");
     println!(
-        "fleek-api {} against bare reqwest + serde_json on one loopback keep-alive server; \
+        "{} against bare reqwest + serde_json on one loopback keep-alive server; \
          {} rounds, the side that goes first alternating",
         fleek_api::config::USER_AGENT,
         plan.rounds
@@ -382,7 +403,12 @@ fn main() {
     // Twice over, so that the first pass's one-off allocations (connection pool, buffers)
     // are not counted as growth.
     println!();
-    for pages in [10, 100, 1_000, 10, 100, 1_000] {
+    let pages_measured: &[usize] = if plan.stream == 0 {
+        &[]
+    } else {
+        &[10, 100, 1_000, 10, 100, 1_000]
+    };
+    for &pages in pages_measured {
         let (count, peak) = runtime.block_on(async {
             let before = LIVE.load(Ordering::Relaxed);
             PEAK.store(before, Ordering::Relaxed);

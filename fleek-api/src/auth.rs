@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::redirect;
 
 use crate::error::BuildError;
@@ -173,34 +173,35 @@ impl Credentials {
         }
     }
 
-    /// The headers to send for `operation`: the first alternative of the spec's `security`
-    /// that needs credentials and that this client holds, else none if the operation may be
-    /// called without credentials (an empty alternative, or no `security` at all).
+    /// Adds to `headers` what `operation` needs: the first alternative of the spec's
+    /// `security` that needs credentials and that this client holds, else nothing if the
+    /// operation may be called without credentials (an empty alternative, or no `security`
+    /// at all). Runs on every request, so it allocates nothing.
     ///
     /// # Errors
     /// What the operation needs and what this client holds, when it holds none of it.
-    pub(crate) fn headers_for(
+    pub(crate) fn add_to(
         &self,
+        headers: &mut HeaderMap,
         operation: &str,
         security: Security<'_>,
-    ) -> Result<Vec<(&'static str, HeaderValue)>, String> {
+    ) -> Result<(), String> {
         let alternatives = requirements(operation, security);
-        let held = alternatives
-            .iter()
-            .filter(|schemes| !schemes.is_empty())
-            .find_map(|schemes| {
-                schemes
-                    .iter()
-                    .map(|scheme| self.header(scheme))
-                    .collect::<Option<Vec<_>>>()
-            });
-        // No alternative at all, or an empty one, means the operation needs no credential.
-        let anonymous = alternatives.is_empty() || alternatives.iter().any(|s| s.is_empty());
-        match held {
-            Some(headers) => Ok(headers),
-            None if anonymous => Ok(Vec::new()),
-            None => Err(self.refusal(operation, alternatives, security)),
+        // The first alternative that needs credentials and whose every scheme is held.
+        let held = alternatives.iter().find(|schemes| {
+            !schemes.is_empty() && schemes.iter().all(|scheme| self.header(scheme).is_some())
+        });
+        if let Some(schemes) = held {
+            for (name, value) in schemes.iter().filter_map(|scheme| self.header(scheme)) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+            return Ok(());
         }
+        // No alternative at all, or an empty one, means the operation needs no credential.
+        if alternatives.is_empty() || alternatives.iter().any(|s| s.is_empty()) {
+            return Ok(());
+        }
+        Err(self.refusal(operation, alternatives, security))
     }
 
     fn refusal(&self, operation: &str, alternatives: &[&[&str]], security: Security<'_>) -> String {

@@ -198,6 +198,13 @@ impl ClientBuilder {
             return Err(BuildError::MissingApiKey);
         }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        // With `rustls-ring`, reqwest has no crypto provider of its own and needs one
+        // installed for the process; another installed first is kept.
+        #[cfg(feature = "rustls-ring")]
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // An error means another thread installed one meanwhile, which serves as well.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{HeaderName, RETRY_AFTER};
+use reqwest::header::RETRY_AFTER;
 use tracing::Instrument;
 
 use crate::auth::{same_origin, Credentials};
@@ -39,17 +39,10 @@ impl ClientHooks<Inner> for Client {
         }
         // The credential the spec's `security` accepts for this operation; none held is an
         // error before anything is sent (`Custom` is this hook's own error).
-        let headers = self
-            .inner
+        self.inner
             .credentials
-            .headers_for(info.operation_id, OPERATION_SECURITY)
-            .map_err(progenitor_client::Error::Custom)?;
-        for (name, value) in headers {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(name), value);
-        }
-        Ok(())
+            .add_to(request.headers_mut(), info.operation_id, OPERATION_SECURITY)
+            .map_err(progenitor_client::Error::Custom)
     }
 
     async fn exec(

@@ -10,12 +10,15 @@
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
+//! - `cargo xtask footprint` — what `fleek-api` costs a consumer beside bare `reqwest`:
+//!   crates, cold build time, stripped size, in rounds.
 //! - `cargo xtask modules` — print the import graph of `fleek-api`'s modules and fail on any
 //!   cycle but `generated ↔ hooks`.
 
 mod codegen;
 mod contract;
 mod docs;
+mod footprint;
 mod lint;
 mod modules;
 mod snapshots;
@@ -35,7 +38,11 @@ commands:
   contract                       run every operation against Prism, a validating mock of the spec
   docs                           render the spec to target/api-reference/index.html
   modules                        print fleek-api's module import graph; fail on a cycle
-                                 other than generated <-> hooks";
+                                 other than generated <-> hooks
+  footprint [--tls T] [--rounds N]
+                                 build a tiny fleek-api consumer and a tiny bare-reqwest one
+                                 from empty target dirs; compare crates, cold build time and
+                                 stripped size (T: aws-lc-rs, ring, native-tls or all)";
 
 /// A failed command: what went wrong, for the maintainer.
 type Failure = String;
@@ -51,6 +58,7 @@ fn main() -> ExitCode {
         ["contract"] => contract::run(),
         ["docs"] => docs::run(),
         ["modules"] => modules::run(),
+        ["footprint", rest @ ..] => footprint::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

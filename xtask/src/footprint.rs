@@ -1,0 +1,288 @@
+//! `cargo xtask footprint`: what `fleek-api` costs a consumer, beside bare `reqwest`.
+//!
+//! Two tiny release binaries that fetch one agent: one through `fleek-api` with its default
+//! features, one through bare `reqwest` (json, the same TLS backend) with serde and tokio.
+//! Each is built from an empty target directory, the two alternating in rounds (the side
+//! that goes first alternates), and the table gives the crates compiled, the cold build
+//! time (each round's, then the fastest and the median) and the stripped binary's size,
+//! with the ratios. Both consumers use this workspace's `Cargo.lock`, so they compile the
+//! same versions.
+//!
+//! `--tls aws-lc-rs|ring|native-tls|all` picks the backend (aws-lc-rs by default, the
+//! crate's default); `--rounds N` (2 by default). A round takes minutes on a small machine.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::{root, Failure};
+
+/// A TLS backend: its name, `fleek-api`'s features, and bare reqwest's dependency lines.
+struct Tls {
+    name: &'static str,
+    fleek_features: &'static str,
+    bare_dependencies: &'static str,
+    bare_setup: &'static str,
+}
+
+const BACKENDS: &[Tls] = &[
+    Tls {
+        name: "aws-lc-rs",
+        fleek_features: "default-features = true",
+        bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls"] }"#,
+        bare_setup: "",
+    },
+    Tls {
+        name: "ring",
+        fleek_features: r#"default-features = false, features = ["rustls-ring"]"#,
+        bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls-no-provider"] }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std"] }"#,
+        bare_setup: "    let _ = rustls::crypto::ring::default_provider().install_default();\n",
+    },
+    Tls {
+        name: "native-tls",
+        fleek_features: r#"default-features = false, features = ["native-tls"]"#,
+        bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "native-tls"] }"#,
+        bare_setup: "",
+    },
+];
+
+const FLEEK_MAIN: &str = r#"use fleek_api::Call;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = std::env::args().nth(1).unwrap_or_else(|| "https://api.fleek.xyz".into());
+    let client = fleek_api::Client::builder().api_key("key").base_url(url).build()?;
+    let agent = client.get_agent().agent_id("a1").call().await?;
+    println!("{} {}", agent.name, agent.status);
+    Ok(())
+}
+"#;
+
+const BARE_MAIN: &str = r#"#[derive(serde::Deserialize)]
+struct Agent {
+    name: String,
+    status: String,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+SETUP    let url = std::env::args().nth(1).unwrap_or_else(|| "https://api.fleek.xyz".into());
+    let client = reqwest::Client::builder().build()?;
+    let agent: Agent = client
+        .get(format!("{url}/api/v1/ai-agents/a1"))
+        .header("x-api-key", "key")
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    println!("{} {}", agent.name, agent.status);
+    Ok(())
+}
+"#;
+
+const PROFILE: &str = "[profile.release]\nstrip = true\n\n[workspace]\n";
+
+/// One consumer's measures.
+#[derive(Default)]
+struct Measures {
+    crates: usize,
+    seconds: Vec<f64>,
+    bytes: u64,
+}
+
+pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
+    let mut rounds = 2;
+    let mut backends: Vec<&Tls> = vec![&BACKENDS[0]];
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--rounds takes a number above 0")?;
+            }
+            "--tls" => {
+                let name = args.next().ok_or("--tls takes a backend name")?;
+                backends = match *name {
+                    "all" => BACKENDS.iter().collect(),
+                    name => vec![BACKENDS.iter().find(|b| b.name == name).ok_or_else(|| {
+                        format!("no TLS backend {name}: aws-lc-rs, ring, native-tls or all")
+                    })?],
+                };
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let base = root().join("target/footprint");
+    let lock = root().join("Cargo.lock");
+    let fleek_api = root().join("fleek-api");
+    let mut report = String::new();
+    for tls in backends {
+        let dir = base.join(tls.name);
+        let fleek = consumer(
+            &dir.join("fleek"),
+            &format!(
+                "fleek-api = {{ path = {:?}, {} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}",
+                fleek_api.display(),
+                tls.fleek_features
+            ),
+            FLEEK_MAIN,
+            &lock,
+        )?;
+        let bare = consumer(
+            &dir.join("bare"),
+            &format!(
+                "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}",
+                tls.bare_dependencies
+            ),
+            &BARE_MAIN.replace("SETUP", tls.bare_setup),
+            &lock,
+        )?;
+        let (mut ours, mut theirs) = (Measures::default(), Measures::default());
+        for round in 0..rounds {
+            let order = if round % 2 == 0 {
+                [(&fleek, &mut ours), (&bare, &mut theirs)]
+            } else {
+                [(&bare, &mut theirs), (&fleek, &mut ours)]
+            };
+            for (crate_dir, measures) in order {
+                let seconds = cold_build(crate_dir)?;
+                println!(
+                    "{} round {}: {} built in {seconds:.1} s",
+                    tls.name,
+                    round + 1,
+                    crate_dir
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or("?")
+                );
+                measures.seconds.push(seconds);
+            }
+        }
+        for (crate_dir, measures) in [(&fleek, &mut ours), (&bare, &mut theirs)] {
+            measures.crates = crates(crate_dir)?;
+            measures.bytes = fs::metadata(crate_dir.join("target/release/consumer"))
+                .map_err(|e| format!("no binary in {}: {e}", crate_dir.display()))?
+                .len();
+        }
+        report.push_str(&table(tls.name, &ours, &theirs));
+    }
+    print!("{report}");
+    Ok(())
+}
+
+/// Writes a consumer crate (its target directory left alone until the build empties it).
+fn consumer(dir: &Path, dependencies: &str, main: &str, lock: &Path) -> Result<PathBuf, Failure> {
+    let write = |path: PathBuf, text: &str| {
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    fs::create_dir_all(dir.join("src"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write(
+        dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n\n{PROFILE}"
+        ),
+    )?;
+    write(dir.join("src/main.rs"), main)?;
+    fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| format!("cannot copy the lockfile: {e}"))?;
+    Ok(dir.to_path_buf())
+}
+
+/// A release build from an empty target directory, in seconds.
+fn cold_build(dir: &Path) -> Result<f64, Failure> {
+    let target = dir.join("target");
+    if target.exists() {
+        fs::remove_dir_all(&target)
+            .map_err(|e| format!("cannot empty {}: {e}", target.display()))?;
+    }
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .status()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("the build in {} failed ({status})", dir.display()));
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// How many crates the consumer compiles (its normal dependency tree, itself included).
+fn crates(dir: &Path) -> Result<usize, Failure> {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--quiet",
+        ])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("could not start cargo tree: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut names: Vec<&str> = text
+        .lines()
+        .map(|line| line.trim_end_matches(" (*)"))
+        .filter(|line| !line.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    Ok(names.len())
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+fn table(tls: &str, ours: &Measures, theirs: &Measures) -> String {
+    let fastest = |m: &Measures| m.seconds.iter().copied().fold(f64::INFINITY, f64::min);
+    let rounds = |m: &Measures| {
+        m.seconds
+            .iter()
+            .map(|s| format!("{s:.1}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mb = |m: &Measures| m.bytes as f64 / 1_000_000.0;
+    format!(
+        "\nTLS {tls}: a consumer fetching one agent, release, stripped\n\
+         | | fleek-api | bare reqwest | ratio |\n\
+         | --- | --- | --- | --- |\n\
+         | crates compiled | {} | {} | {:.2}× |\n\
+         | cold build, fastest round | {:.1} s | {:.1} s | {:.2}× |\n\
+         | cold build, median of rounds | {:.1} s | {:.1} s | {:.2}× |\n\
+         | cold build, each round | {} s | {} s | |\n\
+         | stripped binary | {:.2} MB | {:.2} MB | {:.3}× |\n",
+        ours.crates,
+        theirs.crates,
+        ours.crates as f64 / theirs.crates as f64,
+        fastest(ours),
+        fastest(theirs),
+        fastest(ours) / fastest(theirs),
+        median(&ours.seconds),
+        median(&theirs.seconds),
+        median(&ours.seconds) / median(&theirs.seconds),
+        rounds(ours),
+        rounds(theirs),
+        mb(ours),
+        mb(theirs),
+        mb(ours) / mb(theirs),
+    )
+}
