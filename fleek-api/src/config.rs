@@ -198,21 +198,20 @@ impl ClientBuilder {
             return Err(BuildError::MissingApiKey);
         }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        // With `rustls-ring`, reqwest has no crypto provider of its own and needs one
-        // installed for the process; another installed first is kept.
-        #[cfg(feature = "rustls-ring")]
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // An error means another thread installed one meanwhile, which serves as well.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(redirect_policy())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .user_agent(self.user_agent)
-                .build()?,
+            None => {
+                let builder = reqwest::Client::builder()
+                    .redirect(redirect_policy())
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .user_agent(self.user_agent);
+                // With `rustls-ring` reqwest has no crypto provider of its own: this client
+                // gets ring, and nothing process-wide is installed.
+                #[cfg(feature = "rustls-ring")]
+                let builder = builder.tls_backend_preconfigured(ring_tls()?);
+                builder.build()?
+            }
         };
         // The generated code appends paths that start with `/`.
         let base = base_url.as_str().trim_end_matches('/').to_string();
@@ -254,6 +253,22 @@ impl Client {
     }
 }
 
+/// rustls with the ring provider and the platform's certificate verifier.
+#[cfg(feature = "rustls-ring")]
+fn ring_tls() -> Result<rustls::ClientConfig, BuildError> {
+    use std::sync::Arc;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| BuildError::Tls(e.to_string()))?;
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BuildError::Tls(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
 fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
         url: url.to_string(),
@@ -275,6 +290,14 @@ fn parse_base_url(url: &str) -> Result<reqwest::Url, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "rustls-ring")]
+    #[test]
+    fn a_ring_client_builds_without_a_process_wide_provider() {
+        let client = ClientBuilder::new().api_key("k").build();
+        assert!(client.is_ok(), "{:?}", client.err());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+    }
 
     #[test]
     fn a_bad_base_url_error_names_the_default_one() {

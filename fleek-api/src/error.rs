@@ -64,6 +64,10 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The TLS configuration could not be set up (the `rustls-ring` feature's platform
+    /// certificate verifier).
+    #[error("TLS could not be set up: {0}")]
+    Tls(String),
     /// The HTTP client could not be set up (for example, no TLS backend could start).
     #[error("the HTTP client could not be set up: {0}")]
     Http(#[from] reqwest::Error),

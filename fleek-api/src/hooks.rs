@@ -64,9 +64,16 @@ impl ClientHooks<Inner> for Client {
             .find(|(id, _)| *id == info.operation_id)
             .map(|(_, idempotent)| *idempotent);
         let idempotent = crate::retry::is_idempotent(spec_says, request.method());
-        self.send_with_retries(request, idempotent)
-            .instrument(span)
-            .await
+        // With no subscriber listening the span is disabled: its fields were never built,
+        // and the request runs without entering it on every poll.
+        if span.is_disabled() {
+            self.send_with_retries(request, idempotent, None).await
+        } else {
+            let recorded = span.clone();
+            self.send_with_retries(request, idempotent, Some(recorded))
+                .instrument(span)
+                .await
+        }
     }
 
     async fn post<E>(
@@ -91,14 +98,14 @@ impl ClientHooks<Inner> for Client {
 }
 
 impl Client {
-    /// Sends `request`, again as the retry policy allows, recording each attempt on the
-    /// current span.
+    /// Sends `request`, again as the retry policy allows, recording the outcome on `span`
+    /// when a subscriber listens.
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
         idempotent: bool,
+        span: Option<tracing::Span>,
     ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::Span::current();
         let started = Instant::now();
         let mut request = request;
         let mut attempt = 0;
@@ -151,10 +158,12 @@ impl Client {
                 request = copy;
                 continue;
             }
-            span.record("attempt", attempt);
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            if let Ok(response) = &result {
-                span.record("status", response.status().as_u16());
+            if let Some(span) = &span {
+                span.record("attempt", attempt);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                if let Ok(response) = &result {
+                    span.record("status", response.status().as_u16());
+                }
             }
             return result;
         }
