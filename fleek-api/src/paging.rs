@@ -39,9 +39,12 @@ pub fn cursor_from_url(url: &str) -> Option<String> {
 
 /// The query parameter `name` of a URL, absolute or relative.
 fn query_parameter(url: &str, name: &str) -> Option<String> {
-    // A relative URL is resolved against any base: only its query matters.
-    let base = reqwest::Url::parse("https://api.fleek.xyz/").ok()?;
-    let url = base.join(url).ok()?;
+    // Fleek sends absolute URLs: one parse. A relative one is resolved against any base,
+    // since only its query matters.
+    let url = match reqwest::Url::parse(url) {
+        Ok(url) => url,
+        Err(_) => reqwest::Url::parse("https://api.fleek.xyz/").ok()?.join(url).ok()?,
+    };
     url.query_pairs()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
