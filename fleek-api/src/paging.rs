@@ -43,7 +43,10 @@ fn query_parameter(url: &str, name: &str) -> Option<String> {
     // since only its query matters.
     let url = match reqwest::Url::parse(url) {
         Ok(url) => url,
-        Err(_) => reqwest::Url::parse("https://api.fleek.xyz/").ok()?.join(url).ok()?,
+        Err(_) => reqwest::Url::parse("https://api.fleek.xyz/")
+            .ok()?
+            .join(url)
+            .ok()?,
     };
     url.query_pairs()
         .find(|(key, _)| key == name)
