@@ -208,44 +208,34 @@ struct Plan {
 }
 
 impl Plan {
+    const fn new(rounds: usize, get_agent: usize, log_page: usize, stream: usize) -> Self {
+        Plan {
+            rounds,
+            get_agent,
+            log_page,
+            stream,
+        }
+    }
+
+    /// The full run, or: `--quick` (a smoke run); `--only-agent` or `--only-page` (that call
+    /// alone, a few times, for an instruction counter such as `valgrind --tool=callgrind`,
+    /// whose counts repeat where timings do not); `--rounds N`.
     fn from_args() -> Self {
-        let mut plan = Plan {
-            rounds: 9,
-            get_agent: 2_000,
-            log_page: 200,
-            stream: 3,
-        };
         let args: Vec<String> = std::env::args().collect();
+        let has = |flag: &str| args.iter().any(|a| a == flag);
+        let mut plan = if has("--quick") {
+            Plan::new(3, 200, 20, 1)
+        } else if has("--only-agent") {
+            Plan::new(1, 200, 0, 0)
+        } else if has("--only-page") {
+            Plan::new(1, 0, 30, 0)
+        } else {
+            Plan::new(9, 2_000, 200, 3)
+        };
         if let Some(i) = args.iter().position(|a| a == "--rounds") {
             if let Some(n) = args.get(i + 1).and_then(|n| n.parse().ok()) {
                 plan.rounds = n;
             }
-        }
-        // `--only-agent` or `--only-page`: that call alone, a few times, for an instruction
-        // counter (`valgrind --tool=callgrind`), whose counts repeat where timings do not.
-        if args.iter().any(|a| a == "--only-agent") {
-            plan = Plan {
-                rounds: 1,
-                get_agent: 200,
-                log_page: 0,
-                stream: 0,
-            };
-        }
-        if args.iter().any(|a| a == "--only-page") {
-            plan = Plan {
-                rounds: 1,
-                get_agent: 0,
-                log_page: 30,
-                stream: 0,
-            };
-        }
-        if args.iter().any(|a| a == "--quick") {
-            plan = Plan {
-                rounds: 3,
-                get_agent: 200,
-                log_page: 20,
-                stream: 1,
-            };
         }
         plan
     }
