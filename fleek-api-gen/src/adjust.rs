@@ -23,15 +23,7 @@ pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
         .map(|(_, path, _)| syn::parse_str(&format!("pub use {path};")))
         .collect::<Result<_, _>>()
         .map_err(|e| Error::Output(format!("a replacement path does not parse: {e}")))?;
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Output("progenitor generated no `types` module".into()))?;
-    types.1.extend(reexports);
+    crate::output::append_to_module(file, "types", reexports)?;
     for item in &mut file.items {
         schema_behind_feature(item);
     }

@@ -16,10 +16,7 @@ pub(crate) struct Builder<'a> {
 /// # Errors
 /// When a builder has no `send()`: the generator would not know what it returns.
 pub(crate) fn builders(file: &syn::File) -> Result<Vec<Builder<'_>>, Error> {
-    let Some(items) = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(items) = crate::output::module(file, "builder") else {
         return Ok(Vec::new());
     };
     let builders: Vec<Builder<'_>> = items

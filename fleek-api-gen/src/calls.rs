@@ -17,6 +17,7 @@ use syn::{Item, Type};
 
 use crate::builders::{type_arguments, Builder};
 use crate::naming::snake_case;
+use crate::output::parse;
 use crate::Error;
 
 /// The `Call` impls for the builders in `file`, and the `ErrorBody` impls of the JSON error
@@ -103,22 +104,6 @@ fn call_impl(
         }
     };
     parse(operation, "its Call impl", tokens)
-}
-
-/// Parses generated tokens into items, naming the operation when they do not parse.
-pub(crate) fn parse(
-    operation: &str,
-    what: &str,
-    tokens: proc_macro2::TokenStream,
-) -> Result<Vec<Item>, Error> {
-    syn::parse2::<syn::File>(tokens)
-        .map(|file| file.items)
-        .map_err(|e| {
-            Error::operation(
-                operation,
-                format!("{what} does not parse as Rust ({e}); this is a generator bug"),
-            )
-        })
 }
 
 pub(crate) enum BodyKind {

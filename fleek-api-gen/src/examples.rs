@@ -12,8 +12,8 @@ use syn::visit_mut::VisitMut;
 use syn::{Fields, Item, Type};
 
 use crate::builders::first_type_argument;
-use crate::calls::parse;
 use crate::naming::snake_case;
+use crate::output::parse;
 use crate::Error;
 
 /// The `send_example` function, to be appended to the mock module.

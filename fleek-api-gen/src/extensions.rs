@@ -32,5 +32,5 @@ pub(crate) fn idempotency(spec: &OpenAPI) -> Result<Vec<Item>, crate::Error> {
         /// overriding what their HTTP method says.
         pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[#(#overrides),*];
     };
-    crate::calls::parse(IDEMPOTENT, "the table of idempotency overrides", tokens)
+    crate::output::parse(IDEMPOTENT, "the table of idempotency overrides", tokens)
 }

@@ -35,6 +35,7 @@ mod examples;
 mod extensions;
 mod naming;
 mod operations;
+mod output;
 mod paging;
 mod refs;
 mod security;
@@ -189,7 +190,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let calls = calls::impls(&spec, &file)?;
     let paging = paging::impls(&spec, &file)?;
     file.items.extend(calls);
-    paging::append_to_types(&mut file, paging)?;
+    output::append_to_module(&mut file, "types", paging)?;
     adjust::apply(&mut file)?;
     file.items.extend(extensions::idempotency(&spec)?);
     file.items.extend(security::table(&spec)?);

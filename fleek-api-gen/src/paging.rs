@@ -28,8 +28,8 @@ use quote::{format_ident, quote};
 use syn::{Fields, Item};
 
 use crate::builders::first_type_argument;
-use crate::calls::parse;
 use crate::naming::snake_case;
+use crate::output::parse;
 use crate::Error;
 
 /// The extension that makes a list operation paged.
@@ -188,7 +188,7 @@ fn success_schema<'a>(
 /// not a struct with the named fields.
 pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error> {
     let builders = crate::builders::builders(file)?;
-    let types = types_module(file);
+    let types = crate::output::module(file, "types").unwrap_or(&[]);
     let mut out = Vec::new();
     // Each page type's `next_cursor()`, by the paging it was generated for.
     let mut pages_with_next_cursor = BTreeMap::new();
@@ -354,38 +354,6 @@ fn missing_field(id: &str, page: &syn::Ident, name: &str) -> Error {
         id,
         format!("{PAGINATION}: the generated {page} has no field for {name}"),
     )
-}
-
-/// The items of the generated `types` module.
-fn types_module(file: &syn::File) -> &[Item] {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| &items[..]),
-            _ => None,
-        })
-        .unwrap_or(&[])
-}
-
-/// Appends `items` to the generated `types` module of `file`.
-pub(crate) fn append_to_types(file: &mut syn::File, items: Vec<Item>) -> Result<(), Error> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let module = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    });
-    match module {
-        Some((_, content)) => {
-            content.extend(items);
-            Ok(())
-        }
-        None => Err(Error::operation(
-            PAGINATION,
-            "progenitor generated no `types` module to put the paging in",
-        )),
-    }
 }
 
 /// The field of a generated struct that holds the spec's property `name`: the one renamed

@@ -10,7 +10,7 @@ use openapiv3::{OpenAPI, SecurityRequirement};
 use quote::quote;
 use syn::Item;
 
-use crate::calls::parse;
+use crate::output::parse;
 use crate::Error;
 
 /// The table of accepted credentials, one entry per operation, in spec order.

@@ -248,14 +248,8 @@ fn describe(scheme: &str) -> &str {
 }
 
 /// The spec's `security` of an operation; the API key for one the table does not list
-/// (hand-written calls use the operation of the endpoint they reach).
+/// (hand-written calls name the spec operation of the endpoint they reach).
 fn requirements<'s>(operation: &str, security: Security<'s>) -> &'s [&'s [&'s str]] {
-    // The hand-written proxy (`proxy`, any method) reaches the proxy path's endpoint.
-    let operation = if operation == "proxy" {
-        "proxy_get"
-    } else {
-        operation
-    };
     security
         .iter()
         .find(|(id, _)| *id == operation)

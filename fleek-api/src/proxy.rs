@@ -62,6 +62,17 @@ impl PathError {
     }
 }
 
+/// The spec's operation for a proxy call with `method`.
+fn spec_operation(method: &Method) -> &'static str {
+    match *method {
+        Method::POST => "proxy_post",
+        Method::PUT => "proxy_put",
+        Method::PATCH => "proxy_patch",
+        Method::DELETE => "proxy_delete",
+        _ => "proxy_get",
+    }
+}
+
 /// A call refused because of its path: nothing was sent; the [`PathError`] is the source.
 fn refused(e: PathError) -> Error {
     Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()).with_source(e)
@@ -219,7 +230,7 @@ impl AgentApi<'_> {
         let mut request = self
             .client
             .client
-            .request(method, url)
+            .request(method.clone(), url)
             .header(ACCEPT, "application/json, */*;q=0.5");
         if let Some((bytes, content_type)) = body {
             request = request.header(CONTENT_TYPE, content_type).body(bytes);
@@ -227,8 +238,11 @@ impl AgentApi<'_> {
         let mut request = request
             .build()
             .map_err(|e| Error::from_reqwest(OPERATION, e))?;
+        // The hooks read the spec's tables (credentials, idempotency) by operation: name the
+        // spec's proxy operation for this method. Methods the spec does not list reach the
+        // same path and share its security; their own method still decides idempotency.
         let info = OperationInfo {
-            operation_id: OPERATION,
+            operation_id: spec_operation(&method),
         };
         let client = self.client;
         if let Err(e) = client.pre::<()>(&mut request, &info).await {
