@@ -678,7 +678,7 @@ fn every_operation_in_the_spec_has_a_test_here() {
         .collect();
     assert!(
         missing.is_empty(),
-        "operations without a test in fleek-api/tests/operations.rs: {}. Add an \
+        "operations without a test in fleek-api/tests/it/operations.rs: {}. Add an \
          `async fn <operationId>()` test there for each, like the others: it sends the \
          operation to a loopback server, checks the request and decodes the spec's response \
          example",
