@@ -31,6 +31,7 @@ mod adjust;
 mod builders;
 mod calls;
 mod check;
+mod cli;
 mod examples;
 mod extensions;
 mod naming;
@@ -60,6 +61,9 @@ pub struct Generated {
     /// `mock` feature of `fleek-api`: formatted Rust source starting with
     /// [`GENERATED_HEADER`].
     pub mock: String,
+    /// The `fleek-agents` subcommands, one per operation, for the `cli` feature of
+    /// `fleek-api`: formatted Rust source starting with [`GENERATED_HEADER`].
+    pub cli: String,
     /// A plain-text summary of the public API: one block per operation with its method,
     /// path, parameters, body type and response type. Snapshotted so that a reviewer sees
     /// what a spec change does to the crate's API.
@@ -208,9 +212,14 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         "{GENERATED_HEADER}\n\n{}",
         prettyplease::unparse(&mock_file)
     );
+    let cli = format!(
+        "{GENERATED_HEADER}\n\n{}",
+        prettyplease::unparse(&cli::generate(&spec)?)
+    );
     Ok(Generated {
         client,
         mock,
+        cli,
         surface,
     })
 }

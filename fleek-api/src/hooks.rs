@@ -45,6 +45,8 @@ impl ClientHooks<Inner> for Client {
             .map_err(progenitor_client::Error::Custom)
     }
 
+    // Without the `cli` feature, `result` is returned as it was bound.
+    #[allow(clippy::let_and_return)]
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -66,14 +68,21 @@ impl ClientHooks<Inner> for Client {
         let idempotent = crate::retry::is_idempotent(spec_says, request.method());
         // With no subscriber listening the span is disabled: its fields were never built,
         // and the request runs without entering it on every poll.
-        if span.is_disabled() {
+        let result = if span.is_disabled() {
             self.send_with_retries(request, idempotent, None).await
         } else {
             let recorded = span.clone();
             self.send_with_retries(request, idempotent, Some(recorded))
                 .instrument(span)
                 .await
-        }
+        };
+        // `fleek-agents --output json` prints the body as received.
+        #[cfg(feature = "cli")]
+        let result = match result {
+            Ok(response) => crate::cli::capture::keep(response).await,
+            Err(e) => Err(e),
+        };
+        result
     }
 
     async fn post<E>(

@@ -34,7 +34,8 @@
 //! - [`proxy`]: the running agent's own API ([`Client::agent_api`]), with checked paths;
 //! - [`character`]: Eliza character files, typed and validated, and avatars;
 //! - [`deploy`]: a character to a running agent in one call, with progress events;
-//! - `mock` (feature `mock`): typed `httpmock` helpers for your tests.
+//! - `mock` (feature `mock`): typed `httpmock` helpers for your tests;
+//! - `cli` (feature `cli`): the `fleek-agents` command-line tool.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -43,6 +44,8 @@ mod accessors;
 mod auth;
 mod call;
 pub mod character;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod deploy;
 pub mod error;

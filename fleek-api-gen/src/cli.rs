@@ -1,0 +1,326 @@
+//! The `fleek-agents` subcommands: one per operation, from progenitor's CLI generator.
+//!
+//! progenitor's `Generator::cli` writes, for every operation, a clap command (`cli_<op>`)
+//! and an `execute_<op>` that reads the matches into the operation's builder, then sends it
+//! and hands the result to a `CliConfig` trait. What it does after sending does not fit this
+//! crate: it `todo!()`s on raw bodies and on `ByteStream` errors (every Fleek operation's),
+//! and bounds every type by `schemars::JsonSchema`. So the generator keeps the two parts that
+//! do fit — the clap commands and the statements that fill the builder — and ends each
+//! operation with the crate's own `call()` and the CLI's output instead:
+//!
+//! ```text
+//! Operation::GetAgent => {
+//!     let mut request = client.get_agent();
+//!     if let Some(value) = matches.get_one::<types::AgentId>("agent-id") { ... }
+//!     output.show(request.call()).await
+//! }
+//! ```
+//!
+//! It also drops progenitor's `--json-body-template` flag, which progenitor declares but never
+//! implements.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use openapiv3::OpenAPI;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ImplItem, ImplItemFn, Item, Stmt};
+
+use crate::naming::snake_case;
+use crate::{panic_message, settings, Error};
+
+/// The flag progenitor declares for every operation with a body and never implements.
+const UNIMPLEMENTED_FLAG: &str = "json-body-template";
+
+/// The source of the CLI's generated module (`fleek-api/src/cli/generated.rs`), without its
+/// header.
+pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
+    let tokens = panic::catch_unwind(AssertUnwindSafe(|| {
+        progenitor::Generator::new(&settings()).cli(spec, "crate")
+    }))
+    .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
+    .map_err(|e| Error::Generator(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens)?;
+
+    let methods = cli_methods(&file)?;
+    let mut operations = Vec::new();
+    for (_, _, id) in crate::operations::with_ids(spec) {
+        let operation = snake_case(id);
+        let command = methods
+            .iter()
+            .find(|m| m.sig.ident == format!("cli_{operation}"))
+            .ok_or_else(|| missing(&operation, "command"))?;
+        let execute = methods
+            .iter()
+            .find(|m| m.sig.ident == format!("execute_{operation}"))
+            .ok_or_else(|| missing(&operation, "execute function"))?;
+        operations.push(Operation {
+            fill: fill_statements(&operation, execute)?,
+            command: command_fn(command),
+            id: operation,
+        });
+    }
+    syn::parse2(render(&operations)).map_err(Error::Syntax)
+}
+
+struct Operation {
+    /// The snake-case operationId.
+    id: String,
+    /// `fn cli_<op>() -> clap::Command`, without the unimplemented flag.
+    command: syn::ItemFn,
+    /// The statements that create the builder and fill it from the matches.
+    fill: Vec<Stmt>,
+}
+
+fn missing(operation: &str, what: &str) -> Error {
+    Error::Output(format!(
+        "progenitor's CLI generator wrote no {what} for {operation}"
+    ))
+}
+
+/// The methods of progenitor's `impl<T: CliConfig> Cli<T>`.
+fn cli_methods(file: &syn::File) -> Result<Vec<&ImplItemFn>, Error> {
+    let block = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() && type_is(&block.self_ty, "Cli") => {
+                Some(block)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| Error::Output("progenitor's CLI output has no `impl Cli`".into()))?;
+    Ok(block
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+        .collect())
+}
+
+fn type_is(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// progenitor's `cli_<op>` method as a free function, without the unimplemented flag.
+fn command_fn(method: &ImplItemFn) -> syn::ItemFn {
+    let mut block = method.block.clone();
+    DropFlag.visit_block_mut(&mut block);
+    syn::ItemFn {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        sig: method.sig.clone(),
+        block: Box::new(block),
+    }
+}
+
+/// Replaces `<command>.arg(Arg::new("json-body-template")...)` by `<command>`, and reflows
+/// help texts.
+struct DropFlag;
+
+impl VisitMut for DropFlag {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            if call.method == "about" || call.method == "help" {
+                reflow_argument(call);
+            }
+            if call.method == "about" {
+                split_about(expr);
+            }
+        }
+        while let Expr::MethodCall(call) = expr {
+            let declares_flag = call.method == "arg"
+                && call
+                    .args
+                    .first()
+                    .is_some_and(|arg| quote!(#arg).to_string().contains(UNIMPLEMENTED_FLAG));
+            if !declares_flag {
+                break;
+            }
+            *expr = (*call.receiver).clone();
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// The spec's text keeps the line breaks of its YAML source; clap wraps help to the
+/// terminal, so each paragraph becomes one line.
+fn reflow(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn string_literal(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
+}
+
+fn reflow_argument(call: &mut syn::ExprMethodCall) {
+    if let Some(text) = call.args.first().and_then(string_literal) {
+        let text = reflow(&text);
+        call.args = syn::parse_quote!(#text);
+    }
+}
+
+/// progenitor puts the summary and the description in one `about`, so the list of commands
+/// shows every description whole; the summary becomes the `about` (the one line in the
+/// list) and the whole text the `long_about` (`--help`).
+fn split_about(expr: &mut Expr) {
+    let Expr::MethodCall(call) = expr else {
+        return;
+    };
+    let Some(text) = call.args.first().and_then(string_literal) else {
+        return;
+    };
+    let Some((summary, _)) = text.split_once("\n\n") else {
+        return;
+    };
+    let receiver = &call.receiver;
+    *expr = syn::parse_quote!(#receiver.about(#summary).long_about(#text));
+}
+
+/// The statements of progenitor's `execute_<op>` before it hands the builder to its
+/// `CliConfig`: `let mut request = self.client.<op>();` and one `if let` per argument, with
+/// `self.client` read as the function's `client` argument.
+fn fill_statements(operation: &str, execute: &ImplItemFn) -> Result<Vec<Stmt>, Error> {
+    let mut statements: Vec<Stmt> = execute
+        .block
+        .stmts
+        .iter()
+        .take_while(|stmt| !quote!(#stmt).to_string().contains("self . config"))
+        .cloned()
+        .collect();
+    let starts_with_builder = statements.first().is_some_and(|first| {
+        quote!(#first)
+            .to_string()
+            .starts_with("let mut request = self . client .")
+    });
+    if !starts_with_builder || statements.len() == execute.block.stmts.len() {
+        return Err(Error::Output(format!(
+            "progenitor's execute_{operation} does not start by filling a builder and then \
+             calling its CliConfig"
+        )));
+    }
+    for stmt in &mut statements {
+        ClientArgument.visit_stmt_mut(stmt);
+    }
+    if statements.len() == 1 {
+        // Nothing fills the builder: it need not be mutable.
+        if let Some(Stmt::Local(local)) = statements.first_mut() {
+            if let syn::Pat::Ident(binding) = &mut local.pat {
+                binding.mutability = None;
+            }
+        }
+    }
+    Ok(statements)
+}
+
+/// `self.client` → `client`.
+struct ClientArgument;
+
+impl VisitMut for ClientArgument {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Field(field) = expr {
+            if quote!(#field).to_string() == "self . client" {
+                *expr = syn::parse_quote!(client);
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `list_agents` → `ListAgents`.
+fn pascal_case(snake: &str) -> Ident {
+    let name: String = snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    Ident::new(&name, Span::call_site())
+}
+
+/// The subcommand's name: `list_agents` → `list-agents`.
+pub(crate) fn command_name(operation: &str) -> String {
+    operation.replace('_', "-")
+}
+
+fn render(operations: &[Operation]) -> TokenStream {
+    let variants: Vec<_> = operations.iter().map(|op| pascal_case(&op.id)).collect();
+    let names: Vec<_> = operations.iter().map(|op| command_name(&op.id)).collect();
+    let command_fns: Vec<_> = operations
+        .iter()
+        .map(|op| format_ident!("cli_{}", op.id))
+        .collect();
+    let fills = operations.iter().map(|op| &op.fill);
+    let commands = operations.iter().map(|op| &op.command);
+    quote! {
+        use super::exit::{CliError, Context as _};
+        use super::output::Output;
+        use crate::{types, Call as _, Client};
+
+        /// Every operation of the spec; each is a subcommand named for its operationId.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Operation {
+            #(#variants,)*
+        }
+
+        impl Operation {
+            /// Every operation, in the order of the spec's paths.
+            pub(crate) const ALL: &'static [Operation] = &[#(Operation::#variants,)*];
+
+            /// The operation whose subcommand is `name`.
+            pub(crate) fn from_name(name: &str) -> Option<Operation> {
+                match name {
+                    #(#names => Some(Operation::#variants),)*
+                    _ => None,
+                }
+            }
+
+            /// The subcommand: its arguments are the operation's parameters and body fields.
+            pub(crate) fn command(self) -> ::clap::Command {
+                match self {
+                    #(Operation::#variants => #command_fns().name(#names),)*
+                }
+            }
+
+            /// Fills the operation's builder from `matches`, calls it and shows the answer.
+            pub(crate) async fn execute(
+                self,
+                client: &Client,
+                matches: &::clap::ArgMatches,
+                output: &Output,
+            ) -> Result<(), CliError> {
+                match self {
+                    #(Operation::#variants => {
+                        #(#fills)*
+                        output.show(request.call()).await
+                    })*
+                }
+            }
+        }
+
+        #(#commands)*
+    }
+}

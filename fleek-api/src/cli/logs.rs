@@ -1,0 +1,190 @@
+//! `fleek-agents logs <agent> [--follow]`: an agent's log, or its tail as it is written.
+
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures_util::future::{self, Either};
+use futures_util::StreamExt;
+
+use super::capture;
+use super::duration;
+use super::exit::CliError;
+use super::output::{Format, Output};
+use crate::logs::DEFAULT_FOLLOW_INTERVAL;
+use crate::paging::Paged;
+use crate::types::LogEntry;
+use crate::{Call, Client, ErrorKind};
+
+pub(crate) fn command() -> Command {
+    Command::new("logs")
+        .about("Print an agent's log; with --follow, keep printing new lines until Ctrl-C")
+        .long_about(
+            "Print an agent's log, every page of it, oldest first as the API lists it. With \
+             --follow, keep asking for new lines and print each once, until Ctrl-C. With \
+             --output json, the entries are one JSON array as the API sent them; with \
+             --follow, one entry per line (JSON lines).",
+        )
+        .arg(
+            Arg::new("agent")
+                .value_name("AGENT")
+                .required(true)
+                .help("The agent's id"),
+        )
+        .arg(
+            Arg::new("follow")
+                .long("follow")
+                .short('f')
+                .action(ArgAction::SetTrue)
+                .help("Keep printing new lines until interrupted"),
+        )
+        .arg(
+            Arg::new("interval")
+                .long("interval")
+                .value_name("DURATION")
+                .value_parser(duration::parse)
+                .help("With --follow, how often to ask for new lines [default: 2s]"),
+        )
+}
+
+pub(crate) async fn run(
+    client: &Client,
+    matches: &ArgMatches,
+    output: &Output,
+) -> Result<(), CliError> {
+    let agent = matches
+        .get_one::<String>("agent")
+        .ok_or_else(|| CliError::usage("no agent given"))?;
+    if matches.get_flag("follow") {
+        let interval = matches
+            .get_one::<Duration>("interval")
+            .copied()
+            .unwrap_or(DEFAULT_FOLLOW_INTERVAL);
+        follow(client, agent, interval, output).await
+    } else {
+        all(client, agent, output).await
+    }
+}
+
+/// Every page, printed as it arrives; in JSON, the entries of all pages as one array, each
+/// exactly as received.
+async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliError> {
+    let mut request = client.get_agent_logs().agent_id(agent);
+    let mut entries = Vec::new();
+    loop {
+        let (page, body) = capture::scope(request.clone().call()).await;
+        let page = page?;
+        match output.format {
+            Format::Human => {
+                for entry in &page.data {
+                    output.line(&line(entry))?;
+                }
+            }
+            Format::Json => entries.extend(raw_entries(body.as_deref())),
+        }
+        match <crate::builder::GetAgentLogs<'_> as Paged>::next_cursor(&page)? {
+            Some(cursor) => request = request.with_cursor(cursor),
+            None => break,
+        }
+    }
+    if output.format == Format::Json {
+        output.document(&serde_json::Value::Array(entries))?;
+    }
+    Ok(())
+}
+
+/// The `data` of a log page as the API sent it.
+fn raw_entries(body: Option<&[u8]>) -> Vec<serde_json::Value> {
+    let page: Option<serde_json::Value> = body.and_then(|b| serde_json::from_slice(b).ok());
+    match page {
+        Some(serde_json::Value::Object(mut page)) => match page.remove("data") {
+            Some(serde_json::Value::Array(entries)) => entries,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// New entries until Ctrl-C, which ends the command as a success.
+async fn follow(
+    client: &Client,
+    agent: &str,
+    interval: Duration,
+    output: &Output,
+) -> Result<(), CliError> {
+    let entries = client.follow_logs(agent).interval(interval).stream();
+    futures_util::pin_mut!(entries);
+    let interrupted = tokio::signal::ctrl_c();
+    futures_util::pin_mut!(interrupted);
+    loop {
+        let next = match future::select(entries.next(), interrupted.as_mut()).await {
+            Either::Left((next, _)) => next,
+            Either::Right(_) => return Ok(()),
+        };
+        match next {
+            Some(Ok(entry)) => match output.format {
+                Format::Human => output.line(&line(&entry))?,
+                Format::Json => output.line(&serde_json::to_string(&entry).unwrap_or_default())?,
+            },
+            // The agent or the key is wrong: asking again will not help.
+            Some(Err(error)) if error.kind() == ErrorKind::Status => return Err(error.into()),
+            // A network failure: the follower carries on from where it was.
+            Some(Err(error)) => output.warn(&format!("{error}; trying again")),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// One entry as a log line: `2025-02-13 13:55:49Z info    message`.
+pub(crate) fn line(entry: &LogEntry) -> String {
+    let level = match entry.priority {
+        Some(0) => "emerg",
+        Some(1) => "alert",
+        Some(2) => "crit",
+        Some(3) => "error",
+        Some(4) => "warning",
+        Some(5) => "notice",
+        Some(6) => "info",
+        Some(7) => "debug",
+        _ => "-",
+    };
+    format!(
+        "{} {level:<7} {}",
+        utc(entry.timestamp),
+        entry.message.trim_end()
+    )
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SSZ` (the proleptic Gregorian calendar,
+/// by Howard Hinnant's `civil_from_days`).
+fn utc(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let in_day = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    #[test]
+    fn timestamps_read_as_utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00Z");
+        assert_eq!(utc(1_739_454_949), "2025-02-13 13:55:49Z");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00Z");
+        assert_eq!(utc(-1), "1969-12-31 23:59:59Z");
+    }
+}

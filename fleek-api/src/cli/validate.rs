@@ -1,0 +1,138 @@
+//! `fleek-agents validate <character.json>...`: every problem of each file, offline.
+
+use std::path::{Path, PathBuf};
+
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+use serde_json::json;
+
+use super::exit::{CliError, Exit};
+use super::output::{paint, Format, Output, GREEN, RED};
+use crate::character::{Character, CharacterError, Problem, Rules};
+
+pub(crate) fn command() -> Command {
+    Command::new("validate")
+        .about("Check character files against Eliza's and Fleek's rules (offline, no key)")
+        .long_about(
+            "Check character files against Eliza's rules (the agent would not start) and \
+             Fleek's rules (Fleek would refuse to deploy it). Every problem is listed with its \
+             JSON path and how to fix it. Needs no API key and no network; exits with 3 when \
+             any file has a problem, so it serves as a CI lint.",
+        )
+        .arg(
+            Arg::new("files")
+                .value_name("CHARACTER.JSON")
+                .required(true)
+                .action(ArgAction::Append)
+                .value_parser(value_parser!(PathBuf))
+                .help("The character files"),
+        )
+}
+
+/// What one file's check found.
+pub(crate) struct Checked {
+    /// The character, when the file is one.
+    pub(crate) character: Option<Character>,
+    /// Every problem: the file's shape, then Eliza's rules, then Fleek's.
+    pub(crate) problems: Vec<Problem>,
+    /// Why the file could not be checked at all (unreadable, not JSON).
+    pub(crate) unreadable: Option<String>,
+}
+
+impl Checked {
+    pub(crate) fn of(path: &Path) -> Self {
+        match Character::from_path(path) {
+            Ok(character) => Checked {
+                problems: character.validate().problems().to_vec(),
+                character: Some(character),
+                unreadable: None,
+            },
+            Err(CharacterError::Shape(problems)) => Checked {
+                character: None,
+                problems,
+                unreadable: None,
+            },
+            Err(error) => Checked {
+                character: None,
+                problems: Vec::new(),
+                unreadable: Some(error.to_string()),
+            },
+        }
+    }
+
+    fn passes(&self, rules: Rules) -> bool {
+        self.unreadable.is_none() && self.problems.iter().all(|p| p.rules != rules)
+    }
+
+    pub(crate) fn is_ok(&self) -> bool {
+        self.unreadable.is_none() && self.problems.is_empty()
+    }
+
+    /// The report for people: a verdict per set of rules, then each problem.
+    pub(crate) fn report(&self, path: &Path, color: bool) -> String {
+        let name = path.display();
+        if let Some(reason) = &self.unreadable {
+            return format!("{name}: {} {reason}", paint("cannot check:", RED, color));
+        }
+        let verdict = |rules: Rules, label: &str| {
+            let count = self.problems.iter().filter(|p| p.rules == rules).count();
+            match count {
+                0 => format!("{label} {}", paint("pass", GREEN, color)),
+                1 => format!("{label} {}", paint("1 problem", RED, color)),
+                n => format!("{label} {}", paint(&format!("{n} problems"), RED, color)),
+            }
+        };
+        let mut out = format!(
+            "{name}: {}; {}",
+            verdict(Rules::Eliza, "Eliza's rules:"),
+            verdict(Rules::Fleek, "Fleek's rules:")
+        );
+        for problem in &self.problems {
+            out.push_str(&format!("\n  - {problem}"));
+        }
+        out
+    }
+
+    fn document(&self, path: &Path) -> serde_json::Value {
+        json!({
+            "file": path.display().to_string(),
+            "eliza": self.passes(Rules::Eliza),
+            "fleek": self.passes(Rules::Fleek),
+            "error": self.unreadable,
+            "problems": self.problems.iter().map(|p| json!({
+                "rules": match p.rules { Rules::Eliza => "eliza", Rules::Fleek => "fleek" },
+                "path": p.path,
+                "message": p.message,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub(crate) fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {
+    let files: Vec<&PathBuf> = matches
+        .get_many::<PathBuf>("files")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let checked: Vec<(&PathBuf, Checked)> =
+        files.into_iter().map(|f| (f, Checked::of(f))).collect();
+    match output.format {
+        Format::Human => {
+            for (path, result) in &checked {
+                output.line(&result.report(path, output.color))?;
+            }
+        }
+        Format::Json => output.document(&serde_json::Value::Array(
+            checked.iter().map(|(p, c)| c.document(p)).collect(),
+        ))?,
+    }
+    let failed = checked.iter().filter(|(_, c)| !c.is_ok()).count();
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(CliError::new(
+        Exit::Invalid,
+        format!(
+            "{failed} of {} character files cannot be deployed as they are",
+            checked.len()
+        ),
+    ))
+}
