@@ -21,11 +21,16 @@ const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 const GENERATED_CLI: &str = "fleek-api/src/cli/generated.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 
-/// The tests that hold snapshots: (package, test binary, test name filter). Each runs as
-/// its own `cargo test`, since a filter applies to every binary of one run.
-const SNAPSHOT_TESTS: &[(&str, &str, &str)] = &[
-    ("fleek-api-gen", "generate", ""),
-    ("fleek-api", "it", "requests::"),
+/// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
+/// its own `cargo test`, since a filter applies to every binary of one run. The `it`
+/// filters: every operation's request, and `fleek-agents`' help tree.
+const SNAPSHOT_TESTS: &[(&str, &str, &[&str])] = &[
+    ("fleek-api-gen", "generate", &[]),
+    (
+        "fleek-api",
+        "it",
+        &["requests::", "cli::help::the_help_tree"],
+    ),
 ];
 
 /// What `codegen` may change.
@@ -121,7 +126,7 @@ fn cargo() -> Command {
 fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
     snapshots::discard_pending()?;
     let mut failed = String::new();
-    for (package, test, filter) in SNAPSHOT_TESTS {
+    for (package, test, filters) in SNAPSHOT_TESTS {
         let mut command = cargo();
         command.args([
             "test",
@@ -132,8 +137,8 @@ fn snapshot_tests(mode: Mode) -> Result<(), Failure> {
             "--test",
             test,
         ]);
-        if !filter.is_empty() {
-            command.args(["--", filter]);
+        if !filters.is_empty() {
+            command.arg("--").args(*filters);
         }
         match mode {
             Mode::Check => command

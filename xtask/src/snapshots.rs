@@ -8,11 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::{diff, root, Failure};
 
-/// The directories that hold snapshots.
-const SNAPSHOT_DIRS: &[&str] = &[
-    "fleek-api-gen/tests/snapshots",
-    "fleek-api/tests/it/snapshots",
-];
+/// The directories under which snapshots live (insta puts them in a `snapshots` directory
+/// beside each test module's file, at any depth); searched whole, so that a snapshot of a new
+/// test module is never missed.
+const SNAPSHOT_ROOTS: &[&str] = &["fleek-api-gen/tests", "fleek-api/tests"];
 
 pub(crate) struct Pending {
     new: PathBuf,
@@ -39,30 +38,36 @@ impl Pending {
     }
 }
 
-/// Every `.snap.new` file under the snapshot directories, in a stable order.
+/// Every `.snap.new` file under the snapshot roots, in a stable order.
 pub(crate) fn pending() -> Result<Vec<Pending>, Failure> {
     let mut found = Vec::new();
-    for dir in SNAPSHOT_DIRS {
-        let dir = root().join(dir);
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry
-                .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-                .path();
-            if let Some(accepted) = path.to_str().and_then(|p| p.strip_suffix(".new")) {
-                if accepted.ends_with(".snap") {
-                    found.push(Pending {
-                        accepted: PathBuf::from(accepted),
-                        new: path,
-                    });
-                }
-            }
-        }
+    for dir in SNAPSHOT_ROOTS {
+        collect(&root().join(dir), &mut found)?;
     }
     found.sort_by(|a, b| a.new.cmp(&b.new));
     Ok(found)
+}
+
+fn collect(dir: &Path, found: &mut Vec<Pending>) -> Result<(), Failure> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect(&path, found)?;
+        } else if let Some(accepted) = path.to_str().and_then(|p| p.strip_suffix(".new")) {
+            if accepted.ends_with(".snap") {
+                found.push(Pending {
+                    accepted: PathBuf::from(accepted),
+                    new: path,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Removes leftovers of an earlier run, so that what is listed afterwards is this run's.

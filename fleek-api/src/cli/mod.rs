@@ -74,6 +74,7 @@ pub fn command() -> Command {
         .arg(
             Arg::new("output")
                 .long("output")
+                .help_heading("Global options")
                 .short('o')
                 .global(true)
                 .value_name("FORMAT")
@@ -84,6 +85,7 @@ pub fn command() -> Command {
         .arg(
             Arg::new("api-key-file")
                 .long("api-key-file")
+                .help_heading("Global options")
                 .global(true)
                 .value_name("PATH")
                 .value_parser(value_parser!(PathBuf))
@@ -92,6 +94,7 @@ pub fn command() -> Command {
         .arg(
             Arg::new("api-url")
                 .long("api-url")
+                .help_heading("Global options")
                 .global(true)
                 .value_name("URL")
                 .help("The API's origin instead of FLEEK_API_URL or https://api.fleek.xyz"),

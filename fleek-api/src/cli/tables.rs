@@ -68,9 +68,9 @@ impl Table {
         }
         let mut out = String::new();
         let header: Vec<Cell> = self.header.iter().map(|h| Cell::from(*h)).collect();
-        push_row(&mut out, &header, &widths, color.then_some(BOLD));
+        push_row(&mut out, &header, &widths, color.then_some(BOLD), color);
         for row in &self.rows {
-            push_row(&mut out, row, &widths, None);
+            push_row(&mut out, row, &widths, None, color);
         }
         if let Some(note) = &self.note {
             out.push_str(note);
@@ -79,9 +79,15 @@ impl Table {
     }
 }
 
-/// One row, each cell padded to its column's width; colour is added after the padding so
-/// that the escape codes do not count as width.
-fn push_row(out: &mut String, row: &[Cell], widths: &[usize], all: Option<&'static str>) {
+/// One row, each cell padded to its column's width; colour (`all` cells, or each cell's own,
+/// when `color` is on) is added after the padding so that escape codes do not count as width.
+fn push_row(
+    out: &mut String,
+    row: &[Cell],
+    widths: &[usize],
+    all: Option<&'static str>,
+    color: bool,
+) {
     let last = row.len().saturating_sub(1);
     for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
         let padding = if i == last {
@@ -89,8 +95,7 @@ fn push_row(out: &mut String, row: &[Cell], widths: &[usize], all: Option<&'stat
         } else {
             width - cell.text.chars().count()
         };
-        let color = all.or(cell.color);
-        match color {
+        match all.or(cell.color).filter(|_| color) {
             Some(code) => out.push_str(&paint(&cell.text, code, true)),
             None => out.push_str(&cell.text),
         }

@@ -13,6 +13,7 @@ mod common;
 mod agent_token;
 mod call;
 mod character;
+mod cli;
 mod client;
 mod contract;
 mod deploy;

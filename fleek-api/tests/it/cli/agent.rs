@@ -1,0 +1,162 @@
+//! `status`, `message` and `api`: a running agent, read and talked to.
+
+use httpmock::MockServer;
+use serde_json::json;
+
+use super::{agent, agent_id, fleek_agents, typed};
+use crate::common::AGENT;
+use fleek_api::cli::Exit;
+use fleek_api::mock::MockServerExt;
+
+fn status(state: &str, running: bool) -> MockServer {
+    let server = MockServer::start();
+    server.get_agent_status(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"status": running.to_string()})));
+    });
+    server.get_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent(state)));
+    });
+    server
+}
+
+#[test]
+fn status_says_the_state_and_whether_it_runs() {
+    let server = status("Running", true);
+    let run = fleek_agents(&["status", AGENT]).against(&server).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("agent {AGENT}: Running; it runs\n"));
+    let run = fleek_agents(&["status", AGENT, "-o", "json"])
+        .against(&server)
+        .run();
+    assert_eq!(
+        run.json(),
+        json!({"id": AGENT, "status": "Running", "running": true})
+    );
+    let run = fleek_agents(&["status", AGENT, "--wait"])
+        .against(&server)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn status_wait_ends_with_the_agents_failure_or_a_timeout() {
+    let run = fleek_agents(&["status", AGENT, "--wait"])
+        .against(&status("Failed", false))
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::AgentFailed),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("fleek-agents logs"), "{}", run.stderr);
+
+    let run = fleek_agents(&["status", AGENT, "--wait", "--timeout", "1s"])
+        .against(&status("Pending", false))
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::Timeout),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("did not run within 1.0s; its status is Pending"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A running Eliza runtime behind Fleek's proxy.
+fn runtime() -> MockServer {
+    let server = MockServer::start();
+    let base = format!("/api/v1/ai-agents/{AGENT}/api");
+    server.mock(|when, then| {
+        when.method("GET").path(format!("{base}/agents"));
+        then.status(200).header("content-type", "application/json").body(
+            json!({"agents": [{"id": "b850bc30-45f8-0041-a00a-83df46d8555d", "name": "Nova", "clients": ["direct"]}]})
+                .to_string(),
+        );
+    });
+    server.mock(|when, then| {
+        when.method("POST")
+            .path(format!(
+                "{base}/b850bc30-45f8-0041-a00a-83df46d8555d/message"
+            ))
+            .json_body(json!({"text": "What can you do?", "userName": "Ada"}));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"[{"user":"Nova","text":"I answer questions.","action":"NONE"}]"#);
+    });
+    server
+}
+
+#[test]
+fn message_goes_to_the_first_eliza_agent_and_prints_its_replies() {
+    let server = runtime();
+    let args = ["message", AGENT, "What can you do?", "--user-name", "Ada"];
+    let run = fleek_agents(&args).against(&server).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Nova: I answer questions.\n");
+    let mut json_args = args.to_vec();
+    json_args.extend(["-o", "json"]);
+    let run = fleek_agents(&json_args).against(&server).run();
+    assert_eq!(run.json()[0]["action"], "NONE");
+}
+
+#[test]
+fn api_sends_a_raw_request_and_refuses_a_path_that_leaves_the_agent() {
+    let server = runtime();
+    let run = fleek_agents(&["api", AGENT, "get", "agents", "-o", "json"])
+        .against(&server)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["agents"][0]["name"], "Nova");
+
+    let run = fleek_agents(&[
+        "api",
+        AGENT,
+        "POST",
+        "b850bc30-45f8-0041-a00a-83df46d8555d/message",
+        "--data",
+        r#"{"text": "What can you do?", "userName": "Ada"}"#,
+    ])
+    .against(&server)
+    .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("I answer questions."));
+
+    let catch_all = server.mock(|_, then| {
+        then.status(500);
+    });
+    for path in [
+        "../../plans",
+        "https://example.com/x",
+        "a//b",
+        "agents?all=1",
+    ] {
+        let run = fleek_agents(&["api", AGENT, "GET", path])
+            .against(&server)
+            .run();
+        assert_eq!(
+            Exit::from_code(run.code),
+            Some(Exit::Usage),
+            "{path}: {}",
+            run.stderr
+        );
+    }
+    let run = fleek_agents(&["api", AGENT, "POST", "agents", "--data", "{oops"])
+        .against(&server)
+        .run();
+    assert_eq!(Exit::from_code(run.code), Some(Exit::Usage));
+    assert!(run.stderr.contains("--data is not JSON"), "{}", run.stderr);
+    catch_all.assert_calls(0);
+
+    let run = fleek_agents(&["api", AGENT, "GET", "nowhere"])
+        .against(&server)
+        .run();
+    assert_eq!(Exit::from_code(run.code), Some(Exit::Api), "{}", run.stderr);
+}

@@ -1,0 +1,216 @@
+//! `fleek-agents deploy`: validate first, then draft, publish and wait, with progress as
+//! plain lines off a terminal, and the right exit code for each ending.
+
+use httpmock::MockServer;
+use serde_json::json;
+
+use super::{agent, agent_id, fleek_agents, nova, scratch, typed, write_json};
+use crate::common::{AGENT, PROJECT};
+use fleek_api::cli::Exit;
+use fleek_api::mock::MockServerExt;
+
+/// A mock Fleek that drafts and publishes, answers `running` to status checks, and reports
+/// the agent as `state`.
+pub fn fleek(state: &str, running: bool) -> MockServer {
+    let server = MockServer::start();
+    server.create_agent(|_, then| {
+        then.ok(&typed(agent("Draft")));
+    });
+    server.update_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent("Draft")));
+    });
+    server.publish_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent("Created")));
+    });
+    server.get_agent_status(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"status": running.to_string()})));
+    });
+    server.get_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent(state)));
+    });
+    server.get_agent_logs(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"data": [
+            {"id": 1, "timestamp": 1739454949, "message": "Starting Nova", "priority": 6},
+            {"id": 2, "timestamp": 1739454950, "message": "OPENAI_API_KEY is not set", "priority": 3}
+        ], "next_page": null, "prev_page": null})));
+    });
+    server
+}
+
+#[test]
+fn a_valid_character_is_drafted_published_and_runs() {
+    let server = fleek("Running", true);
+    let dir = scratch("deploy-ok");
+    let file = write_json(&dir, "nova.json", &nova());
+    let run = fleek_agents(&["deploy", &file, "--project", PROJECT])
+        .against(&server)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with(&format!("agent {AGENT} runs (deployed in ")),
+        "{}",
+        run.stdout
+    );
+    // Off a terminal, each stage is a plain line (no spinner, no control codes).
+    let stages: Vec<&str> = run.stderr.lines().map(|l| &l[8..]).collect();
+    assert_eq!(
+        stages,
+        [
+            format!("drafting Nova in project {PROJECT}"),
+            format!("created the draft of agent {AGENT}"),
+            format!("publishing agent {AGENT}"),
+            format!("published agent {AGENT}"),
+            format!("waiting for agent {AGENT} to run"),
+        ],
+        "{}",
+        run.stderr
+    );
+
+    let run = fleek_agents(&[
+        "deploy",
+        &file,
+        "--project",
+        PROJECT,
+        "--agent",
+        AGENT,
+        "-o",
+        "json",
+    ])
+    .against(&server)
+    .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["agentId"], AGENT);
+    assert!(run
+        .stderr
+        .contains(&format!("updated the draft of agent {AGENT}")));
+}
+
+#[test]
+fn a_character_with_problems_is_refused_and_nothing_is_sent() {
+    let server = MockServer::start();
+    let catch_all = server.mock(|_, then| {
+        then.status(500);
+    });
+    let c3po = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/it/fixtures/c3po.character.json"
+    );
+    let run = fleek_agents(&["deploy", c3po, "--project", PROJECT])
+        .against(&server)
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::Invalid),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("$.clients (Fleek)"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    catch_all.assert_calls(0);
+
+    // Validation comes before the key: a bad file is reported even without one.
+    let run = fleek_agents(&["deploy", c3po, "--project", PROJECT])
+        .without_key()
+        .run();
+    assert_eq!(Exit::from_code(run.code), Some(Exit::Invalid));
+}
+
+#[test]
+fn an_agent_that_fails_to_start_prints_its_last_log_lines() {
+    let server = fleek("Failed", false);
+    let dir = scratch("deploy-failed");
+    let file = write_json(&dir, "nova.json", &nova());
+    let run = fleek_agents(&["deploy", &file, "--project", PROJECT])
+        .against(&server)
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::AgentFailed),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains(&format!("agent {AGENT} failed to start")));
+    assert!(
+        run.stderr
+            .contains("2025-02-13 13:55:50Z error   OPENAI_API_KEY is not set"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn an_agent_that_does_not_run_in_time_is_a_timeout() {
+    let server = fleek("Pending", false);
+    let dir = scratch("deploy-timeout");
+    let file = write_json(&dir, "nova.json", &nova());
+    let run = fleek_agents(&["deploy", &file, "--project", PROJECT, "--timeout", "1s"])
+        .against(&server)
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::Timeout),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did not run within 1s"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("status: Pending"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_avatar_or_framework_version_is_refused() {
+    let server = fleek("Running", true);
+    server.list_framework_versions(|_, then| {
+        then.ok(&typed(
+            json!({"name": "eliza", "versions": ["eliza-0.1.9"]}),
+        ));
+    });
+    let dir = scratch("deploy-args");
+    let file = write_json(&dir, "nova.json", &nova());
+    std::fs::write(dir.join("avatar.txt"), "not an image").expect("writes");
+    let avatar = dir.join("avatar.txt").display().to_string();
+    let run = fleek_agents(&["deploy", &file, "--project", PROJECT, "--avatar", &avatar])
+        .against(&server)
+        .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::Usage),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--avatar"), "{}", run.stderr);
+
+    let run = fleek_agents(&[
+        "deploy",
+        &file,
+        "--project",
+        PROJECT,
+        "--framework-version",
+        "v9",
+    ])
+    .against(&server)
+    .run();
+    assert_eq!(
+        Exit::from_code(run.code),
+        Some(Exit::Usage),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("eliza-0.1.9"),
+        "names the valid ones: {}",
+        run.stderr
+    );
+}

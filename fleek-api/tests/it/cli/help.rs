@@ -1,0 +1,76 @@
+//! The `--help` tree, snapshotted: a spec change that adds, renames or re-documents an
+//! operation shows up here in `cargo xtask codegen`'s diff.
+
+use fleek_api::cli::command;
+
+/// Every command's `--help`, depth first, at a fixed width.
+fn help_tree() -> String {
+    let mut root = command().term_width(100);
+    root.build();
+    let mut out = String::new();
+    render(&mut root, "fleek-agents", &mut out);
+    out
+}
+
+fn render(command: &mut clap::Command, path: &str, out: &mut String) {
+    out.push_str(&format!("===== {path} --help\n"));
+    out.push_str(&command.render_long_help().to_string());
+    out.push('\n');
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .filter(|name| name != "help")
+        .collect();
+    for name in names {
+        if let Some(sub) = command.find_subcommand_mut(&name) {
+            render(sub, &format!("{path} {name}"), out);
+        }
+    }
+}
+
+#[test]
+fn the_help_tree() {
+    insta::assert_snapshot!(help_tree());
+}
+
+#[test]
+fn every_operation_of_the_spec_is_a_command() {
+    let root = command();
+    for id in crate::common::operation_ids() {
+        let name = id.replace('_', "-");
+        let sub = root
+            .find_subcommand(&name)
+            .unwrap_or_else(|| panic!("no command for {id}"));
+        let summary = crate::common::operation(&id)["summary"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(
+            sub.get_about().map(|a| a.to_string()).as_deref(),
+            Some(summary),
+            "{name} is described by its summary"
+        );
+    }
+}
+
+#[test]
+fn help_goes_to_stdout_and_exits_zero() {
+    let run = super::fleek_agents(&["--help"]).run();
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Exit codes:"), "{}", run.stdout);
+    assert!(run.stdout.contains("FLEEK_API_KEY"));
+    let run = super::fleek_agents(&["deploy", "--help"]).run();
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("--project <ID>"), "{}", run.stdout);
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = super::fleek_agents(&["completions", shell]).run();
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("fleek-agents"), "{shell}");
+        assert!(run.stdout.contains("list-agents"), "{shell}");
+    }
+    let run = super::fleek_agents(&["completions", "cmd.exe"]).run();
+    assert_eq!(run.code, 2);
+}

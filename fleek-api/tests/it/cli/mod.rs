@@ -1,0 +1,153 @@
+//! `fleek-agents`, run as a user runs it: the built binary, against a mock Fleek on
+//! 127.0.0.1 (the crate's own `mock` helpers). Every run is checked for what must never
+//! happen, whatever the command: the key in the output, a panic, colour codes off a terminal.
+
+mod agent;
+mod deploy;
+mod exit_codes;
+mod help;
+mod logs;
+mod operations;
+mod readme;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use httpmock::MockServer;
+use serde_json::{json, Value};
+
+use crate::common::{AGENT, KEY, PROJECT};
+
+/// One run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stdout_bytes: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
+    }
+}
+
+/// `fleek-agents <args>` with a clean environment: the test key in `FLEEK_API_KEY`, no
+/// `FLEEK_API_URL` (every test that calls sets one), no `NO_COLOR`.
+pub struct FleekAgents(Command);
+
+pub fn fleek_agents(args: &[&str]) -> FleekAgents {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fleek-agents"));
+    command.args(args);
+    for name in [
+        "FLEEK_API_KEY",
+        "FLEEK_API_URL",
+        "NO_COLOR",
+        "RUST_BACKTRACE",
+    ] {
+        command.env_remove(name);
+    }
+    command.env("FLEEK_API_KEY", KEY);
+    FleekAgents(command)
+}
+
+impl FleekAgents {
+    pub fn against(mut self, server: &MockServer) -> Self {
+        self.0.env("FLEEK_API_URL", server.base_url());
+        self
+    }
+
+    pub fn without_key(mut self) -> Self {
+        self.0.env_remove("FLEEK_API_KEY");
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.0.env(name, value);
+        self
+    }
+
+    pub fn command(self) -> Command {
+        self.0
+    }
+
+    pub fn run(mut self) -> Run {
+        let output = self.0.output().expect("the binary runs");
+        let run = Run {
+            code: output
+                .status
+                .code()
+                .expect("the binary exits, not killed by a signal"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stdout_bytes: output.stdout,
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        check(&run);
+        run
+    }
+}
+
+/// What must hold for every run.
+pub fn check(run: &Run) {
+    let stdout_is_text = std::str::from_utf8(&run.stdout_bytes).is_ok();
+    for (name, text, is_text) in [
+        ("stdout", &run.stdout, stdout_is_text),
+        ("stderr", &run.stderr, true),
+    ] {
+        assert!(!text.contains(KEY), "the API key is in {name}: {text}");
+        assert!(!text.contains("panicked"), "a panic: {text}");
+        assert!(!text.contains("RUST_BACKTRACE"), "a backtrace hint: {text}");
+        // A binary answer (the attestation) may hold the byte 0x1b.
+        if is_text {
+            assert!(
+                !text.contains('\x1b'),
+                "colour codes off a terminal in {name}: {text:?}"
+            );
+        }
+    }
+}
+
+/// An agent as the API answers it.
+pub fn agent(status: &str) -> Value {
+    json!({"id": AGENT, "projectId": PROJECT, "name": "Nova", "status": status,
+           "frameworkVersion": "eliza-0.1.9", "createdAt": "2025-02-13T13:55:49.000Z"})
+}
+
+pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a valid example")
+}
+
+pub fn agent_id() -> fleek_api::types::AgentId {
+    AGENT.parse().expect("a valid id")
+}
+
+/// A valid character that Fleek would deploy.
+pub fn nova() -> Value {
+    json!({
+        "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
+        "bio": ["Nova answers questions."], "lore": [], "postExamples": [],
+        "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi"}},
+                             {"user": "Nova", "content": {"text": "Hello!"}}]],
+        "topics": ["hosting"], "adjectives": ["helpful"],
+        "style": {"all": [], "chat": [], "post": []}
+    })
+}
+
+/// A fresh directory for one test's files.
+pub fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fleek-agents-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// Writes `value` as `name` in `dir`, and returns its path as text.
+pub fn write_json(dir: &Path, name: &str, value: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, value.to_string()).expect("writes");
+    path.display().to_string()
+}
