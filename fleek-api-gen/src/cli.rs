@@ -17,7 +17,8 @@
 //! ```
 //!
 //! It also drops progenitor's `--json-body-template` flag, which progenitor declares but never
-//! implements.
+//! implements, and gives a raw request body (which progenitor's CLI leaves out) a
+//! `--body-file <FILE>` flag.
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -45,8 +46,10 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
 
     let methods = cli_methods(&file)?;
     let mut operations = Vec::new();
-    for (_, _, id) in crate::operations::with_ids(spec) {
+    for (_, spec_operation, id) in crate::operations::with_ids(spec) {
         let operation = snake_case(id);
+        let raw_body =
+            raw_body(spec, spec_operation).map_err(|message| Error::operation(id, message))?;
         let command = methods
             .iter()
             .find(|m| m.sig.ident == format!("cli_{operation}"))
@@ -56,8 +59,9 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
             .find(|m| m.sig.ident == format!("execute_{operation}"))
             .ok_or_else(|| missing(&operation, "execute function"))?;
         operations.push(Operation {
-            fill: fill_statements(&operation, execute)?,
+            fill: fill_statements(&operation, execute, raw_body.is_some())?,
             command: command_fn(command),
+            raw_body,
             id: operation,
         });
     }
@@ -71,7 +75,30 @@ struct Operation {
     command: syn::ItemFn,
     /// The statements that create the builder and fill it from the matches.
     fill: Vec<Stmt>,
+    /// `Some(required)` when the request body is raw bytes (progenitor's CLI leaves such a
+    /// body out): it comes from `--body-file`.
+    raw_body: Option<bool>,
 }
+
+/// Whether the operation's request body is raw (neither JSON nor a form), and if so whether
+/// it is required.
+fn raw_body(spec: &OpenAPI, operation: &openapiv3::Operation) -> Result<Option<bool>, String> {
+    let Some(body) = &operation.request_body else {
+        return Ok(None);
+    };
+    let body = crate::refs::resolve(body, spec.components.as_ref(), "requestBodies", |c| {
+        &c.request_bodies
+    })?;
+    let typed = body.content.keys().any(|media| {
+        media == "application/json"
+            || media.ends_with("+json")
+            || media == "application/x-www-form-urlencoded"
+    });
+    Ok((!typed).then_some(body.required))
+}
+
+/// `--body-file`, for a raw request body.
+const BODY_FILE: &str = "body-file";
 
 fn missing(operation: &str, what: &str) -> Error {
     Error::Output(format!(
@@ -199,7 +226,11 @@ fn split_about(expr: &mut Expr) {
 /// The statements of progenitor's `execute_<op>` before it hands the builder to its
 /// `CliConfig`: `let mut request = self.client.<op>();` and one `if let` per argument, with
 /// `self.client` read as the function's `client` argument.
-fn fill_statements(operation: &str, execute: &ImplItemFn) -> Result<Vec<Stmt>, Error> {
+fn fill_statements(
+    operation: &str,
+    execute: &ImplItemFn,
+    raw_body: bool,
+) -> Result<Vec<Stmt>, Error> {
     let mut statements: Vec<Stmt> = execute
         .block
         .stmts
@@ -220,6 +251,15 @@ fn fill_statements(operation: &str, execute: &ImplItemFn) -> Result<Vec<Stmt>, E
     }
     for stmt in &mut statements {
         ClientArgument.visit_stmt_mut(stmt);
+    }
+    if raw_body {
+        statements.push(syn::parse_quote! {
+            if let Some(path) = matches.get_one::<::std::path::PathBuf>(#BODY_FILE) {
+                let bytes = ::std::fs::read(path)
+                    .with_context(|| format!("failed to read {}", path.display()))?;
+                request = request.body(bytes);
+            }
+        });
     }
     if statements.len() == 1 {
         // Nothing fills the builder: it need not be mutable.
@@ -274,6 +314,20 @@ fn render(operations: &[Operation]) -> TokenStream {
         .map(|op| format_ident!("cli_{}", op.id))
         .collect();
     let fills = operations.iter().map(|op| &op.fill);
+    let body_files = operations.iter().map(|op| {
+        op.raw_body.map(|required| {
+            quote! {
+                .arg(
+                    ::clap::Arg::new(#BODY_FILE)
+                        .long(#BODY_FILE)
+                        .value_name("FILE")
+                        .required(#required)
+                        .value_parser(::clap::value_parser!(::std::path::PathBuf))
+                        .help("A file whose bytes are the request body.")
+                )
+            }
+        })
+    });
     let commands = operations.iter().map(|op| &op.command);
     quote! {
         use super::exit::{CliError, Context as _};
@@ -301,7 +355,7 @@ fn render(operations: &[Operation]) -> TokenStream {
             /// The subcommand: its arguments are the operation's parameters and body fields.
             pub(crate) fn command(self) -> ::clap::Command {
                 match self {
-                    #(Operation::#variants => #command_fns().name(#names),)*
+                    #(Operation::#variants => #command_fns().name(#names)#body_files,)*
                 }
             }
 

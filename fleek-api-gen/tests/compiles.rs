@@ -132,6 +132,37 @@ fn every_supported_shape_generates_code_that_compiles() {
     assert!(generated
         .client
         .contains("impl crate::error::ErrorBody for types::ShapeProblem"));
+    // Each new operation is a `fleek-agents` command too, with no hand-written code.
+    for (name, variant) in [
+        ("shape-no-errors", "ShapeNoErrors"),
+        ("shape-raw-request", "ShapeRawRequest"),
+        ("shape-form", "ShapeForm"),
+        ("shape-list-by-url", "ShapeListByUrl"),
+    ] {
+        assert!(
+            generated
+                .cli
+                .contains(&format!("\"{name}\" => Some(Operation::{variant})")),
+            "{name} is a command"
+        );
+    }
+    // A raw request body (octet-stream, text), which progenitor's CLI leaves out, comes from
+    // a file.
+    assert_eq!(
+        generated
+            .cli
+            .matches("::clap::Arg::new(\"body-file\")")
+            .count(),
+        2,
+        "shape_raw_request and shape_text_request read --body-file"
+    );
+    assert_eq!(
+        generated
+            .cli
+            .matches("request = request.body(bytes);")
+            .count(),
+        2
+    );
 
     // A copy of the workspace with fleek-api only, and the new generated files.
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -152,6 +183,7 @@ fn every_supported_shape_generates_code_that_compiles() {
     let src = workspace.join("fleek-api/src");
     std::fs::write(src.join("generated.rs"), &generated.client).expect("write");
     std::fs::write(src.join("generated_mock.rs"), &generated.mock).expect("write");
+    std::fs::write(src.join("cli/generated.rs"), &generated.cli).expect("write");
     std::fs::write(src.join("shapes_in_use.rs"), SHAPES_IN_USE).expect("write");
     let lib = read(&src.join("lib.rs"));
     std::fs::write(src.join("lib.rs"), format!("{lib}\nmod shapes_in_use;\n")).expect("write");
@@ -159,7 +191,7 @@ fn every_supported_shape_generates_code_that_compiles() {
     // TLS is left out: generated code does not touch it, and it is the slowest dependency.
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["rustc", "--quiet", "--lib", "--profile", "check"])
-        .args(["--no-default-features", "--features", "mock"])
+        .args(["--no-default-features", "--features", "mock,cli"])
         .arg("--manifest-path")
         .arg(workspace.join("fleek-api/Cargo.toml"))
         .args(["--", "-D", "warnings"])

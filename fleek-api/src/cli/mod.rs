@@ -40,6 +40,7 @@ mod output;
 mod progress;
 mod proxy;
 mod status;
+mod style;
 mod tables;
 mod validate;
 

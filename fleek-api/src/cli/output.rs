@@ -9,6 +9,7 @@ use bytes::Bytes;
 
 use super::capture;
 use super::exit::{CliError, Exit};
+use super::style::{paint, RED, YELLOW};
 use super::tables;
 use crate::{Error, ErrorKind};
 
@@ -167,19 +168,5 @@ fn indented(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
-    }
-}
-
-pub(crate) const RED: &str = "31";
-pub(crate) const GREEN: &str = "32";
-pub(crate) const YELLOW: &str = "33";
-pub(crate) const BOLD: &str = "1";
-
-/// `text` in an ANSI colour when `color` is on.
-pub(crate) fn paint(text: &str, code: &str, color: bool) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
     }
 }

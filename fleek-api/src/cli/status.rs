@@ -7,8 +7,9 @@ use serde_json::json;
 
 use super::duration;
 use super::exit::{CliError, Exit};
-use super::output::{paint, Format, Output, GREEN, RED, YELLOW};
+use super::output::{Format, Output};
 use super::progress::Progress;
+use super::style::{paint, GREEN, RED, YELLOW};
 use crate::deploy::DEFAULT_DEPLOY_TIMEOUT;
 use crate::types::AgentStatus;
 use crate::{Call, Client};

@@ -2,7 +2,7 @@
 
 use std::any::Any;
 
-use super::output::{paint, BOLD, GREEN, RED, YELLOW};
+use super::style::{paint, BOLD, GREEN, RED, YELLOW};
 use crate::types::{
     AgentPage, AgentStatus, PaymentMethodPage, Plan, StringOrInteger, Subscription,
     SubscriptionList, SubscriptionStatus,

@@ -6,7 +6,8 @@ use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
 
 use super::exit::{CliError, Exit};
-use super::output::{paint, Format, Output, GREEN, RED};
+use super::output::{Format, Output};
+use super::style::{paint, GREEN, RED};
 use crate::character::{Character, CharacterError, Problem, Rules};
 
 pub(crate) fn command() -> Command {
