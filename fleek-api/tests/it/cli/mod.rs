@@ -9,6 +9,7 @@ mod help;
 mod logs;
 mod operations;
 mod readme;
+mod terminal;
 mod validate;
 
 use std::path::{Path, PathBuf};

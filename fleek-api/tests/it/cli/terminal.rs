@@ -1,0 +1,82 @@
+//! On a terminal (a pseudo-terminal from util-linux's `script`): colour, unless `NO_COLOR`
+//! is set, and a spinner with the stage and the time spent.
+
+use std::process::Command;
+
+use httpmock::MockServer;
+use serde_json::json;
+
+use super::{agent, agent_id, typed};
+use crate::common::{AGENT, KEY};
+use fleek_api::mock::MockServerExt;
+
+/// Runs `fleek-agents <args>` on a pseudo-terminal; stdout and stderr both arrive on it.
+fn on_a_terminal(args: &str, server: &MockServer, no_color: bool) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_fleek-agents"));
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env("FLEEK_API_KEY", KEY)
+        .env("FLEEK_API_URL", server.base_url())
+        .env_remove("NO_COLOR");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let output = script.output().expect("util-linux's script runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!text.contains(KEY), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    text
+}
+
+fn agents() -> MockServer {
+    let server = MockServer::start();
+    server.list_agents(|_, then| {
+        then.ok(&typed(
+            json!({"data": [agent("Running")], "next_page": null, "prev_page": null}),
+        ));
+    });
+    server
+}
+
+#[test]
+fn tables_are_coloured_on_a_terminal_unless_no_color_is_set() {
+    let server = agents();
+    let coloured = on_a_terminal("list-agents", &server, false);
+    assert!(coloured.contains("\x1b[32mRunning\x1b[0m"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[1mID\x1b[0m"), "{coloured:?}");
+
+    let plain = on_a_terminal("list-agents", &server, true);
+    assert!(plain.contains("Running"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
+
+#[test]
+fn a_wait_shows_a_spinner_with_the_stage_and_the_time_spent() {
+    let server = MockServer::start();
+    server.get_agent_status(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"status": "false"})));
+    });
+    server.get_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent("Pending")));
+    });
+    let screen = on_a_terminal(
+        &format!("status {AGENT} --wait --timeout 1s"),
+        &server,
+        true,
+    );
+    // Redrawn in place: carriage return, erase the line, a frame, the stage, the seconds.
+    assert!(
+        screen.contains(&format!("\r\x1b[K⠋ waiting for agent {AGENT} to run (0s)")),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains(&format!(
+            "waiting for agent {AGENT} to run (status: Pending) (0s)"
+        )),
+        "{screen:?}"
+    );
+    assert!(screen.contains("did not run within 1.0s"), "{screen:?}");
+}
