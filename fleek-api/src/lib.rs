@@ -39,6 +39,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// On docs.rs (`--cfg docsrs`, see `[package.metadata.docs.rs]`), every item behind a feature
+// is badged with it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod accessors;
 mod auth;
@@ -75,7 +78,13 @@ pub use error::{Error, ErrorKind};
 pub use generated::*;
 pub use retry::RetryPolicy;
 
-// The README's examples compile as doctests.
+// The READMEs' examples compile as doctests: the crate's (its crates.io page), and the
+// repository's, which is not in the package (`fleek_api_workspace` is set by the workspace's
+// `.cargo/config.toml`).
 #[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;
+
+#[cfg(all(doctest, fleek_api_workspace))]
 #[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
+struct RepositoryReadmeDoctests;

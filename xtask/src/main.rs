@@ -1,7 +1,8 @@
 //! The maintainers' commands. Run from anywhere in the repository:
 //!
 //! - `cargo xtask codegen` — regenerate every generated artifact from the spec
-//!   (`fleek-api/src/generated.rs`, `generated_mock.rs`, `openapi/character.schema.json`), run
+//!   (`fleek-api/src/generated.rs`, `generated_mock.rs`, `cli/generated.rs`,
+//!   `openapi/character.schema.json`), run
 //!   the snapshot tests, and show every snapshot the change moved. `--accept` accepts them;
 //!   `--check` changes nothing and fails when an artifact is stale or a snapshot differs
 //!   (what CI runs).
@@ -14,6 +15,8 @@
 //!   crates, cold build time, stripped size, in rounds.
 //! - `cargo xtask modules` — print the import graph of `fleek-api`'s modules and fail on any
 //!   cycle but `generated ↔ hooks`.
+//! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
+//!   newer than `fleek-api`'s.
 
 mod codegen;
 mod contract;
@@ -21,6 +24,7 @@ mod docs;
 mod footprint;
 mod lint;
 mod modules;
+mod msrv;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +43,8 @@ commands:
   docs                           render the spec to target/api-reference/index.html
   modules                        print fleek-api's module import graph; fail on a cycle
                                  other than generated <-> hooks
+  msrv                           fail if a crate fleek-api compiles (every feature) declares a
+                                 rust-version newer than fleek-api's
   footprint [--tls T] [--rounds N]
                                  build a tiny fleek-api consumer and a tiny bare-reqwest one
                                  from empty target dirs; compare crates, cold build time and
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         ["contract"] => contract::run(),
         ["docs"] => docs::run(),
         ["modules"] => modules::run(),
+        ["msrv"] => msrv::run(),
         ["footprint", rest @ ..] => footprint::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
