@@ -19,7 +19,7 @@ tokio::task_local! {
 pub(crate) async fn scope<F: Future>(call: F) -> (F::Output, Option<Bytes>) {
     BODY.scope(RefCell::new(None), async {
         let output = call.await;
-        let body = BODY.with(|body| body.borrow_mut().take());
+        let body = BODY.try_with(|body| body.borrow_mut().take()).ok().flatten();
         (output, body)
     })
     .await
@@ -36,7 +36,8 @@ pub(crate) async fn keep(response: reqwest::Response) -> reqwest::Result<reqwest
     let url = response.url().clone();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    BODY.with(|kept| *kept.borrow_mut() = Some(body.clone()));
+    // Still inside the scope checked above (this runs within the scoped call).
+    let _ = BODY.try_with(|kept| *kept.borrow_mut() = Some(body.clone()));
     let mut rebuilt = http::Response::builder()
         .status(status)
         .version(version)
