@@ -19,7 +19,10 @@ tokio::task_local! {
 pub(crate) async fn scope<F: Future>(call: F) -> (F::Output, Option<Bytes>) {
     BODY.scope(RefCell::new(None), async {
         let output = call.await;
-        let body = BODY.try_with(|body| body.borrow_mut().take()).ok().flatten();
+        let body = BODY
+            .try_with(|body| body.borrow_mut().take())
+            .ok()
+            .flatten();
         (output, body)
     })
     .await
