@@ -225,6 +225,8 @@ impl ClientBuilder {
                 },
                 base_url,
                 retry: self.retry,
+                #[cfg(feature = "cli")]
+                kept_body: None,
             },
         ))
     }

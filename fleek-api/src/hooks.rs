@@ -20,6 +20,9 @@ pub struct Inner {
     /// The configured API base URL: the key goes to its origin and nowhere else.
     pub(crate) base_url: reqwest::Url,
     pub(crate) retry: RetryPolicy,
+    /// The CLI's copy of each answer's body (`cli::capture`); `None` for library clients.
+    #[cfg(feature = "cli")]
+    pub(crate) kept_body: Option<crate::cli::capture::Slot>,
 }
 
 impl ClientHooks<Inner> for Client {
@@ -78,9 +81,9 @@ impl ClientHooks<Inner> for Client {
         };
         // `fleek-agents --output json` prints the body as received.
         #[cfg(feature = "cli")]
-        let result = match result {
-            Ok(response) => crate::cli::capture::keep(response).await,
-            Err(e) => Err(e),
+        let result = match (result, &self.inner.kept_body) {
+            (Ok(response), Some(slot)) => crate::cli::capture::keep(slot, response).await,
+            (result, _) => result,
         };
         result
     }

@@ -6,7 +6,6 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::future::{self, Either};
 use futures_util::StreamExt;
 
-use super::capture;
 use super::duration;
 use super::exit::CliError;
 use super::output::{Format, Output};
@@ -71,7 +70,7 @@ async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliErr
     let mut request = client.get_agent_logs().agent_id(agent);
     let mut entries = Vec::new();
     loop {
-        let (page, body) = capture::scope(request.clone().call()).await;
+        let (page, body) = output.kept.around(request.clone().call()).await;
         let page = page?;
         match output.format {
             Format::Human => {

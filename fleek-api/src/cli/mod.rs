@@ -206,7 +206,9 @@ async fn dispatch(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
         "deploy" => return deploy::run(matches, sub, output).await,
         _ => {}
     }
-    let client = credentials::client(matches)?;
+    let mut client = credentials::client(matches)?;
+    // Each answer's body is kept for `--output json` (see `capture`).
+    client.inner.kept_body = Some(output.kept.clone());
     match name {
         "logs" => logs::run(&client, sub, output).await,
         "status" => status::run(&client, sub, output).await,

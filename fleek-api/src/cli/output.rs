@@ -7,7 +7,7 @@ use std::io::{self, IsTerminal, Write};
 
 use bytes::Bytes;
 
-use super::capture;
+use super::capture::Slot;
 use super::exit::{CliError, Exit};
 use super::style::{paint, RED, YELLOW};
 use super::tables;
@@ -31,6 +31,8 @@ pub(crate) struct Output {
     /// Colour on stderr, by the same rule.
     pub(crate) color_stderr: bool,
     stdout_terminal: bool,
+    /// Where the client keeps each answer's body (see `capture`).
+    pub(crate) kept: Slot,
 }
 
 /// <https://no-color.org>: set and not empty means no colour.
@@ -46,6 +48,7 @@ impl Output {
             color: stdout_terminal && !no_color(),
             color_stderr: io::stderr().is_terminal() && !no_color(),
             stdout_terminal,
+            kept: Slot::default(),
         }
     }
 
@@ -55,7 +58,7 @@ impl Output {
         &self,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<(), CliError> {
-        let (result, body) = capture::scope(call).await;
+        let (result, body) = self.kept.around(call).await;
         match result {
             Ok(value) => self.value(&value, body.as_deref()),
             // The answer was a success that this version's types do not read: a script
