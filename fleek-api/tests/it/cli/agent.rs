@@ -3,27 +3,13 @@
 use httpmock::MockServer;
 use serde_json::json;
 
-use super::{agent, agent_id, fleek_agents, typed};
+use super::{fleek, fleek_agents};
 use crate::common::AGENT;
 use fleek_api::cli::Exit;
-use fleek_api::mock::MockServerExt;
-
-fn status(state: &str, running: bool) -> MockServer {
-    let server = MockServer::start();
-    server.get_agent_status(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(json!({"status": running.to_string()})));
-    });
-    server.get_agent(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(agent(state)));
-    });
-    server
-}
 
 #[test]
 fn status_says_the_state_and_whether_it_runs() {
-    let server = status("Running", true);
+    let server = fleek("Running", true);
     let run = fleek_agents(&["status", AGENT]).against(&server).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, format!("agent {AGENT}: Running; it runs\n"));
@@ -43,7 +29,7 @@ fn status_says_the_state_and_whether_it_runs() {
 #[test]
 fn status_wait_ends_with_the_agents_failure_or_a_timeout() {
     let run = fleek_agents(&["status", AGENT, "--wait"])
-        .against(&status("Failed", false))
+        .against(&fleek("Failed", false))
         .run();
     assert_eq!(
         Exit::from_code(run.code),
@@ -54,7 +40,7 @@ fn status_wait_ends_with_the_agents_failure_or_a_timeout() {
     assert!(run.stderr.contains("fleek-agents logs"), "{}", run.stderr);
 
     let run = fleek_agents(&["status", AGENT, "--wait", "--timeout", "1s"])
-        .against(&status("Pending", false))
+        .against(&fleek("Pending", false))
         .run();
     assert_eq!(
         Exit::from_code(run.code),

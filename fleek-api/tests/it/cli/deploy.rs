@@ -4,43 +4,10 @@
 use httpmock::MockServer;
 use serde_json::json;
 
-use super::{agent, agent_id, fleek_agents, nova, scratch, typed, write_json};
+use super::{fleek, fleek_agents, nova, scratch, typed, write_json};
 use crate::common::{AGENT, PROJECT};
 use fleek_api::cli::Exit;
 use fleek_api::mock::MockServerExt;
-
-/// A mock Fleek that drafts and publishes, answers `running` to status checks, and reports
-/// the agent as `state`.
-pub fn fleek(state: &str, running: bool) -> MockServer {
-    let server = MockServer::start();
-    server.create_agent(|_, then| {
-        then.ok(&typed(agent("Draft")));
-    });
-    server.update_agent(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(agent("Draft")));
-    });
-    server.publish_agent(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(agent("Created")));
-    });
-    server.get_agent_status(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(json!({"status": running.to_string()})));
-    });
-    server.get_agent(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(agent(state)));
-    });
-    server.get_agent_logs(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(json!({"data": [
-            {"id": 1, "timestamp": 1739454949, "message": "Starting Nova", "priority": 6},
-            {"id": 2, "timestamp": 1739454950, "message": "OPENAI_API_KEY is not set", "priority": 3}
-        ], "next_page": null, "prev_page": null})));
-    });
-    server
-}
 
 #[test]
 fn a_valid_character_is_drafted_published_and_runs() {

@@ -96,15 +96,10 @@ fn follow_prints_new_lines_until_ctrl_c_and_exits_cleanly() {
     let output = child.wait_with_output().expect("ends");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).expect("reads");
-    let run = Run {
-        code: output
-            .status
-            .code()
-            .expect("exits by itself, not by the signal"),
-        stdout: rest,
-        stdout_bytes: Vec::new(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let mut run = Run::of(output);
+    // stdout was read above, line by line: the rest of it is what came after.
+    run.stdout_bytes = rest.clone().into_bytes();
+    run.stdout = rest;
     check(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "", "each entry printed once");

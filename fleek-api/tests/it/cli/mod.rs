@@ -15,6 +15,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use fleek_api::mock::MockServerExt;
 use httpmock::MockServer;
 use serde_json::{json, Value};
 
@@ -30,6 +31,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// A finished process's exit code and output.
+    pub fn of(output: std::process::Output) -> Self {
+        Run {
+            code: output
+                .status
+                .code()
+                .expect("the binary exits, not killed by a signal"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stdout_bytes: output.stdout,
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// stdout as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -77,16 +91,7 @@ impl FleekAgents {
     }
 
     pub fn run(mut self) -> Run {
-        let output = self.0.output().expect("the binary runs");
-        let run = Run {
-            code: output
-                .status
-                .code()
-                .expect("the binary exits, not killed by a signal"),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stdout_bytes: output.stdout,
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
+        let run = Run::of(self.0.output().expect("the binary runs"));
         check(&run);
         run
     }
@@ -110,6 +115,39 @@ pub fn check(run: &Run) {
             );
         }
     }
+}
+
+/// A mock Fleek that drafts and publishes, answers `running` to status checks, and reports
+/// the agent as `state`.
+pub fn fleek(state: &str, running: bool) -> MockServer {
+    let server = MockServer::start();
+    server.create_agent(|_, then| {
+        then.ok(&typed(agent("Draft")));
+    });
+    server.update_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent("Draft")));
+    });
+    server.publish_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent("Created")));
+    });
+    server.get_agent_status(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"status": running.to_string()})));
+    });
+    server.get_agent(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(agent(state)));
+    });
+    server.get_agent_logs(|when, then| {
+        when.agent_id(&agent_id());
+        then.ok(&typed(json!({"data": [
+            {"id": 1, "timestamp": 1739454949, "message": "Starting Nova", "priority": 6},
+            {"id": 2, "timestamp": 1739454950, "message": "OPENAI_API_KEY is not set", "priority": 3}
+        ], "next_page": null, "prev_page": null})));
+    });
+    server
 }
 
 /// An agent as the API answers it.

@@ -34,7 +34,7 @@ fn the_readme_ci_job_runs_against_a_mock_fleek() {
     assert_eq!(steps.len(), 2, "validate, then deploy: {steps:?}");
     assert!(!steps.iter().any(|s| s.contains("${{")), "{steps:?}");
 
-    let server = super::deploy::fleek("Running", true);
+    let server = super::fleek("Running", true);
     let repo = scratch("readme-job");
     std::fs::create_dir_all(repo.join("characters")).expect("a directory");
     write_json(&repo.join("characters"), "nova.character.json", &nova());
@@ -60,12 +60,7 @@ fn the_readme_ci_job_runs_against_a_mock_fleek() {
             .env_remove("NO_COLOR")
             .output()
             .expect("sh runs");
-        let run = Run {
-            code: output.status.code().expect("exits"),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stdout_bytes: output.stdout,
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
+        let run = Run::of(output);
         check(&run);
         assert_eq!(run.code, 0, "{step}\n{}\n{}", run.stdout, run.stderr);
     }

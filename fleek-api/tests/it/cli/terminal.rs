@@ -6,7 +6,7 @@ use std::process::Command;
 use httpmock::MockServer;
 use serde_json::json;
 
-use super::{agent, agent_id, typed};
+use super::{agent, typed};
 use crate::common::{AGENT, KEY};
 use fleek_api::mock::MockServerExt;
 
@@ -53,15 +53,7 @@ fn tables_are_coloured_on_a_terminal_unless_no_color_is_set() {
 
 #[test]
 fn a_wait_shows_a_spinner_with_the_stage_and_the_time_spent() {
-    let server = MockServer::start();
-    server.get_agent_status(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(json!({"status": "false"})));
-    });
-    server.get_agent(|when, then| {
-        when.agent_id(&agent_id());
-        then.ok(&typed(agent("Pending")));
-    });
+    let server = super::fleek("Pending", false);
     let screen = on_a_terminal(
         &format!("status {AGENT} --wait --timeout 1s"),
         &server,
