@@ -132,10 +132,10 @@ fn type_is(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
-/// progenitor's `cli_<op>` method as a free function, without the unimplemented flag.
+/// progenitor's `cli_<op>` method as a free function, tidied (see [`TidyCommand`]).
 fn command_fn(method: &ImplItemFn) -> syn::ItemFn {
     let mut block = method.block.clone();
-    DropFlag.visit_block_mut(&mut block);
+    TidyCommand.visit_block_mut(&mut block);
     syn::ItemFn {
         attrs: Vec::new(),
         vis: syn::Visibility::Inherited,
@@ -144,11 +144,11 @@ fn command_fn(method: &ImplItemFn) -> syn::ItemFn {
     }
 }
 
-/// Replaces `<command>.arg(Arg::new("json-body-template")...)` by `<command>`, and reflows
-/// help texts.
-struct DropFlag;
+/// Drops the unimplemented flag (`<command>.arg(Arg::new("json-body-template")...)` becomes
+/// `<command>`), reflows help texts and splits `about` into summary and long text.
+struct TidyCommand;
 
-impl VisitMut for DropFlag {
+impl VisitMut for TidyCommand {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::MethodCall(call) = expr {
             if call.method == "about" || call.method == "help" {
