@@ -95,11 +95,29 @@ fn call_impl(
         BodyKind::Empty => (quote!(()), quote!(empty)),
         BodyKind::Json => (quote!(#body), quote!(json)),
     };
+    // A JSON body with one success status is decoded here, from the answer's bytes; any
+    // other answer goes through progenitor's `answer()` (`sends` splits `send()` in two).
+    let call = match (body_kind(body), success_status(spec, operation)) {
+        (BodyKind::Json, Some(code)) => quote! {
+            match self.response().await {
+                ::std::result::Result::Ok(response) if response.status().as_u16() == #code => {
+                    crate::call::decode(#operation, response).await
+                }
+                ::std::result::Result::Ok(response) => {
+                    crate::call::json(#operation, #success, Self::answer(response).await).await
+                }
+                ::std::result::Result::Err(e) => {
+                    crate::call::json(#operation, #success, ::std::result::Result::Err(e)).await
+                }
+            }
+        },
+        _ => quote!(crate::call::#helper(#operation, #success, self.send().await).await),
+    };
     let tokens = quote! {
         impl<'a> crate::call::Call for builder::#ident<'a> {
             type Output = #output;
             async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-                crate::call::#helper(#operation, #success, self.send().await).await
+                #call
             }
         }
     };

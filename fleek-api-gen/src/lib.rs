@@ -40,6 +40,7 @@ mod output;
 mod paging;
 mod refs;
 mod security;
+mod sends;
 mod surface;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -196,6 +197,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     file.items.extend(calls);
     output::append_to_module(&mut file, "types", paging)?;
     adjust::apply(&mut file)?;
+    sends::apply(&mut file)?;
     file.items.extend(extensions::idempotency(&spec)?);
     file.items.extend(security::table(&spec)?);
     let body = prettyplease::unparse(&file);

@@ -49,6 +49,26 @@ pub(crate) async fn json<T, E: ErrorBody>(
     }
 }
 
+/// A JSON body that came with the operation's success status, decoded from its bytes (no
+/// `ResponseValue`, so no copy of the headers). Failures are the ones `json` makes of
+/// progenitor's errors for the same answer.
+pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    response: reqwest::Response,
+) -> Result<T, Error> {
+    let status = response.status().as_u16();
+    let failed =
+        |e: progenitor_client::Error<()>| Error::from_progenitor(operation, Some(status), e);
+    let full = match response.bytes().await {
+        Ok(full) => full,
+        Err(e) => return Err(failed(progenitor_client::Error::ResponseBodyError(e)).await),
+    };
+    match serde_json::from_slice(&full) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(failed(progenitor_client::Error::InvalidResponsePayload(full, e)).await),
+    }
+}
+
 /// No body (any body that came is ignored).
 pub(crate) async fn empty<E: ErrorBody>(
     operation: &'static str,

@@ -4024,19 +4024,17 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, cursor, project_id, size } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let size = size.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/ai-agents", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4048,7 +4046,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("projectId", &project_id))
                 .query(&progenitor_client::QueryParam::new("size", &size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_agents",
@@ -4057,6 +4054,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4113,6 +4116,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4120,14 +4129,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v2/ai-agents", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4137,7 +4138,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_agent",
@@ -4146,6 +4146,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4187,20 +4193,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/publish", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4209,7 +4213,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "publish_agent",
@@ -4218,6 +4221,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4260,20 +4269,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4282,7 +4289,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_agent",
@@ -4291,6 +4297,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4359,6 +4371,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4370,14 +4388,6 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4387,7 +4397,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_agent",
@@ -4396,6 +4405,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4438,20 +4453,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4460,7 +4473,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_agent",
@@ -4469,6 +4481,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4541,6 +4559,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, cursor, size } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
@@ -4549,14 +4573,6 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/logs", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4567,7 +4583,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("size", &size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_agent_logs",
@@ -4576,6 +4591,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4618,20 +4639,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/status", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4640,7 +4659,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_agent_status",
@@ -4649,6 +4667,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4691,20 +4715,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/public", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4713,7 +4735,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_public_agent",
@@ -4722,6 +4743,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -4762,22 +4789,20 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/start`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/start", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "start_agent",
             };
@@ -4785,6 +4810,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
@@ -4825,22 +4856,20 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/stop`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/stop", client.baseurl, encode_path(& agent_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "stop_agent",
             };
@@ -4848,6 +4877,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
@@ -4888,22 +4923,20 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/attestation`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/attestation", client.baseurl, encode_path(&
                 agent_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_agent_attestation",
             };
@@ -4911,6 +4944,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -4961,6 +5000,12 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/api/{key}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -4968,16 +5013,8 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
                 .to_string()), encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "proxy_get",
             };
@@ -4985,6 +5022,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -5049,6 +5092,12 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/api/v1/ai-agents/{agentId}/api/{key}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5057,21 +5106,8 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
                 .to_string()), encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "proxy_put",
             };
@@ -5079,6 +5115,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -5143,6 +5185,12 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/api/{key}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5151,21 +5199,8 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
                 .to_string()), encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "proxy_post",
             };
@@ -5173,6 +5208,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -5224,6 +5265,12 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}/api/{key}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5231,16 +5278,8 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
                 .to_string()), encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "proxy_delete",
             };
@@ -5248,6 +5287,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -5312,6 +5357,12 @@ pub mod builder {
         }
         ///Sends a `PATCH` request to `/api/v1/ai-agents/{agentId}/api/{key}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5320,21 +5371,8 @@ pub mod builder {
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
                 .to_string()), encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.patch(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "proxy_patch",
             };
@@ -5342,6 +5380,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
@@ -5371,16 +5415,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client } = self;
             let url = format!("{}/api/v1/machines/images/eliza", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5389,7 +5431,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_framework_versions",
@@ -5398,6 +5439,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5426,16 +5473,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client } = self;
             let url = format!("{}/api/v1/plans", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5444,7 +5489,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_plans",
@@ -5453,6 +5497,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5496,17 +5546,15 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, project_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/subscriptions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5516,7 +5564,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("projectId", &project_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_subscriptions",
@@ -5525,6 +5572,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5585,6 +5638,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5593,14 +5652,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/subscriptions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5610,7 +5661,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_subscription",
@@ -5619,6 +5669,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5692,6 +5748,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5704,14 +5766,6 @@ pub mod builder {
                 "{}/api/v1/subscriptions/{}/quantity", client.baseurl, encode_path(&
                 subscription_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5721,7 +5775,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_subscription_quantity",
@@ -5730,6 +5783,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5787,6 +5846,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5794,14 +5859,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/subscriptions/checkout", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5811,7 +5868,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_checkout_session",
@@ -5820,6 +5876,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5864,20 +5926,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/subscriptions/{}", client.baseurl, encode_path(&
                 subscription_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5886,7 +5946,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_subscription",
@@ -5895,6 +5954,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -5969,6 +6034,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5981,14 +6052,6 @@ pub mod builder {
                 "{}/api/v1/subscriptions/{}", client.baseurl, encode_path(&
                 subscription_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5998,7 +6061,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_subscription_quantity",
@@ -6007,6 +6069,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -6052,20 +6120,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/subscriptions/{}", client.baseurl, encode_path(&
                 subscription_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6074,7 +6140,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cancel_subscription",
@@ -6083,6 +6148,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -6142,18 +6213,16 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, cursor, project_id } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/payment-methods", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6164,7 +6233,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("projectId", &project_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_payment_methods",
@@ -6173,6 +6241,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -6220,20 +6294,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, payment_method_id } = self;
             let payment_method_id = payment_method_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/payment-methods/{}", client.baseurl, encode_path(&
                 payment_method_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6242,7 +6314,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_payment_method",
@@ -6251,6 +6322,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -6310,6 +6387,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> Result<reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6317,14 +6400,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/payment-methods/manage", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6334,7 +6409,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_payment_portal_session",
@@ -6343,6 +6417,12 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: reqwest::Response,
+        ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
@@ -6365,100 +6445,253 @@ pub mod prelude {
 impl<'a> crate::call::Call for builder::ListAgents<'a> {
     type Output = types::AgentPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "list_agents",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("list_agents", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "list_agents",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "list_agents",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::CreateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "create_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("create_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "create_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "create_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::PublishAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "publish_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("publish_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "publish_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "publish_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "update_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("update_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "update_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "update_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
     type Output = types::DeleteAgentResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "delete_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("delete_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "delete_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "delete_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
     type Output = types::LogPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_agent_logs",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_agent_logs", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_agent_logs",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_agent_logs",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
     type Output = types::AgentRunningStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_agent_status",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_agent_status", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_agent_status",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_agent_status",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
     type Output = types::PublicAgent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_public_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_public_agent", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_public_agent",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_public_agent",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::StartAgent<'a> {
@@ -6552,133 +6785,337 @@ impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
 impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
     type Output = types::FrameworkVersions;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "list_framework_versions",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("list_framework_versions", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "list_framework_versions",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "list_framework_versions",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "list_plans",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("list_plans", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "list_plans",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "list_plans",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
     type Output = types::SubscriptionList;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "list_subscriptions",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("list_subscriptions", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "list_subscriptions",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "list_subscriptions",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "create_subscription",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("create_subscription", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "create_subscription",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "create_subscription",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "update_subscription_quantity",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("update_subscription_quantity", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "update_subscription_quantity",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "update_subscription_quantity",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
     type Output = types::CheckoutSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "create_checkout_session",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("create_checkout_session", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "create_checkout_session",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "create_checkout_session",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetSubscription<'a> {
     type Output = types::SubscriptionDetails;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_subscription",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_subscription", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_subscription",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_subscription",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "set_subscription_quantity",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("set_subscription_quantity", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "set_subscription_quantity",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "set_subscription_quantity",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "cancel_subscription",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("cancel_subscription", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "cancel_subscription",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "cancel_subscription",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
     type Output = types::PaymentMethodPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "list_payment_methods",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("list_payment_methods", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "list_payment_methods",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "list_payment_methods",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
     type Output = types::PaymentMethod;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "get_payment_method",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("get_payment_method", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "get_payment_method",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "get_payment_method",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
     type Output = types::PaymentPortalSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::json(
-                "create_payment_portal_session",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        match self.response().await {
+            ::std::result::Result::Ok(
+                response,
+            ) if response.status().as_u16() == 200u16 => {
+                crate::call::decode("create_payment_portal_session", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json(
+                        "create_payment_portal_session",
+                        ::std::option::Option::Some(200u16),
+                        Self::answer(response).await,
+                    )
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json(
+                        "create_payment_portal_session",
+                        ::std::option::Option::Some(200u16),
+                        ::std::result::Result::Err(e),
+                    )
+                    .await
+            }
+        }
     }
 }
 /// Operations whose spec says (`x-idempotent`) whether they may be sent again,

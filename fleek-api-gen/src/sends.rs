@@ -1,0 +1,158 @@
+//! What the generator changes in each operation's `send()`, and why.
+//!
+//! - progenitor adds an `api-version` header (the spec's `info.version`) to every request:
+//!   a convention of Dropshot servers, which Fleek does not document. It is removed, and with
+//!   it the header map progenitor builds for it, since no Fleek operation has a header
+//!   parameter (a spec that adds one keeps its header map).
+//! - `send()` is split in two: `response()` builds and sends the request, through the hooks,
+//!   and returns the answer whatever its status; `answer()` turns the answer into progenitor's
+//!   `ResponseValue` or error, by status. `send()` is `answer(response())`, as before. The
+//!   crate's `call()` uses `response()` and decodes a success body itself, without the copy
+//!   of the response headers that a `ResponseValue` carries (see `calls`).
+
+use quote::{quote, ToTokens};
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, ImplItemFn, Item, Pat, Stmt};
+
+use crate::builders::type_arguments;
+use crate::Error;
+
+/// Applies both changes to every `send()` in `mod builder`.
+///
+/// # Errors
+/// [`Error::Output`] when a `send()` does not have the shape progenitor 0.15 generates.
+pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
+    let Some(items) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let Some(at) = imp
+            .items
+            .iter()
+            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        else {
+            continue;
+        };
+        let ImplItem::Fn(send) = &mut imp.items[at] else {
+            continue;
+        };
+        let name = imp.self_ty.to_token_stream().to_string();
+        drop_api_version(send).map_err(|e| Error::Output(format!("{name}::send: {e}")))?;
+        let parts = split(send).map_err(|e| Error::Output(format!("{name}::send: {e}")))?;
+        imp.items.splice(at..=at, parts);
+    }
+    Ok(())
+}
+
+/// Removes the `api-version` header; then, if the header map holds nothing else, the map.
+fn drop_api_version(send: &mut ImplItemFn) -> Result<(), String> {
+    let stmts = &mut send.block.stmts;
+    let before = stmts.len();
+    stmts.retain(|stmt| !(is_append(stmt) && mentions(stmt, "\"api-version\"")));
+    if stmts.len() != before - 1 {
+        return Err("no `api-version` header to remove".into());
+    }
+    if stmts.iter().any(is_append) {
+        return Ok(());
+    }
+    let before = stmts.len();
+    stmts.retain(|stmt| !declares(stmt, "header_map"));
+    if stmts.len() != before - 1 {
+        return Err("no header map declared".into());
+    }
+    let mut unwrap = UnwrapHeaders { removed: 0 };
+    unwrap.visit_block_mut(&mut send.block);
+    match unwrap.removed {
+        1 => Ok(()),
+        n => Err(format!("the header map is used {n} times, not once")),
+    }
+}
+
+/// `header_map.append(..);`
+fn is_append(stmt: &Stmt) -> bool {
+    matches!(
+        stmt,
+        Stmt::Expr(Expr::MethodCall(call), _)
+            if call.method == "append" && call.receiver.to_token_stream().to_string() == "header_map"
+    )
+}
+
+fn mentions(stmt: &Stmt, token: &str) -> bool {
+    stmt.to_token_stream().to_string().contains(token)
+}
+
+/// `let [mut] <name> = ..;`
+fn declares(stmt: &Stmt, name: &str) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    matches!(&local.pat, Pat::Ident(p) if p.ident == name)
+}
+
+/// Replaces `<receiver>.headers(header_map)` with `<receiver>`.
+struct UnwrapHeaders {
+    removed: usize,
+}
+
+impl VisitMut for UnwrapHeaders {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            if call.method == "headers"
+                && call.args.len() == 1
+                && call.args[0].to_token_stream().to_string() == "header_map"
+            {
+                let receiver = (*call.receiver).clone();
+                *expr = receiver;
+                self.removed += 1;
+                self.visit_expr_mut(expr);
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `send()` as three methods: `response()`, `answer()` and `send()` calling both.
+fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
+    let syn::ReturnType::Type(_, output) = &send.sig.output else {
+        return Err("returns nothing".into());
+    };
+    let error = match type_arguments(output).as_slice() {
+        [_, error] => (*error).clone(),
+        _ => return Err("does not return Result<ResponseValue<T>, Error<E>>".into()),
+    };
+    let stmts = &send.block.stmts;
+    let at = stmts
+        .iter()
+        .position(|stmt| declares(stmt, "response"))
+        .ok_or("has no `let response = ..;`")?;
+    let (head, tail) = stmts.split_at(at + 1);
+    if tail.len() != 1 || !matches!(tail[0], Stmt::Expr(Expr::Match(_), None)) {
+        return Err("does not end with a match on the status".into());
+    }
+    let tail = &tail[0];
+    let attrs = &send.attrs;
+    let tokens = quote! {
+        impl X {
+            #(#attrs)*
+            pub async fn send(self) -> #output {
+                Self::answer(self.response().await?).await
+            }
+            /// Builds and sends the request through the hooks; the answer, whatever its status.
+            pub(crate) async fn response(self) -> Result<reqwest::Response, #error> {
+                #(#head)*
+                Ok(response)
+            }
+            /// The answer as a `ResponseValue`, or an error, by its status.
+            pub(crate) async fn answer(response: reqwest::Response) -> #output {
+                #tail
+            }
+        }
+    };
+    let imp: syn::ItemImpl = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    Ok(imp.items)
+}
