@@ -39,16 +39,13 @@ pub fn cursor_from_url(url: &str) -> Option<String> {
 
 /// The query parameter `name` of a URL, absolute or relative.
 fn query_parameter(url: &str, name: &str) -> Option<String> {
-    // Fleek sends absolute URLs: one parse. A relative one is resolved against any base,
-    // since only its query matters.
-    let url = match reqwest::Url::parse(url) {
-        Ok(url) => url,
-        Err(_) => reqwest::Url::parse("https://api.fleek.xyz/")
-            .ok()?
-            .join(url)
-            .ok()?,
-    };
-    url.query_pairs()
+    // Only the query matters, so it is read without parsing the whole URL: a full parse
+    // costs more than the rest of a page's request. The query runs from the first `?` to the
+    // fragment's `#` (a `?` after the `#` belongs to the fragment), and is decoded as
+    // `Url::query_pairs` decodes it.
+    let url = url.split_once('#').map_or(url, |(url, _)| url);
+    let (_, query) = url.split_once('?')?;
+    form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
 }
@@ -181,4 +178,51 @@ where
     pages(first)
         .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
         .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_parameter;
+
+    /// The query read as a full URL parse reads it.
+    fn parsed(url: &str, name: &str) -> Option<String> {
+        let base = reqwest::Url::parse("https://api.fleek.xyz/").ok()?;
+        let url = base.join(url).ok()?;
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    }
+
+    #[test]
+    fn a_query_parameter_reads_as_a_full_url_parse_reads_it() {
+        let urls = [
+            "https://api.fleek.xyz/api/v1/ai-agents/a1/logs?cursor=czph&size=30",
+            "https://api.fleek.xyz/api/v1/ai-agents/a1/logs?size=30&cursor=czph",
+            "/api/v1/ai-agents?cursor=Y2&size=5",
+            "?cursor=Y2",
+            "https://api.fleek.xyz/logs?cursor=s%3Da65%3Bi%3D1%3Bb%3D59&size=30",
+            "https://api.fleek.xyz/logs?cursor=a+b%2Bc",
+            "https://api.fleek.xyz/logs?cursor=&size=30",
+            "https://api.fleek.xyz/logs?cursor=1&cursor=2",
+            "https://api.fleek.xyz/logs?cursor=1#cursor=2",
+            "https://api.fleek.xyz/logs#frag?cursor=2",
+            "https://api.fleek.xyz/logs?cursors=1&xcursor=2",
+            "https://api.fleek.xyz/logs?cursor",
+            "https://api.fleek.xyz/logs?size=30",
+            "https://api.fleek.xyz/logs",
+            "https://api.fleek.xyz/logs?cursor=%E2%9C%93",
+        ];
+        for url in urls {
+            assert_eq!(
+                query_parameter(url, "cursor"),
+                parsed(url, "cursor"),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            query_parameter("https://x/l?cursor=s%3Da65%3Bi%3D1", "cursor").as_deref(),
+            Some("s=a65;i=1")
+        );
+        assert_eq!(query_parameter("https://x/l#f?cursor=2", "cursor"), None);
+    }
 }
