@@ -173,7 +173,9 @@ impl Error {
     pub(crate) fn from_reqwest(operation: impl Into<Cow<'static, str>>, e: reqwest::Error) -> Self {
         let kind = if e.is_timeout() {
             ErrorKind::Timeout
-        } else if e.is_connect() || e.is_request() || e.is_body() {
+        } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
+            // reqwest reports a body that broke off while being read as a decode error (this
+            // crate decodes JSON itself and enables no content encodings).
             ErrorKind::Connection
         } else {
             ErrorKind::Other

@@ -298,3 +298,44 @@ async fn retries_are_traced_with_their_attempt_numbers() {
     assert!(close.contains("attempt=2"), "{close}");
     assert!(close.contains("status=200"), "{close}");
 }
+
+#[tokio::test]
+async fn a_body_cut_short_is_a_connection_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // Answers 200 with a length of 1,000 bytes, sends 10, and hangs up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        if let Ok((mut socket, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"id\": \"a")
+                .await;
+        }
+    });
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .retry(fleek_api::RetryPolicy::none())
+        .build()
+        .expect("client");
+    let error = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect_err("a body cut short is an error");
+    assert_eq!(error.operation(), "get_agent");
+    assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+    assert!(std::error::Error::source(&error).is_some());
+}
