@@ -185,7 +185,7 @@ fn client(base: &str) -> Client {
         .expect("client")
 }
 
-async fn bare_get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &str) -> T {
+async fn bare_get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: String) -> T {
     let body = http
         .get(url)
         .header("x-api-key", KEY)
@@ -217,8 +217,8 @@ impl Plan {
         }
     }
 
-    /// The full run, or: `--quick` (a smoke run); `--only-agent` or `--only-page` (that call
-    /// alone, a few times, for an instruction counter such as `valgrind --tool=callgrind`,
+    /// The full run, or: `--quick` (a smoke run); `--only-agent`, `--only-page` or
+    /// `--only-stream` (that scenario alone, a few times, for an instruction counter such as `valgrind --tool=callgrind`,
     /// whose counts repeat where timings do not); `--rounds N`.
     fn from_args() -> Self {
         let args: Vec<String> = std::env::args().collect();
@@ -229,6 +229,8 @@ impl Plan {
             Plan::new(1, 200, 0, 0)
         } else if has("--only-page") {
             Plan::new(1, 0, 30, 0)
+        } else if has("--only-stream") {
+            Plan::new(1, 0, 0, 1)
         } else {
             Plan::new(9, 2_000, 200, 3)
         };
@@ -346,8 +348,6 @@ fn main() {
         plan.rounds
     );
 
-    let agent_url = format!("{base}/api/v1/ai-agents/{AGENT}");
-    let page_url = format!("{base}/api/v1/ai-agents/{AGENT}/logs?size=1000");
     runtime.block_on(async {
         scenario(
             "get_agent (one agent)",
@@ -361,7 +361,8 @@ fn main() {
                     .await
                     .expect("agent")
             },
-            || bare_get::<Agent>(&http, &agent_url),
+            // Like the client, the bare side builds the URL from the agent ID on every call.
+            || bare_get::<Agent>(&http, format!("{base}/api/v1/ai-agents/{AGENT}")),
         )
         .await;
         scenario(
@@ -377,7 +378,12 @@ fn main() {
                     .await
                     .expect("page")
             },
-            || bare_get::<types::LogPage>(&http, &page_url),
+            || {
+                bare_get::<types::LogPage>(
+                    &http,
+                    format!("{base}/api/v1/ai-agents/{AGENT}/logs?size=1000"),
+                )
+            },
         )
         .await;
         scenario(
@@ -436,7 +442,7 @@ async fn stream_bare(http: &reqwest::Client, base: &str) -> usize {
         "{base}/api/v1/ai-agents/stream/logs?size={PER_PAGE}"
     ));
     while let Some(next) = url.take() {
-        let page: types::LogPage = bare_get(http, &next).await;
+        let page: types::LogPage = bare_get(http, next).await;
         for entry in page.data {
             black_box(entry);
             count += 1;
