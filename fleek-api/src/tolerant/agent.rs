@@ -147,7 +147,8 @@ mod wire {
 /// assert_eq!(serde_json::from_str::<SlotNumber>("3")?.to_string(), "3");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is written out below: serde's `untagged` would buffer every value first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum SlotNumber {
@@ -155,6 +156,40 @@ pub enum SlotNumber {
     Int64(i64),
     /// Sent as a string.
     String(String),
+}
+
+impl<'de> Deserialize<'de> for SlotNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = SlotNumber;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a slot number: an integer or a string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SlotNumber, E> {
+                Ok(SlotNumber::Int64(n))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SlotNumber, E> {
+                i64::try_from(n).map(SlotNumber::Int64).map_err(|_| {
+                    E::invalid_value(serde::de::Unexpected::Unsigned(n), &self)
+                })
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SlotNumber, E> {
+                Ok(SlotNumber::String(s.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<SlotNumber, E> {
+                Ok(SlotNumber::String(s))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl std::fmt::Display for SlotNumber {
@@ -169,5 +204,28 @@ impl std::fmt::Display for SlotNumber {
 impl From<i64> for SlotNumber {
     fn from(value: i64) -> Self {
         Self::Int64(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SlotNumber;
+
+    #[test]
+    fn a_slot_number_is_an_integer_or_a_string_and_nothing_else() {
+        let read = |json: &str| serde_json::from_str::<SlotNumber>(json);
+        assert_eq!(read("3").ok(), Some(SlotNumber::Int64(3)));
+        assert_eq!(read("-1").ok(), Some(SlotNumber::Int64(-1)));
+        assert_eq!(read("\"3\"").ok(), Some(SlotNumber::String("3".into())));
+        assert_eq!(read("\"a\\u0062\"").ok(), Some(SlotNumber::String("ab".into())));
+        for bad in ["18446744073709551615", "1.5", "null", "true", "[3]", "{}"] {
+            let error = read(bad).expect_err(bad).to_string();
+            assert!(error.contains("an integer or a string"), "{bad}: {error}");
+        }
+        // What serializes reads back.
+        for slot in [SlotNumber::Int64(7), SlotNumber::String("7".into())] {
+            let json = serde_json::to_string(&slot).unwrap_or_default();
+            assert_eq!(read(&json).ok(), Some(slot));
+        }
     }
 }
