@@ -174,9 +174,9 @@ impl<'de> Deserialize<'de> for SlotNumber {
             }
 
             fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SlotNumber, E> {
-                i64::try_from(n).map(SlotNumber::Int64).map_err(|_| {
-                    E::invalid_value(serde::de::Unexpected::Unsigned(n), &self)
-                })
+                i64::try_from(n)
+                    .map(SlotNumber::Int64)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
             }
 
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SlotNumber, E> {
@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(read("3").ok(), Some(SlotNumber::Int64(3)));
         assert_eq!(read("-1").ok(), Some(SlotNumber::Int64(-1)));
         assert_eq!(read("\"3\"").ok(), Some(SlotNumber::String("3".into())));
-        assert_eq!(read("\"a\\u0062\"").ok(), Some(SlotNumber::String("ab".into())));
+        assert_eq!(
+            read("\"a\\u0062\"").ok(),
+            Some(SlotNumber::String("ab".into()))
+        );
         for bad in ["18446744073709551615", "1.5", "null", "true", "[3]", "{}"] {
             let error = read(bad).expect_err(bad).to_string();
             assert!(error.contains("an integer or a string"), "{bad}: {error}");
