@@ -1,12 +1,17 @@
 //! `cargo xtask footprint`: what `fleek-api` costs a consumer, beside bare `reqwest`.
 //!
-//! Two tiny release binaries that fetch one agent: one through `fleek-api` with its default
-//! features, one through bare `reqwest` (json, the same TLS backend) with serde and tokio.
-//! Each is built from an empty target directory, the two alternating in rounds (the side
-//! that goes first alternates), and the table gives the crates compiled, the cold build
-//! time (each round's, then the fastest and the median) and the stripped binary's size,
-//! with the ratios. Both consumers use this workspace's `Cargo.lock`, so they compile the
-//! same versions.
+//! Three tiny release binaries that fetch one agent:
+//! - `fleek`: through `fleek-api` with its default features (or the backend's);
+//! - `bare`: through bare `reqwest` (json, the same TLS backend) with serde and tokio;
+//! - `deps`: the bare one, also linking a crate that has exactly `fleek-api`'s dependencies
+//!   (read from `cargo metadata`) and no code. It splits the difference in two: what the
+//!   dependencies cost, and what the crate's own code costs.
+//!
+//! Each is built from an empty target directory, the three taking turns in rounds (the
+//! order rotates every round), and the table gives the crates compiled, the cold build time
+//! (each round's, then the fastest and the median) and the stripped binary's size, with the
+//! ratios to bare reqwest. All use this workspace's `Cargo.lock`, so they compile the same
+//! versions.
 //!
 //! `--tls aws-lc-rs|ring|native-tls|all` picks the backend (aws-lc-rs by default, the
 //! crate's default); `--rounds N` (2 by default). A round takes minutes on a small machine.
@@ -18,12 +23,14 @@ use std::time::Instant;
 
 use crate::{root, Failure};
 
-/// A TLS backend: its name, `fleek-api`'s features, and bare reqwest's dependency lines.
+/// A TLS backend: its name, `fleek-api`'s features, bare reqwest's dependency lines, and
+/// the optional dependencies of `fleek-api` that its feature turns on.
 struct Tls {
     name: &'static str,
     fleek_features: &'static str,
     bare_dependencies: &'static str,
     bare_setup: &'static str,
+    fleek_optional: &'static [&'static str],
 }
 
 const BACKENDS: &[Tls] = &[
@@ -32,6 +39,7 @@ const BACKENDS: &[Tls] = &[
         fleek_features: "default-features = true",
         bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls"] }"#,
         bare_setup: "",
+        fleek_optional: &[],
     },
     Tls {
         name: "ring",
@@ -39,12 +47,14 @@ const BACKENDS: &[Tls] = &[
         bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls-no-provider"] }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std"] }"#,
         bare_setup: "    let _ = rustls::crypto::ring::default_provider().install_default();\n",
+        fleek_optional: &["rustls", "rustls-platform-verifier"],
     },
     Tls {
         name: "native-tls",
         fleek_features: r#"default-features = false, features = ["native-tls"]"#,
         bare_dependencies: r#"reqwest = { version = "0.13", default-features = false, features = ["json", "native-tls"] }"#,
         bare_setup: "",
+        fleek_optional: &[],
     },
 ];
 
@@ -124,33 +134,42 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
     let mut report = String::new();
     for tls in backends {
         let dir = base.join(tls.name);
+        let tokio = r#"tokio = { version = "1", features = ["macros", "rt"] }"#;
+        let bare_dependencies = format!(
+            "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n{tokio}",
+            tls.bare_dependencies
+        );
+        let bare_main = BARE_MAIN.replace("SETUP", tls.bare_setup);
         let fleek = consumer(
             &dir.join("fleek"),
             &format!(
-                "fleek-api = {{ path = {:?}, {} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}",
+                "fleek-api = {{ path = {:?}, {} }}\n{tokio}",
                 fleek_api.display(),
                 tls.fleek_features
             ),
             FLEEK_MAIN,
             &lock,
         )?;
-        let bare = consumer(
-            &dir.join("bare"),
+        let bare = consumer(&dir.join("bare"), &bare_dependencies, &bare_main, &lock)?;
+        let deps_crate = dependencies_only(&dir.join("fleek-api-dependencies"), tls)?;
+        let deps = consumer(
+            &dir.join("deps"),
             &format!(
-                "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}",
-                tls.bare_dependencies
+                "{bare_dependencies}\nfleek-api-dependencies = {{ path = {:?} }}",
+                deps_crate.display()
             ),
-            &BARE_MAIN.replace("SETUP", tls.bare_setup),
+            &format!("use fleek_api_dependencies as _;\n{bare_main}"),
             &lock,
         )?;
-        let (mut ours, mut theirs) = (Measures::default(), Measures::default());
+        let mut sides = [
+            (fleek, Measures::default()),
+            (bare, Measures::default()),
+            (deps, Measures::default()),
+        ];
         for round in 0..rounds {
-            let order = if round % 2 == 0 {
-                [(&fleek, &mut ours), (&bare, &mut theirs)]
-            } else {
-                [(&bare, &mut theirs), (&fleek, &mut ours)]
-            };
-            for (crate_dir, measures) in order {
+            // The order rotates: each side goes first, second and third in turn.
+            for turn in 0..sides.len() {
+                let (crate_dir, measures) = &mut sides[(round + turn) % 3];
                 let seconds = cold_build(crate_dir)?;
                 println!(
                     "{} round {}: {} built in {seconds:.1} s",
@@ -164,16 +183,77 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
                 measures.seconds.push(seconds);
             }
         }
-        for (crate_dir, measures) in [(&fleek, &mut ours), (&bare, &mut theirs)] {
+        for (crate_dir, measures) in &mut sides {
             measures.crates = crates(crate_dir)?;
             measures.bytes = fs::metadata(crate_dir.join("target/release/consumer"))
                 .map_err(|e| format!("no binary in {}: {e}", crate_dir.display()))?
                 .len();
         }
-        report.push_str(&table(tls.name, &ours, &theirs));
+        let [(_, ours), (_, theirs), (_, deps)] = &sides;
+        report.push_str(&table(tls.name, ours, theirs, deps));
     }
     print!("{report}");
     Ok(())
+}
+
+/// A library crate with `fleek-api`'s normal dependencies (those the backend's feature
+/// turns on included) as `cargo metadata` reports them, and no code.
+fn dependencies_only(dir: &Path, tls: &Tls) -> Result<PathBuf, Failure> {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--no-deps", "--format-version", "1", "--quiet"])
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("could not start cargo metadata: {e}"))?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cargo metadata printed no JSON: {e}"))?;
+    let package = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == "fleek-api"))
+        .ok_or("cargo metadata lists no fleek-api package")?;
+    let mut lines = Vec::new();
+    for dependency in package["dependencies"].as_array().into_iter().flatten() {
+        let name = dependency["name"].as_str().unwrap_or_default();
+        let normal = dependency["kind"].is_null();
+        let optional = dependency["optional"].as_bool().unwrap_or(false);
+        if !normal || (optional && !tls.fleek_optional.contains(&name)) {
+            continue;
+        }
+        let features: Vec<String> = dependency["features"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+            .map(|f| format!("{f:?}"))
+            .collect();
+        lines.push(format!(
+            "{name} = {{ version = {:?}, default-features = {}, features = [{}] }}",
+            dependency["req"].as_str().unwrap_or("*"),
+            dependency["uses_default_features"]
+                .as_bool()
+                .unwrap_or(true),
+            features.join(", ")
+        ));
+    }
+    if lines.is_empty() {
+        return Err("fleek-api has no dependencies in cargo metadata".into());
+    }
+    let write = |path: PathBuf, text: &str| {
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    fs::create_dir_all(dir.join("src"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write(
+        dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"fleek-api-dependencies\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n",
+            lines.join("\n")
+        ),
+    )?;
+    write(
+        dir.join("src/lib.rs"),
+        "//! fleek-api's dependencies, and no code.\n",
+    )?;
+    Ok(dir.to_path_buf())
 }
 
 /// Writes a consumer crate (its target directory left alone until the build empties it).
@@ -251,7 +331,7 @@ fn median(values: &[f64]) -> f64 {
     }
 }
 
-fn table(tls: &str, ours: &Measures, theirs: &Measures) -> String {
+fn table(tls: &str, ours: &Measures, theirs: &Measures, deps: &Measures) -> String {
     let fastest = |m: &Measures| m.seconds.iter().copied().fold(f64::INFINITY, f64::min);
     let rounds = |m: &Measures| {
         m.seconds
@@ -261,28 +341,35 @@ fn table(tls: &str, ours: &Measures, theirs: &Measures) -> String {
             .join(", ")
     };
     let mb = |m: &Measures| m.bytes as f64 / 1_000_000.0;
-    format!(
+    let row = |what: &str, value: &dyn Fn(&Measures) -> f64, unit: &str, digits: usize| {
+        format!(
+            "| {what} | {:.digits$}{unit} | {:.digits$}{unit} | {:.digits$}{unit} | {:.3}× | {:.3}× |\n",
+            value(ours),
+            value(theirs),
+            value(deps),
+            value(ours) / value(theirs),
+            value(deps) / value(theirs),
+        )
+    };
+    let mut out = format!(
         "\nTLS {tls}: a consumer fetching one agent, release, stripped\n\
-         | | fleek-api | bare reqwest | ratio |\n\
-         | --- | --- | --- | --- |\n\
-         | crates compiled | {} | {} | {:.2}× |\n\
-         | cold build, fastest round | {:.1} s | {:.1} s | {:.2}× |\n\
-         | cold build, median of rounds | {:.1} s | {:.1} s | {:.2}× |\n\
-         | cold build, each round | {} s | {} s | |\n\
-         | stripped binary | {:.2} MB | {:.2} MB | {:.3}× |\n",
-        ours.crates,
-        theirs.crates,
-        ours.crates as f64 / theirs.crates as f64,
-        fastest(ours),
-        fastest(theirs),
-        fastest(ours) / fastest(theirs),
-        median(&ours.seconds),
-        median(&theirs.seconds),
-        median(&ours.seconds) / median(&theirs.seconds),
+         | | fleek-api | bare reqwest | bare + fleek-api's dependencies | fleek-api / bare | dependencies / bare |\n\
+         | --- | --- | --- | --- | --- | --- |\n"
+    );
+    out.push_str(&row("crates compiled", &|m| m.crates as f64, "", 0));
+    out.push_str(&row("cold build, fastest round", &fastest, " s", 1));
+    out.push_str(&row(
+        "cold build, median of rounds",
+        &|m| median(&m.seconds),
+        " s",
+        1,
+    ));
+    out.push_str(&format!(
+        "| cold build, each round | {} s | {} s | {} s | | |\n",
         rounds(ours),
         rounds(theirs),
-        mb(ours),
-        mb(theirs),
-        mb(ours) / mb(theirs),
-    )
+        rounds(deps)
+    ));
+    out.push_str(&row("stripped binary", &mb, " MB", 2));
+    out
 }

@@ -11,8 +11,9 @@
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
-//! - `cargo xtask footprint` — what `fleek-api` costs a consumer beside bare `reqwest`:
-//!   crates, cold build time, stripped size, in rounds.
+//! - `cargo xtask footprint` — what `fleek-api` costs a consumer beside bare `reqwest`, and
+//!   how much of that its dependencies cost: crates, cold build time, stripped size, in
+//!   rounds.
 //! - `cargo xtask modules` — print the import graph of `fleek-api`'s modules and fail on any
 //!   cycle but `generated ↔ hooks`.
 //! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
@@ -46,9 +47,10 @@ commands:
   msrv                           fail if a crate fleek-api compiles (every feature) declares a
                                  rust-version newer than fleek-api's
   footprint [--tls T] [--rounds N]
-                                 build a tiny fleek-api consumer and a tiny bare-reqwest one
-                                 from empty target dirs; compare crates, cold build time and
-                                 stripped size (T: aws-lc-rs, ring, native-tls or all)";
+                                 build a tiny fleek-api consumer, a tiny bare-reqwest one and
+                                 the bare one with fleek-api's dependencies, from empty target
+                                 dirs; compare crates, cold build time and stripped size
+                                 (T: aws-lc-rs, ring, native-tls or all)";
 
 /// A failed command: what went wrong, for the maintainer.
 type Failure = String;
