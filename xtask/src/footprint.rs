@@ -237,39 +237,37 @@ fn dependencies_only(dir: &Path, tls: &Tls) -> Result<PathBuf, Failure> {
     if lines.is_empty() {
         return Err("fleek-api has no dependencies in cargo metadata".into());
     }
-    let write = |path: PathBuf, text: &str| {
-        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
-    fs::create_dir_all(dir.join("src"))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    write(
-        dir.join("Cargo.toml"),
+    write_crate(
+        dir,
         &format!(
             "[package]\nname = \"fleek-api-dependencies\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n",
             lines.join("\n")
         ),
-    )?;
-    write(
-        dir.join("src/lib.rs"),
-        "//! fleek-api's dependencies, and no code.\n",
+        ("lib.rs", "//! fleek-api's dependencies, and no code.\n"),
     )?;
     Ok(dir.to_path_buf())
 }
 
-/// Writes a consumer crate (its target directory left alone until the build empties it).
-fn consumer(dir: &Path, dependencies: &str, main: &str, lock: &Path) -> Result<PathBuf, Failure> {
+/// Writes `Cargo.toml` and one source file, `src/<name>`, into `dir`.
+fn write_crate(dir: &Path, manifest: &str, (name, source): (&str, &str)) -> Result<(), Failure> {
     let write = |path: PathBuf, text: &str| {
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     fs::create_dir_all(dir.join("src"))
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    write(
-        dir.join("Cargo.toml"),
+    write(dir.join("Cargo.toml"), manifest)?;
+    write(dir.join("src").join(name), source)
+}
+
+/// Writes a consumer crate (its target directory left alone until the build empties it).
+fn consumer(dir: &Path, dependencies: &str, main: &str, lock: &Path) -> Result<PathBuf, Failure> {
+    write_crate(
+        dir,
         &format!(
             "[package]\nname = \"consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n\n{PROFILE}"
         ),
+        ("main.rs", main),
     )?;
-    write(dir.join("src/main.rs"), main)?;
     fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| format!("cannot copy the lockfile: {e}"))?;
     Ok(dir.to_path_buf())
 }

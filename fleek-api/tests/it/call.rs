@@ -323,13 +323,7 @@ async fn a_body_cut_short_is_a_connection_error() {
                 .await;
         }
     });
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(url)
-        .retry(fleek_api::RetryPolicy::none())
-        .build()
-        .expect("client");
-    let error = client
+    let error = crate::common::client_for(&url)
         .get_agent()
         .agent_id(AGENT)
         .call()
