@@ -372,3 +372,36 @@ fn a_protocol_upgrade_is_refused_by_name() {
     assert!(message.contains("GET /x (get_x)"), "{message}");
     assert!(message.contains("response 101"), "{message}");
 }
+
+#[test]
+fn requests_carry_their_header_parameters_and_no_api_version() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      parameters:\n        - name: X-Request-Id\n          \
+         in: header\n          required: true\n          schema: { type: string }\n      \
+         responses:\n        '200': { description: ok }\n    delete:\n      operationId: \
+         delete_x\n      responses:\n        '204': { description: gone }",
+        "  schemas: {}",
+    );
+    let client = generate(&spec).expect("generates").client;
+    assert!(!client.contains("api-version"), "{client}");
+    // The operation with a header parameter keeps its header map and sends the header.
+    assert_eq!(
+        client.matches("HeaderMap::with_capacity").count(),
+        1,
+        "{client}"
+    );
+    assert!(client.contains("\"X-Request-Id\""), "{client}");
+    assert_eq!(
+        client.matches(".headers(header_map)").count(),
+        1,
+        "{client}"
+    );
+    // Every send() is response() then answer().
+    assert_eq!(
+        client
+            .matches("Self::answer(self.response().await?).await")
+            .count(),
+        2
+    );
+}
