@@ -53,7 +53,7 @@ fn drop_api_version(send: &mut ImplItemFn) -> Result<(), String> {
     let stmts = &mut send.block.stmts;
     let before = stmts.len();
     stmts.retain(|stmt| !(is_append(stmt) && mentions(stmt, "\"api-version\"")));
-    if stmts.len() != before - 1 {
+    if stmts.len() + 1 != before {
         return Err("no `api-version` header to remove".into());
     }
     if stmts.iter().any(is_append) {
@@ -61,7 +61,7 @@ fn drop_api_version(send: &mut ImplItemFn) -> Result<(), String> {
     }
     let before = stmts.len();
     stmts.retain(|stmt| !declares(stmt, "header_map"));
-    if stmts.len() != before - 1 {
+    if stmts.len() + 1 != before {
         return Err("no header map declared".into());
     }
     let mut unwrap = UnwrapHeaders { removed: 0 };
@@ -143,12 +143,14 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
                 Self::answer(self.response().await?).await
             }
             /// Builds and sends the request through the hooks; the answer, whatever its status.
-            pub(crate) async fn response(self) -> Result<reqwest::Response, #error> {
+            pub(crate) async fn response(
+                self,
+            ) -> ::std::result::Result<::reqwest::Response, #error> {
                 #(#head)*
                 Ok(response)
             }
             /// The answer as a `ResponseValue`, or an error, by its status.
-            pub(crate) async fn answer(response: reqwest::Response) -> #output {
+            pub(crate) async fn answer(response: ::reqwest::Response) -> #output {
                 #tail
             }
         }

@@ -4029,7 +4029,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, cursor, project_id, size } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -4058,7 +4058,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4121,7 +4121,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4150,7 +4150,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4198,7 +4198,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4225,7 +4225,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4274,7 +4274,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4301,7 +4301,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4376,7 +4376,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4409,7 +4409,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4458,7 +4458,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4485,7 +4485,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4564,7 +4564,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, cursor, size } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
@@ -4595,7 +4595,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4644,7 +4644,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4671,7 +4671,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4720,7 +4720,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4747,7 +4747,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -4794,7 +4794,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4814,7 +4814,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
@@ -4861,7 +4861,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4881,7 +4881,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
@@ -4928,7 +4928,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4948,7 +4948,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5005,7 +5005,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5026,7 +5026,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5097,7 +5097,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5119,7 +5119,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5190,7 +5190,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5212,7 +5212,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5270,7 +5270,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5291,7 +5291,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5362,7 +5362,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5384,7 +5384,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
@@ -5420,7 +5420,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client } = self;
             let url = format!("{}/api/v1/machines/images/eliza", client.baseurl,);
             #[allow(unused_mut)]
@@ -5443,7 +5443,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5478,7 +5478,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client } = self;
             let url = format!("{}/api/v1/plans", client.baseurl,);
             #[allow(unused_mut)]
@@ -5501,7 +5501,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5551,7 +5551,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, project_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/subscriptions", client.baseurl,);
@@ -5576,7 +5576,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5643,7 +5643,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5673,7 +5673,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5753,7 +5753,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5787,7 +5787,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5851,7 +5851,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5880,7 +5880,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -5931,7 +5931,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5958,7 +5958,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -6039,7 +6039,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6073,7 +6073,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -6125,7 +6125,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6152,7 +6152,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -6218,7 +6218,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, cursor, project_id } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -6245,7 +6245,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -6299,7 +6299,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, payment_method_id } = self;
             let payment_method_id = payment_method_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6326,7 +6326,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -6392,7 +6392,7 @@ pub mod builder {
         /// Builds and sends the request through the hooks; the answer, whatever its status.
         pub(crate) async fn response(
             self,
-        ) -> Result<reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6421,7 +6421,7 @@ pub mod builder {
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
-            response: reqwest::Response,
+            response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
