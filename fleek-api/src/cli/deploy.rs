@@ -1,17 +1,16 @@
 //! `fleek-agents deploy <character.json> --project <id>`: validate, draft, publish, wait.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
 use serde_json::json;
 
-use super::duration;
 use super::exit::{CliError, Exit};
 use super::output::{Format, Output};
 use super::progress::Progress;
 use super::validate::Checked;
+use super::{args, duration};
 use crate::character::Avatar;
 use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
 use crate::types::LogEntry;
@@ -83,9 +82,7 @@ pub(crate) async fn run(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let path = matches
-        .get_one::<PathBuf>("character")
-        .ok_or_else(|| CliError::usage("no character file given"))?;
+    let path = args::required::<PathBuf>(matches, "character")?;
     let checked = Checked::of(path);
     let character = match checked.character {
         Some(ref character) if checked.is_ok() => character.clone(),
@@ -108,13 +105,8 @@ pub(crate) async fn run(
         None => None,
     };
     let client = super::credentials::client(global)?;
-    let project = matches
-        .get_one::<String>("project")
-        .ok_or_else(|| CliError::usage("--project is required"))?;
-    let timeout = matches
-        .get_one::<Duration>("timeout")
-        .copied()
-        .unwrap_or(DEFAULT_DEPLOY_TIMEOUT);
+    let project = args::required::<String>(matches, "project")?;
+    let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
 
     let mut deploy = client.deploy(project.as_str(), &character).timeout(timeout);
     if let Some(agent) = matches.get_one::<String>("agent") {

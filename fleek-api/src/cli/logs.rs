@@ -6,9 +6,9 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::future::{self, Either};
 use futures_util::StreamExt;
 
-use super::duration;
 use super::exit::CliError;
 use super::output::{Format, Output};
+use super::{args, duration};
 use crate::logs::DEFAULT_FOLLOW_INTERVAL;
 use crate::paging::Paged;
 use crate::types::LogEntry;
@@ -23,12 +23,7 @@ pub(crate) fn command() -> Command {
              --output json, the entries are one JSON array as the API sent them; with \
              --follow, one entry per line (JSON lines).",
         )
-        .arg(
-            Arg::new("agent")
-                .value_name("AGENT")
-                .required(true)
-                .help("The agent's id"),
-        )
+        .arg(args::agent("The agent's id"))
         .arg(
             Arg::new("follow")
                 .long("follow")
@@ -50,14 +45,9 @@ pub(crate) async fn run(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = matches
-        .get_one::<String>("agent")
-        .ok_or_else(|| CliError::usage("no agent given"))?;
+    let agent = args::required::<String>(matches, "agent")?;
     if matches.get_flag("follow") {
-        let interval = matches
-            .get_one::<Duration>("interval")
-            .copied()
-            .unwrap_or(DEFAULT_FOLLOW_INTERVAL);
+        let interval = args::duration_or(matches, "interval", DEFAULT_FOLLOW_INTERVAL);
         follow(client, agent, interval, output).await
     } else {
         all(client, agent, output).await

@@ -25,6 +25,7 @@
 //! The binary is `src/bin/fleek-agents.rs`, which calls [`main`]; [`command`] is the whole
 //! command tree (for documentation and completions).
 
+mod args;
 pub(crate) mod capture;
 mod credentials;
 mod deploy;

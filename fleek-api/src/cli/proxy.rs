@@ -5,6 +5,7 @@ use bytes::Bytes;
 use clap::{Arg, ArgMatches, Command};
 use reqwest::Method;
 
+use super::args;
 use super::exit::CliError;
 use super::output::{Format, Output};
 use crate::error::{Error, ErrorKind};
@@ -19,12 +20,7 @@ pub(crate) fn message_command() -> Command {
              The message goes to the first Eliza agent the runtime hosts, or to --eliza-agent. \
              With --output json, the replies are printed as the agent sent them.",
         )
-        .arg(
-            Arg::new("agent")
-                .value_name("AGENT")
-                .required(true)
-                .help("The Fleek agent's id"),
-        )
+        .arg(args::agent("The Fleek agent's id"))
         .arg(
             Arg::new("text")
                 .value_name("TEXT")
@@ -54,12 +50,7 @@ pub(crate) fn api_command() -> Command {
              `<elizaAgentId>/message`); a path that would leave it (`..`, `//`, a scheme) is \
              refused before anything is sent.",
         )
-        .arg(
-            Arg::new("agent")
-                .value_name("AGENT")
-                .required(true)
-                .help("The Fleek agent's id"),
-        )
+        .arg(args::agent("The Fleek agent's id"))
         .arg(
             Arg::new("method")
                 .value_name("METHOD")
@@ -81,12 +72,6 @@ pub(crate) fn api_command() -> Command {
                 .value_name("JSON")
                 .help("A JSON body to send"),
         )
-}
-
-fn argument<'m>(matches: &'m ArgMatches, name: &str) -> Result<&'m String, CliError> {
-    matches
-        .get_one::<String>(name)
-        .ok_or_else(|| CliError::usage(format!("<{}> is required", name.to_uppercase())))
 }
 
 /// The answer, or an error with the agent's status and body when it is not a success.
@@ -113,7 +98,7 @@ pub(crate) async fn message(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let api: AgentApi<'_> = client.agent_api(argument(matches, "agent")?.as_str());
+    let api: AgentApi<'_> = client.agent_api(args::required::<String>(matches, "agent")?.as_str());
     let eliza_agent = match matches.get_one::<String>("eliza-agent") {
         Some(id) => id.clone(),
         None => api
@@ -130,7 +115,7 @@ pub(crate) async fn message(
                 ))
             })?,
     };
-    let mut message = Message::new(argument(matches, "text")?.as_str());
+    let mut message = Message::new(args::required::<String>(matches, "text")?.as_str());
     message.user_name = matches.get_one::<String>("user-name").cloned();
     let body = serde_json::to_vec(&message)
         .map_err(|e| CliError::usage(format!("the message cannot be sent as JSON: {e}")))?;
@@ -164,11 +149,11 @@ pub(crate) async fn api(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = argument(matches, "agent")?;
-    let method = argument(matches, "method")?.to_ascii_uppercase();
+    let agent = args::required::<String>(matches, "agent")?;
+    let method = args::required::<String>(matches, "method")?.to_ascii_uppercase();
     let method = Method::from_bytes(method.as_bytes())
         .map_err(|_| CliError::usage(format!("{method} is not an HTTP method")))?;
-    let path = path(argument(matches, "path")?)?;
+    let path = path(args::required::<String>(matches, "path")?)?;
     let body = match matches.get_one::<String>("data") {
         Some(data) => {
             serde_json::from_str::<serde_json::Value>(data)

@@ -5,11 +5,11 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
 
-use super::duration;
 use super::exit::{CliError, Exit};
 use super::output::{Format, Output};
 use super::progress::Progress;
 use super::style::{paint, GREEN, RED, YELLOW};
+use super::{args, duration};
 use crate::deploy::DEFAULT_DEPLOY_TIMEOUT;
 use crate::types::AgentStatus;
 use crate::{Call, Client};
@@ -25,12 +25,7 @@ pub(crate) fn command() -> Command {
              Failed) and whether its runtime answers that it runs. With --wait, ask every \
              3 s until it runs (exit 0), fails (exit 7) or --timeout passes (exit 6).",
         )
-        .arg(
-            Arg::new("agent")
-                .value_name("AGENT")
-                .required(true)
-                .help("The agent's id"),
-        )
+        .arg(args::agent("The agent's id"))
         .arg(
             Arg::new("wait")
                 .long("wait")
@@ -68,14 +63,9 @@ pub(crate) async fn run(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = matches
-        .get_one::<String>("agent")
-        .ok_or_else(|| CliError::usage("no agent given"))?;
+    let agent = args::required::<String>(matches, "agent")?;
     let state = if matches.get_flag("wait") {
-        let timeout = matches
-            .get_one::<Duration>("timeout")
-            .copied()
-            .unwrap_or(DEFAULT_DEPLOY_TIMEOUT);
+        let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
         wait(client, agent, timeout, output).await?
     } else {
         read(client, agent).await?

@@ -287,3 +287,15 @@ pub async fn traced<F: std::future::Future>(f: F) -> (F::Output, String) {
     let text = String::from_utf8_lossy(&buffer.0.lock().expect("not poisoned")).to_string();
     (output, text)
 }
+
+/// A valid character that Fleek would deploy, as JSON.
+pub fn nova() -> Value {
+    serde_json::json!({
+        "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
+        "bio": ["Nova answers questions."], "lore": [], "postExamples": [],
+        "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi"}},
+                             {"user": "Nova", "content": {"text": "Hello!"}}]],
+        "topics": ["hosting"], "adjectives": ["helpful"],
+        "style": {"all": [], "chat": [], "post": []}
+    })
+}

@@ -19,18 +19,7 @@ use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{json, Value};
 
 fn nova() -> Character {
-    Character::from_json(
-        &json!({
-            "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
-            "bio": ["Nova answers questions."], "lore": [], "postExamples": [],
-            "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi"}},
-                                 {"user": "Nova", "content": {"text": "Hello!"}}]],
-            "topics": ["hosting"], "adjectives": ["helpful"],
-            "style": {"all": [], "chat": [], "post": []}
-        })
-        .to_string(),
-    )
-    .expect("a valid character")
+    Character::from_json(&crate::common::nova().to_string()).expect("a valid character")
 }
 
 fn agent(status: &str) -> Value {

@@ -31,23 +31,13 @@ fn status_wait_ends_with_the_agents_failure_or_a_timeout() {
     let run = fleek_agents(&["status", AGENT, "--wait"])
         .against(&fleek("Failed", false))
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::AgentFailed),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::AgentFailed);
     assert!(run.stderr.contains("fleek-agents logs"), "{}", run.stderr);
 
     let run = fleek_agents(&["status", AGENT, "--wait", "--timeout", "1s"])
         .against(&fleek("Pending", false))
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::Timeout),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::Timeout);
     assert!(
         run.stderr
             .contains("did not run within 1.0s; its status is Pending"),
@@ -137,12 +127,12 @@ fn api_sends_a_raw_request_and_refuses_a_path_that_leaves_the_agent() {
     let run = fleek_agents(&["api", AGENT, "POST", "agents", "--data", "{oops"])
         .against(&server)
         .run();
-    assert_eq!(Exit::from_code(run.code), Some(Exit::Usage));
+    run.assert_exit(Exit::Usage);
     assert!(run.stderr.contains("--data is not JSON"), "{}", run.stderr);
     catch_all.assert_calls(0);
 
     let run = fleek_agents(&["api", AGENT, "GET", "nowhere"])
         .against(&server)
         .run();
-    assert_eq!(Exit::from_code(run.code), Some(Exit::Api), "{}", run.stderr);
+    run.assert_exit(Exit::Api);
 }

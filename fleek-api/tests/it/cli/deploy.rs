@@ -71,12 +71,7 @@ fn a_character_with_problems_is_refused_and_nothing_is_sent() {
     let run = fleek_agents(&["deploy", c3po, "--project", PROJECT])
         .against(&server)
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::Invalid),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::Invalid);
     assert!(run.stderr.contains("$.clients (Fleek)"), "{}", run.stderr);
     assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
     catch_all.assert_calls(0);
@@ -85,7 +80,7 @@ fn a_character_with_problems_is_refused_and_nothing_is_sent() {
     let run = fleek_agents(&["deploy", c3po, "--project", PROJECT])
         .without_key()
         .run();
-    assert_eq!(Exit::from_code(run.code), Some(Exit::Invalid));
+    run.assert_exit(Exit::Invalid);
 }
 
 #[test]
@@ -96,12 +91,7 @@ fn an_agent_that_fails_to_start_prints_its_last_log_lines() {
     let run = fleek_agents(&["deploy", &file, "--project", PROJECT])
         .against(&server)
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::AgentFailed),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::AgentFailed);
     assert!(run
         .stderr
         .contains(&format!("agent {AGENT} failed to start")));
@@ -122,12 +112,7 @@ fn an_agent_that_does_not_run_in_time_is_a_timeout() {
     let run = fleek_agents(&["deploy", &file, "--project", PROJECT, "--timeout", "1s"])
         .against(&server)
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::Timeout),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::Timeout);
     assert!(
         run.stderr.contains("did not run within 1s"),
         "{}",
@@ -151,12 +136,7 @@ fn a_bad_avatar_or_framework_version_is_refused() {
     let run = fleek_agents(&["deploy", &file, "--project", PROJECT, "--avatar", &avatar])
         .against(&server)
         .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::Usage),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::Usage);
     assert!(run.stderr.contains("--avatar"), "{}", run.stderr);
 
     let run = fleek_agents(&[
@@ -169,12 +149,7 @@ fn a_bad_avatar_or_framework_version_is_refused() {
     ])
     .against(&server)
     .run();
-    assert_eq!(
-        Exit::from_code(run.code),
-        Some(Exit::Usage),
-        "{}",
-        run.stderr
-    );
+    run.assert_exit(Exit::Usage);
     assert!(
         run.stderr.contains("eliza-0.1.9"),
         "names the valid ones: {}",

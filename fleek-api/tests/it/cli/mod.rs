@@ -44,6 +44,17 @@ impl Run {
         }
     }
 
+    /// Asserts the exit code is `expected`'s, showing stderr when it is not.
+    pub fn assert_exit(&self, expected: fleek_api::cli::Exit) {
+        assert_eq!(
+            fleek_api::cli::Exit::from_code(self.code),
+            Some(expected),
+            "exit code {}: {}",
+            self.code,
+            self.stderr
+        );
+    }
+
     /// stdout as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -164,17 +175,7 @@ pub fn agent_id() -> fleek_api::types::AgentId {
     AGENT.parse().expect("a valid id")
 }
 
-/// A valid character that Fleek would deploy.
-pub fn nova() -> Value {
-    json!({
-        "name": "Nova", "modelProvider": "openai", "clients": ["direct"], "plugins": [],
-        "bio": ["Nova answers questions."], "lore": [], "postExamples": [],
-        "messageExamples": [[{"user": "{{user1}}", "content": {"text": "Hi"}},
-                             {"user": "Nova", "content": {"text": "Hello!"}}]],
-        "topics": ["hosting"], "adjectives": ["helpful"],
-        "style": {"all": [], "chat": [], "post": []}
-    })
-}
+pub use crate::common::nova;
 
 /// A fresh directory for one test's files.
 pub fn scratch(test: &str) -> PathBuf {
