@@ -1,7 +1,8 @@
 //! What the generator changes in progenitor's output, and why.
 //!
-//! - The hand-written replacement types (`crate::REPLACEMENTS`) are re-exported from the
-//!   generated `types` module, so users find every type of the API in one place.
+//! - The hand-written replacement types (`crate::REPLACEMENTS`) and the open enums
+//!   (`crate::open_enums`) are re-exported from the generated `types` module, so users find
+//!   every type of the API in one place.
 //! - `Client::new` is removed: it builds a `reqwest::Client` with `unwrap()` and takes an
 //!   inner value users cannot build. `Client::new_with_client` becomes `pub(crate)`: clients
 //!   are built with `ClientBuilder`.
@@ -17,10 +18,15 @@ use crate::Error;
 ///
 /// # Errors
 /// [`Error::Output`] when progenitor's output does not have the shape adjusted here.
-pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
+pub(crate) fn apply(
+    file: &mut syn::File,
+    open_enums: &[crate::open_enums::OpenEnum],
+) -> Result<(), Error> {
     let reexports: Vec<Item> = crate::REPLACEMENTS
         .iter()
-        .map(|(_, path, _)| syn::parse_str(&format!("pub use {path};")))
+        .map(|(_, path, _)| path.to_string())
+        .chain(open_enums.iter().map(|e| e.path()))
+        .map(|path| syn::parse_str(&format!("pub use {path};")))
         .collect::<Result<_, _>>()
         .map_err(|e| Error::Output(format!("a replacement path does not parse: {e}")))?;
     crate::output::append_to_module(file, "types", reexports)?;

@@ -2,7 +2,7 @@
 //! `call()` that decodes the body and returns the crate's own error type.
 //!
 //! progenitor does not know the hand-written `Call` trait; these impls are derived from what
-//! it generated (each builder's `send()` return type) and from the spec (the success status).
+//! it generated (each builder's `send()` return type).
 //!
 //! progenitor types an operation's error body as `ByteStream` (a raw body), `()` (no body, or
 //! no error response documented at all) or a JSON type. The hand-written layer turns the
@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, StatusCode};
 use quote::quote;
 use syn::{Item, Type};
 
@@ -22,7 +21,7 @@ use crate::Error;
 
 /// The `Call` impls for the builders in `file`, and the `ErrorBody` impls of the JSON error
 /// types they use, to be appended to it.
-pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error> {
+pub(crate) fn impls(file: &syn::File) -> Result<Vec<Item>, Error> {
     let mut out = Vec::new();
     // Keyed by the type's tokens: two operations may share an error type.
     let mut error_types = BTreeMap::new();
@@ -30,7 +29,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
         let operation = snake_case(&builder.item.ident.to_string());
         let (body, error) = send_types(&builder, &operation)?;
         let typed_error = matches!(body_kind(&error), BodyKind::Json);
-        out.extend(call_impl(spec, &builder, &operation, &body, typed_error)?);
+        out.extend(call_impl(&builder, &operation, &body)?);
         if typed_error {
             error_types
                 .entry(quote!(#error).to_string())
@@ -76,42 +75,31 @@ pub(crate) fn send_types(builder: &Builder<'_>, operation: &str) -> Result<(Type
     }
 }
 
-fn call_impl(
-    spec: &OpenAPI,
-    builder: &Builder<'_>,
-    operation: &str,
-    body: &Type,
-    typed_error: bool,
-) -> Result<Vec<Item>, Error> {
+fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<Item>, Error> {
     let ident = &builder.item.ident;
-    // A body that fails to decode arrived with the one documented success status, unless
-    // error bodies are decoded too: progenitor's error does not say which one failed.
-    let success = match success_status(spec, operation).filter(|_| !typed_error) {
-        Some(code) => quote!(::std::option::Option::Some(#code)),
-        None => quote!(::std::option::Option::None),
-    };
     let (output, helper) = match body_kind(body) {
         BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes)),
         BodyKind::Empty => (quote!(()), quote!(empty)),
         BodyKind::Json => (quote!(#body), quote!(json)),
     };
-    // A JSON body with one success status is decoded here, from the answer's bytes; any
-    // other answer goes through progenitor's `answer()` (`sends` splits `send()` in two).
-    let call = match (body_kind(body), success_status(spec, operation)) {
-        (BodyKind::Json, Some(code)) => quote! {
+    // A JSON body that came with any 2xx is decoded here, from the answer's bytes, so that a
+    // failure keeps the status it came with; any other answer goes through progenitor's
+    // `answer()` (`sends` splits `send()` in two and widens its success arm to every 2xx).
+    let call = match body_kind(body) {
+        BodyKind::Json => quote! {
             match self.response().await {
-                ::std::result::Result::Ok(response) if response.status().as_u16() == #code => {
+                ::std::result::Result::Ok(response) if response.status().is_success() => {
                     crate::call::decode(#operation, response).await
                 }
                 ::std::result::Result::Ok(response) => {
-                    crate::call::json(#operation, #success, Self::answer(response).await).await
+                    crate::call::json(#operation, Self::answer(response).await).await
                 }
                 ::std::result::Result::Err(e) => {
-                    crate::call::json(#operation, #success, ::std::result::Result::Err(e)).await
+                    crate::call::json(#operation, ::std::result::Result::Err(e)).await
                 }
             }
         },
-        _ => quote!(crate::call::#helper(#operation, #success, self.send().await).await),
+        _ => quote!(crate::call::#helper(#operation, self.send().await).await),
     };
     let tokens = quote! {
         impl<'a> crate::call::Call for builder::#ident<'a> {
@@ -135,27 +123,5 @@ pub(crate) fn body_kind(ty: &Type) -> BodyKind {
         Type::Tuple(t) if t.elems.is_empty() => BodyKind::Empty,
         Type::Path(p) if p.path.is_ident("ByteStream") => BodyKind::Raw,
         _ => BodyKind::Json,
-    }
-}
-
-/// The operation's success status, when it documents exactly one (and no `2XX` range or
-/// `default`, either of which could also answer success).
-fn success_status(spec: &OpenAPI, operation_id: &str) -> Option<u16> {
-    let operation =
-        crate::operations::all(spec).find(|op| op.operation_id.as_deref() == Some(operation_id))?;
-    if operation.responses.default.is_some() {
-        return None;
-    }
-    let mut codes = operation
-        .responses
-        .responses
-        .keys()
-        .filter(|code| match code {
-            StatusCode::Code(n) => (200..300).contains(n),
-            StatusCode::Range(n) => *n == 2,
-        });
-    match (codes.next(), codes.next()) {
-        (Some(StatusCode::Code(n)), None) => Some(*n),
-        _ => None,
     }
 }

@@ -50,6 +50,13 @@ pub fn check(spec: &OpenAPI) -> Vec<Problem> {
         }
     }
 
+    for (name, message) in crate::open_enums::read(spec).1 {
+        problems.push(Problem {
+            place: format!("components.schemas.{name}"),
+            message,
+        });
+    }
+
     let mut operation_ids = HashSet::new();
     for (path, item) in &spec.paths.paths {
         let item = match item {

@@ -38,7 +38,7 @@ const UNIMPLEMENTED_FLAG: &str = "json-body-template";
 /// header.
 pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
     let tokens = panic::catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(&settings()).cli(spec, "crate")
+        progenitor::Generator::new(&settings(spec)).cli(spec, "crate")
     }))
     .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
     .map_err(|e| Error::Generator(e.to_string()))?;

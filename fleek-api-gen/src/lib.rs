@@ -34,7 +34,9 @@ mod check;
 mod cli;
 mod examples;
 mod extensions;
+mod mocks;
 mod naming;
+mod open_enums;
 mod operations;
 mod output;
 mod paging;
@@ -65,6 +67,10 @@ pub struct Generated {
     /// The `fleek-agents` subcommands, one per operation, for the `cli` feature of
     /// `fleek-api`: formatted Rust source starting with [`GENERATED_HEADER`].
     pub cli: String,
+    /// The spec's open enums (`x-extensible-enum`), one `open_enum!` invocation each, for
+    /// `fleek-api/src/generated_enums.rs`: formatted Rust source starting with
+    /// [`GENERATED_HEADER`]. The client refers to them and `types` re-exports them.
+    pub enums: String,
     /// A plain-text summary of the public API: one block per operation with its method,
     /// path, parameters, body type and response type. Snapshotted so that a reviewer sees
     /// what a spec change does to the crate's API.
@@ -115,24 +121,14 @@ impl Error {
 ///
 /// - `Agent`: the API spells the character file `characterFile` or `character_file`
 ///   depending on the operation; one generated struct cannot hold both.
-/// - `AgentStatus`, `SubscriptionStatus`: a generated enum is closed, so a status Fleek adds
-///   later would fail the whole response; the hand-written ones keep unknown values.
 /// - `SlotNumber`: a field of `Agent`; hand-written with it, so that the hand-written types
 ///   need nothing from the generated module (which needs them).
 ///
 /// Each is re-exported from the generated `types` module, beside the generated types.
+/// Open enums (`x-extensible-enum`) need no entry here: the generator writes their types
+/// (see `open_enums`).
 pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
     ("Agent", "crate::tolerant::Agent", &[]),
-    (
-        "AgentStatus",
-        "crate::tolerant::AgentStatus",
-        &[TypeImpl::Display, TypeImpl::FromStr],
-    ),
-    (
-        "SubscriptionStatus",
-        "crate::tolerant::SubscriptionStatus",
-        &[TypeImpl::Display, TypeImpl::FromStr],
-    ),
     (
         "SlotNumber",
         "crate::tolerant::SlotNumber",
@@ -148,8 +144,8 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// The progenitor settings of the `fleek-api` crate, and the reasons for each.
-pub fn settings() -> GenerationSettings {
+/// The progenitor settings of the `fleek-api` crate for `spec`, and the reasons for each.
+pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         // A builder per operation: optional parameters added to the spec later do not break
@@ -167,6 +163,14 @@ pub fn settings() -> GenerationSettings {
     for (schema, rust_type, impls) in REPLACEMENTS {
         settings.with_replacement(schema, rust_type, impls.iter().cloned());
     }
+    // Each open enum is a type the generator writes itself (`open_enums`).
+    for open in open_enums::read(spec).0 {
+        settings.with_replacement(
+            &open.name,
+            open.path(),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     settings
 }
 
@@ -182,7 +186,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         return Err(Error::Unsupported(problems));
     }
 
-    let mut generator = Generator::new(&settings());
+    let mut generator = Generator::new(&settings(&spec));
     // `check` rules out the shapes progenitor is known to assert on; this is the net for
     // any it does not know yet, so that a bad spec is an error and never a crash.
     let tokens = panic::catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)))
@@ -192,24 +196,26 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let send_example = examples::sender(&spec, &file)?;
     let surface = surface::render(&spec, &file)?;
-    let calls = calls::impls(&spec, &file)?;
+    let calls = calls::impls(&file)?;
     let paging = paging::impls(&spec, &file)?;
     file.items.extend(calls);
     output::append_to_module(&mut file, "types", paging)?;
-    adjust::apply(&mut file)?;
-    sends::apply(&mut file)?;
+    let open_enums = open_enums::read(&spec).0;
+    adjust::apply(&mut file, &open_enums)?;
+    sends::apply(&spec, &mut file)?;
     file.items.extend(extensions::idempotency(&spec)?);
     file.items.extend(security::table(&spec)?);
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
 
     let mock_tokens = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).httpmock(&spec, "crate")
+        Generator::new(&settings(&spec)).httpmock(&spec, "crate")
     }))
     .map_err(|payload| Error::Generator(panic_message(payload.as_ref())))?
     .map_err(|e| Error::Generator(e.to_string()))?;
     let mut mock_file: syn::File = syn::parse2(mock_tokens)?;
     mock_file.items.extend(send_example);
+    mocks::add_ok(&mut mock_file)?;
     let mock = format!(
         "{GENERATED_HEADER}\n\n{}",
         prettyplease::unparse(&mock_file)
@@ -218,10 +224,12 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         "{GENERATED_HEADER}\n\n{}",
         prettyplease::unparse(&cli::generate(&spec)?)
     );
+    let enums = format!("{GENERATED_HEADER}\n\n{}", open_enums::source(&open_enums)?);
     Ok(Generated {
         client,
         mock,
         cli,
+        enums,
         surface,
     })
 }

@@ -9,19 +9,30 @@
 //!   `ResponseValue` or error, by status. `send()` is `answer(response())`, as before. The
 //!   crate's `call()` uses `response()` and decodes a success body itself, without the copy
 //!   of the response headers that a `ResponseValue` carries (see `calls`).
+//! - Every 2xx is a success. No source shows which success status Fleek sends and every
+//!   client of the API tests for any 2xx, so `answer()` has one success arm, `200..=299`,
+//!   whatever codes the spec lists; a JSON body is decoded by `crate::call::success`, which
+//!   reads an empty body (a `204`) as `{}`.
+//! - A path parameter marked `x-wildcard` (the proxy's `{*key}`) is sent with its `/`
+//!   intact: `crate::path::wildcard` checks and encodes each segment, refusing empty, `.`
+//!   and `..` segments before anything is sent, where progenitor would encode `/` as `%2F`.
 
+use openapiv3::OpenAPI;
 use quote::{quote, ToTokens};
+use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ImplItem, ImplItemFn, Item, Pat, Stmt};
+use syn::{Arm, Expr, ImplItem, ImplItemFn, Item, Pat, Stmt, Token};
 
 use crate::builders::type_arguments;
+use crate::naming::snake_case;
 use crate::Error;
 
-/// Applies both changes to every `send()` in `mod builder`.
+/// Applies every change to every `send()` in `mod builder`.
 ///
 /// # Errors
 /// [`Error::Output`] when a `send()` does not have the shape progenitor 0.15 generates.
-pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
+pub(crate) fn apply(spec: &OpenAPI, file: &mut syn::File) -> Result<(), Error> {
+    let wildcards = crate::extensions::wildcards(spec);
     let Some(items) = file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -41,7 +52,12 @@ pub(crate) fn apply(file: &mut syn::File) -> Result<(), Error> {
             continue;
         };
         let name = imp.self_ty.to_token_stream().to_string();
+        let operation = snake_case(name.split('<').next().unwrap_or(&name).trim());
         drop_api_version(send).map_err(|e| Error::Output(format!("{name}::send: {e}")))?;
+        for (_, parameter) in wildcards.iter().filter(|(id, _)| *id == operation) {
+            keep_slashes(send, &snake_case(parameter))
+                .map_err(|e| Error::Output(format!("{name}::send: {e}")))?;
+        }
         let parts = split(send).map_err(|e| Error::Output(format!("{name}::send: {e}")))?;
         imp.items.splice(at..=at, parts);
     }
@@ -116,6 +132,97 @@ impl VisitMut for UnwrapHeaders {
     }
 }
 
+/// Sends the path parameter `field` with its `/` intact: a checked, segment-encoded
+/// `let <field> = crate::path::wildcard(..)?;` before the URL, which then uses it as is.
+fn keep_slashes(send: &mut ImplItemFn, field: &str) -> Result<(), String> {
+    let stmts = &mut send.block.stmts;
+    let at = stmts
+        .iter()
+        .position(|stmt| declares(stmt, "url"))
+        .ok_or("has no `let url = ..;`")?;
+    let Stmt::Local(local) = &mut stmts[at] else {
+        return Err("`url` is not a local".into());
+    };
+    let Some(Expr::Macro(url)) = local.init.as_mut().map(|init| init.expr.as_mut()) else {
+        return Err("`url` is not built by format!".into());
+    };
+    let mut args = url
+        .mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .map_err(|e| e.to_string())?;
+    let ident = syn::Ident::new(field, proc_macro2::Span::call_site());
+    let encoded = quote!(encode_path(&#ident.to_string())).to_string();
+    let mut replaced = 0;
+    for arg in args.iter_mut() {
+        if arg.to_token_stream().to_string() == encoded {
+            *arg = syn::parse_quote!(#ident);
+            replaced += 1;
+        }
+    }
+    if replaced != 1 {
+        return Err(format!(
+            "the wildcard parameter `{field}` is encoded {replaced} times in the URL, not once"
+        ));
+    }
+    url.mac.tokens = args.to_token_stream();
+    let check: Stmt = syn::parse_quote! {
+        let #ident = crate::path::wildcard(&#ident.to_string()).map_err(Error::InvalidRequest)?;
+    };
+    stmts.insert(at, check);
+    Ok(())
+}
+
+/// The statuses a `match` arm's pattern covers, when it is a literal or a literal range.
+fn status_bounds(pat: &Pat) -> Option<(u16, u16)> {
+    fn number(expr: &Expr) -> Option<u16> {
+        match expr {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            }) => n.base10_parse().ok(),
+            _ => None,
+        }
+    }
+    match pat {
+        Pat::Lit(lit) => {
+            let n = number(&Expr::Lit(lit.clone()))?;
+            Some((n, n))
+        }
+        Pat::Range(range) => Some((
+            number(range.start.as_deref()?)?,
+            number(range.end.as_deref()?)?,
+        )),
+        _ => None,
+    }
+}
+
+/// One success arm, `200u16..=299u16`, in place of the success arms progenitor made from the
+/// spec's codes; a JSON body is decoded by `crate::call::success` (an empty body as `{}`).
+fn any_2xx(tail: &mut Stmt) -> Result<(), String> {
+    let Stmt::Expr(Expr::Match(m), None) = tail else {
+        return Err("does not end with a match on the status".into());
+    };
+    let is_success = |arm: &Arm| matches!(status_bounds(&arm.pat), Some((low, high)) if low >= 200 && high <= 299);
+    let first = m
+        .arms
+        .iter()
+        .position(is_success)
+        .ok_or("has no success arm")?;
+    let mut arm = m.arms[first].clone();
+    arm.pat = syn::parse_quote!(200u16..=299u16);
+    if arm
+        .body
+        .to_token_stream()
+        .to_string()
+        .contains("ResponseValue :: from_response")
+    {
+        arm.body = syn::parse_quote!({ crate::call::success(response).await });
+    }
+    m.arms.retain(|arm| !is_success(arm));
+    m.arms.insert(first, arm);
+    Ok(())
+}
+
 /// `send()` as three methods: `response()`, `answer()` and `send()` calling both.
 fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
     let syn::ReturnType::Type(_, output) = &send.sig.output else {
@@ -134,7 +241,8 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
     if tail.len() != 1 || !matches!(tail[0], Stmt::Expr(Expr::Match(_), None)) {
         return Err("does not end with a match on the status".into());
     }
-    let tail = &tail[0];
+    let mut tail = tail[0].clone();
+    any_2xx(&mut tail)?;
     let attrs = &send.attrs;
     let tokens = quote! {
         impl X {

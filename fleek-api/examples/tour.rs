@@ -379,7 +379,7 @@ fn example<T: serde::de::DeserializeOwned>(operation: &str) -> Result<T, Failure
         .filter_map(|item| item.as_object())
         .flat_map(|item| item.values())
         .find(|op| op["operationId"] == operation)
-        .map(|op| op["responses"]["200"]["content"]["application/json"]["example"].clone())
+        .map(|op| op["responses"]["2XX"]["content"]["application/json"]["example"].clone())
         .unwrap_or(Value::Null);
     serde_json::from_value(example)
         .map_err(|e| format!("the spec's example of {operation} does not decode: {e}").into())

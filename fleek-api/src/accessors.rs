@@ -5,6 +5,20 @@ use crate::generated::types::{
     AgentRunningStatus, AgentRunningStatusStatus, Subscription, SubscriptionDetails,
 };
 
+impl crate::generated_enums::AgentStatus {
+    /// Whether Fleek's dashboard counts an agent in this state as active (`Running` or
+    /// `Created`).
+    ///
+    /// ```
+    /// use fleek_api::types::AgentStatus;
+    /// assert!(AgentStatus::Created.is_active());
+    /// assert!(!AgentStatus::Draft.is_active());
+    /// ```
+    pub fn is_active(&self) -> bool {
+        matches!(self, Self::Running | Self::Created)
+    }
+}
+
 impl AgentRunningStatus {
     /// Whether the agent runs: `"true"` (in any case) or `true`.
     ///

@@ -40,18 +40,45 @@ pub trait Call {
 /// A JSON body.
 pub(crate) async fn json<T, E: ErrorBody>(
     operation: &'static str,
-    success: Option<u16>,
     result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
 ) -> Result<T, Error> {
     match result {
         Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(Error::from_progenitor(operation, success, e).await),
+        Err(e) => Err(Error::from_progenitor(operation, None, e).await),
     }
 }
 
-/// A JSON body that came with the operation's success status, decoded from its bytes (no
-/// `ResponseValue`, so no copy of the headers). Failures are the ones `json` makes of
-/// progenitor's errors for the same answer.
+/// A JSON success body: an empty one (a `204 No Content`, or any 2xx with nothing in it)
+/// reads as `{}`. No source shows which 2xx Fleek answers with, and clients of the API accept
+/// any, so an operation whose answer has no required field (a delete) succeeds on an empty
+/// body, and one that needs fields fails to decode, keeping the status.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_slice(b"{}")
+    } else {
+        serde_json::from_slice(body)
+    }
+}
+
+/// A 2xx answer's JSON body, decoded as [`parse`] does, as the `ResponseValue` the generated
+/// `send()` returns (its success arm calls this for every 2xx).
+pub(crate) async fn success<T: serde::de::DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let full = response
+        .bytes()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    match parse(&full) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(full, e)),
+    }
+}
+
+/// A JSON body that came with a 2xx status, decoded from its bytes as [`parse`] does (no
+/// `ResponseValue`, so no copy of the headers). A failure keeps that status.
 pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
     operation: &'static str,
     response: reqwest::Response,
@@ -63,7 +90,7 @@ pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
         Ok(full) => full,
         Err(e) => return Err(failed(progenitor_client::Error::ResponseBodyError(e)).await),
     };
-    match serde_json::from_slice(&full) {
+    match parse(&full) {
         Ok(value) => Ok(value),
         Err(e) => Err(failed(progenitor_client::Error::InvalidResponsePayload(full, e)).await),
     }
@@ -72,21 +99,19 @@ pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
 /// No body (any body that came is ignored).
 pub(crate) async fn empty<E: ErrorBody>(
     operation: &'static str,
-    success: Option<u16>,
     result: Result<ResponseValue<()>, progenitor_client::Error<E>>,
 ) -> Result<(), Error> {
-    json(operation, success, result).await
+    json(operation, result).await
 }
 
 /// A raw body, read whole.
 pub(crate) async fn bytes<E: ErrorBody>(
     operation: &'static str,
-    success: Option<u16>,
     result: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
 ) -> Result<Bytes, Error> {
     let value = match result {
         Ok(value) => value,
-        Err(e) => return Err(Error::from_progenitor(operation, success, e).await),
+        Err(e) => return Err(Error::from_progenitor(operation, None, e).await),
     };
     let mut stream = value.into_inner().into_inner();
     let mut body = Vec::new();

@@ -204,6 +204,14 @@ impl<'a> Deploy<'a> {
     }
 }
 
+/// Whether a call failed only because its 2xx answer had no body where one was needed.
+fn said_nothing(e: &Error) -> bool {
+    e.kind() == ErrorKind::Decode
+        && e.status().is_some_and(|status| status.is_success())
+        && e.body()
+            .is_none_or(|body| body.iter().all(u8::is_ascii_whitespace))
+}
+
 /// Where a deployment is.
 enum Stage<'a> {
     Start(Deploy<'a>),
@@ -231,30 +239,22 @@ impl<'a> Stage<'a> {
                 }
                 Err(e) => (Err(e), None),
             },
-            Stage::Publish(deploy, agent_id) => {
-                match deploy
-                    .client
-                    .publish_agent()
-                    .agent_id(agent_id.as_str())
-                    .call()
-                    .await
-                {
-                    Ok(agent) => {
-                        let delay = deploy.first_poll;
-                        (
-                            Ok(DeployEvent::Published { agent }),
-                            Some(Stage::Wait {
-                                deploy,
-                                agent_id,
-                                started: Instant::now(),
-                                delay,
-                                checked_once: false,
-                            }),
-                        )
-                    }
-                    Err(e) => (Err(e), None),
+            Stage::Publish(deploy, agent_id) => match deploy.publish(&agent_id).await {
+                Ok(agent) => {
+                    let delay = deploy.first_poll;
+                    (
+                        Ok(DeployEvent::Published { agent }),
+                        Some(Stage::Wait {
+                            deploy,
+                            agent_id,
+                            started: Instant::now(),
+                            delay,
+                            checked_once: false,
+                        }),
+                    )
                 }
-            }
+                Err(e) => (Err(e), None),
+            },
             Stage::Wait {
                 deploy,
                 agent_id,
@@ -383,6 +383,15 @@ impl Deploy<'_> {
                 }
                 Ok((agent, true))
             }
+        }
+    }
+
+    /// Publishes the draft. A success with nothing in it (a `204`: no source shows which 2xx
+    /// Fleek answers with) says the publish was taken without the agent: it is read instead.
+    async fn publish(&self, agent_id: &str) -> Result<Agent, Error> {
+        match self.client.publish_agent().agent_id(agent_id).call().await {
+            Err(e) if said_nothing(&e) => self.client.get_agent().agent_id(agent_id).call().await,
+            answer => answer,
         }
     }
 

@@ -199,8 +199,8 @@ impl Error {
     }
 
     /// Turns an error of a generated method into an [`Error`], reading what is left of the
-    /// body. `success` is the one success status the operation documents, when it documents
-    /// exactly one: a body that fails to decode arrived with it.
+    /// body. `success` is the status a body that fails to decode arrived with, when the caller
+    /// knows it (progenitor's error does not keep it).
     pub async fn from_generated(
         operation: impl Into<Cow<'static, str>>,
         success: Option<u16>,

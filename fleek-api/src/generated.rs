@@ -160,11 +160,16 @@ dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
             Default::default()
         }
     }
-    ///A new agent draft.
+    /**A new agent draft. The guide and Fleek's agents dashboard send `projectId`, `name`,
+`config`, `avatar` and `frameworkVersion`; a Fleek partner's backend types the body
+with `tee`, `managedModelName`, `publicChat`, `referral` and `referralTokenId` too, and
+sends any optional field as `null` when it has no value. Later agents dashboards
+(8.38) pass `tee` and `managedModelName` for drafts and deploys.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CreateAgentRequest {
-        ///The avatar image, base64-encoded. Leave it out for none.
+        ///The avatar image, base64-encoded. Leave it out (or `null`) for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
         /**The Eliza character file, serialised as a JSON string (the API stores the text, not
@@ -181,10 +186,46 @@ and of this example; when left out, Fleek chooses.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub framework_version: ::std::option::Option<::std::string::String>,
+        /**The name of a model Fleek provides to the agent, in place of the character's own
+provider key. Not in the guide: a Fleek partner's backend sends it, and Fleek's
+agents dashboard (8.38) passes it; no source lists the names.
+*/
+        #[serde(
+            rename = "managedModelName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub managed_model_name: ::std::option::Option<::std::string::String>,
         ///The agent's display name.
         pub name: ::std::string::String,
         #[serde(rename = "projectId")]
         pub project_id: ProjectId,
+        /**Whether anyone may chat with the agent on its public page (see `get_public_agent`).
+Not in the guide: a Fleek partner's backend sends it.
+*/
+        #[serde(
+            rename = "publicChat",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub public_chat: ::std::option::Option<bool>,
+        /**A referral code to credit the agent's creation to. Not in the guide: a Fleek
+partner's backend sends it; no source says what Fleek does with it.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub referral: ::std::option::Option<::std::string::String>,
+        /**The id of a referral token, beside `referral`. Not in the guide: a Fleek partner's
+backend sends it; no source says what Fleek does with it.
+*/
+        #[serde(
+            rename = "referralTokenId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub referral_token_id: ::std::option::Option<::std::string::String>,
+        /**Whether the agent runs in a trusted execution environment (see
+`get_agent_attestation`). Not in the guide: a Fleek partner's backend and Fleek's
+agents dashboard (8.38) send it.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tee: ::std::option::Option<bool>,
     }
     impl CreateAgentRequest {
         pub fn builder() -> builder::CreateAgentRequest {
@@ -245,6 +286,23 @@ and of this example; when left out, Fleek chooses.
     }
     impl FrameworkVersions {
         pub fn builder() -> builder::FrameworkVersions {
+            Default::default()
+        }
+    }
+    /**The body of the deprecated `create_agent_legacy`, as scripts of January 2025 send it.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub struct LegacyCreateAgentRequest {
+        ///The Eliza character file, serialised as a JSON string.
+        pub config: ::std::string::String,
+        ///The agent's display name.
+        pub name: ::std::string::String,
+        #[serde(rename = "projectId")]
+        pub project_id: ProjectId,
+    }
+    impl LegacyCreateAgentRequest {
+        pub fn builder() -> builder::LegacyCreateAgentRequest {
             Default::default()
         }
     }
@@ -634,7 +692,7 @@ Fleek's dashboard types it as a number. Both arrive.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_date: ::std::option::Option<::std::string::String>,
-        pub status: crate::tolerant::SubscriptionStatus,
+        pub status: crate::generated_enums::SubscriptionStatus,
         /**When the trial ends, or `null`. Not in the guide: read by Fleek's platform
 dashboard.
 */
@@ -832,6 +890,15 @@ when it deploys or saves a draft, which is how an agent moves to another version
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub framework_version: ::std::option::Option<::std::string::String>,
+        /**The name of a model Fleek provides to the agent. Not in the guide: Fleek's agents
+dashboard (8.38) passes it when it saves a draft or deploys, which it does with
+this operation; its parameter types show it, no recorded body does.
+*/
+        #[serde(
+            rename = "managedModelName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub managed_model_name: ::std::option::Option<::std::string::String>,
         ///The new display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1157,8 +1224,28 @@ deploys.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            managed_model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             project_id: ::std::result::Result<super::ProjectId, ::std::string::String>,
+            public_chat: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            referral: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referral_token_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tee: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateAgentRequest {
             fn default() -> Self {
@@ -1166,8 +1253,13 @@ deploys.
                     avatar: Ok(Default::default()),
                     config: Err("no value supplied for config".to_string()),
                     framework_version: Ok(Default::default()),
+                    managed_model_name: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     project_id: Err("no value supplied for project_id".to_string()),
+                    public_chat: Ok(Default::default()),
+                    referral: Ok(Default::default()),
+                    referral_token_id: Ok(Default::default()),
+                    tee: Ok(Default::default()),
                 }
             }
         }
@@ -1210,6 +1302,20 @@ deploys.
                     });
                 self
             }
+            pub fn managed_model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.managed_model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for managed_model_name: {e}"
+                        )
+                    });
+                self
+            }
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1234,6 +1340,56 @@ deploys.
                     });
                 self
             }
+            pub fn public_chat<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_chat = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for public_chat: {e}")
+                    });
+                self
+            }
+            pub fn referral<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referral: {e}")
+                    });
+                self
+            }
+            pub fn referral_token_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_token_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_token_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tee<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tee = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tee: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateAgentRequest> for super::CreateAgentRequest {
             type Error = super::error::ConversionError;
@@ -1244,8 +1400,13 @@ deploys.
                     avatar: value.avatar?,
                     config: value.config?,
                     framework_version: value.framework_version?,
+                    managed_model_name: value.managed_model_name?,
                     name: value.name?,
                     project_id: value.project_id?,
+                    public_chat: value.public_chat?,
+                    referral: value.referral?,
+                    referral_token_id: value.referral_token_id?,
+                    tee: value.tee?,
                 })
             }
         }
@@ -1255,8 +1416,13 @@ deploys.
                     avatar: Ok(value.avatar),
                     config: Ok(value.config),
                     framework_version: Ok(value.framework_version),
+                    managed_model_name: Ok(value.managed_model_name),
                     name: Ok(value.name),
                     project_id: Ok(value.project_id),
+                    public_chat: Ok(value.public_chat),
+                    referral: Ok(value.referral),
+                    referral_token_id: Ok(value.referral_token_id),
+                    tee: Ok(value.tee),
                 }
             }
         }
@@ -1497,6 +1663,82 @@ deploys.
                 Self {
                     name: Ok(value.name),
                     versions: Ok(value.versions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LegacyCreateAgentRequest {
+            config: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            project_id: ::std::result::Result<super::ProjectId, ::std::string::String>,
+        }
+        impl ::std::default::Default for LegacyCreateAgentRequest {
+            fn default() -> Self {
+                Self {
+                    config: Err("no value supplied for config".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                }
+            }
+        }
+        impl LegacyCreateAgentRequest {
+            pub fn config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.config = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for config: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProjectId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LegacyCreateAgentRequest>
+        for super::LegacyCreateAgentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LegacyCreateAgentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    config: value.config?,
+                    name: value.name?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LegacyCreateAgentRequest>
+        for LegacyCreateAgentRequest {
+            fn from(value: super::LegacyCreateAgentRequest) -> Self {
+                Self {
+                    config: Ok(value.config),
+                    name: Ok(value.name),
+                    project_id: Ok(value.project_id),
                 }
             }
         }
@@ -2294,7 +2536,7 @@ deploys.
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::tolerant::SubscriptionStatus,
+                crate::generated_enums::SubscriptionStatus,
                 ::std::string::String,
             >,
             trial_end_date: ::std::result::Result<
@@ -2432,7 +2674,7 @@ deploys.
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::tolerant::SubscriptionStatus>,
+                T: ::std::convert::TryInto<crate::generated_enums::SubscriptionStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2749,6 +2991,10 @@ deploys.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            managed_model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2773,6 +3019,7 @@ deploys.
                     character_file: Ok(Default::default()),
                     config: Ok(Default::default()),
                     framework_version: Ok(Default::default()),
+                    managed_model_name: Ok(Default::default()),
                     name: Ok(Default::default()),
                     project_id: Ok(Default::default()),
                     public_chat: Ok(Default::default()),
@@ -2829,6 +3076,20 @@ deploys.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for framework_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn managed_model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.managed_model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for managed_model_name: {e}"
                         )
                     });
                 self
@@ -2892,6 +3153,7 @@ deploys.
                     character_file: value.character_file?,
                     config: value.config?,
                     framework_version: value.framework_version?,
+                    managed_model_name: value.managed_model_name?,
                     name: value.name?,
                     project_id: value.project_id?,
                     public_chat: value.public_chat?,
@@ -2906,6 +3168,7 @@ deploys.
                     character_file: Ok(value.character_file),
                     config: Ok(value.config),
                     framework_version: Ok(value.framework_version),
+                    managed_model_name: Ok(value.managed_model_name),
                     name: Ok(value.name),
                     project_id: Ok(value.project_id),
                     public_chat: Ok(value.public_chat),
@@ -3178,9 +3441,9 @@ deploys.
         }
     }
     pub use crate::tolerant::Agent;
-    pub use crate::tolerant::AgentStatus;
-    pub use crate::tolerant::SubscriptionStatus;
     pub use crate::tolerant::SlotNumber;
+    pub use crate::generated_enums::AgentStatus;
+    pub use crate::generated_enums::SubscriptionStatus;
 }
 #[derive(Clone, Debug)]
 /**Client for Fleek AI Agents API
@@ -3196,8 +3459,16 @@ This document is hand-written from these sources:
   payments section and corrected the payment portal's method; later revisions run to
   2025-04-04. Fleek's docs page on the agents API says the same.
 - The types and calls of Fleek's agents dashboard (`@fleek-platform/agents-ui` 8.2.0).
-- Fleek's platform dashboard (its hooks, types and recorded staging traffic), Fleek's chat
-  widget, and Fleek's own request mocks.
+- Fleek's platform dashboard (its hooks and types, up to its 2025-12-31 head), Fleek's chat
+  widget, and Fleek's own request mocks. The platform dashboard's recorded staging traffic
+  holds no call of this API: it supports nothing here beyond general headers.
+- Fleek's Eliza fork (`fleek-platform/eliza`, `client-direct`), which answers behind the
+  proxy.
+- Programs by others that call this API: a Fleek partner's backend, an Unreal Engine
+  plugin, a Convex importer, an automation node and a legacy create script.
+- What is known of Fleek's own OpenAPI document, which its website renders but which is
+  not public: its tag `AI Agents`, its proxy path `/api/v1/ai-agents/{agentId}/api/{*key}`,
+  and `POST` on the payment portal (corrected to `PUT`, see below).
 
 Where those sources disagree, this document follows what can really arrive on the wire
 and says so in the description of the operation or field concerned. What no source
@@ -3215,6 +3486,31 @@ Seen only in Fleek's own clients, not in the guide (each says which client calls
 is less certain): `get_subscription`, `set_subscription_quantity`,
 `create_checkout_session`, `get_payment_method`, `list_framework_versions` and
 `get_public_agent`.
+
+Deprecated: `create_agent_legacy` (`POST /api/v1/ai-agents`), the create used in January
+2025 and still sent by third-party scripts; the guide and Fleek's dashboards use
+`create_agent`.
+
+## Success statuses
+No source shows which success status any operation answers with: every client of this
+API, Fleek's own included, only tests that the status is 2xx. Every operation here
+therefore documents its success as `2XX`, and a client should accept any 2xx. Where a
+2xx answer has an empty body (a `204 No Content`, say), read it as an empty object: an
+operation whose answer has no required field (`delete_agent`) succeeds, and one that needs
+fields (an `Agent`) cannot be read from it. Which error statuses the API sends is not
+shown by any source either; those listed are the usual meanings.
+
+## Extensions
+- `x-pagination: {items, next, cursor}` on a paged operation: see *Pagination*.
+- `x-idempotent: false|true` on an operation: see *Retrying*.
+- `x-wildcard: true` on a path parameter: the parameter spans several path segments, as
+  `{*key}` does in Fleek's own document. OpenAPI 3.0 has no such parameter, and a generic
+  client percent-encodes the `/` inside it (`%2F`), which reaches no multi-segment route.
+  Send each segment percent-encoded, join them with `/`, and refuse empty, `.` and `..`
+  segments and `?`, `#` and `\` before sending.
+- `x-extensible-enum: [...]` on a string schema (in place of `enum`): the values seen so
+  far, in a list that is open; new values may appear and should be kept, not refused.
+  `x-enum-descriptions` gives one description per value, in the same order.
 
 ## Authentication
 Every request carries an API token in the `X-Api-Key` header. Create tokens in the Fleek
@@ -3263,8 +3559,10 @@ again).
   Fleek's dashboard reads `characterFile` from list results. Either spelling has been
   documented for every operation that returns an agent: the `Agent` schema carries both,
   and a client should read either.
-- **Numbers sent as strings.** `slotNumber` is a string in the guide and a number in the
-  dashboard; payment-method expiry month and year likewise. Both are accepted.
+- **Numbers sent as strings.** Every Fleek client types `slotNumber` as a number; the
+  guide's examples quote it, but its first text (2025-02-18) wrote it unquoted and the
+  quotes came with a formatting edit a day later. Payment-method expiry month and year are
+  strings in the guide and numbers in the platform dashboard. Both forms are accepted.
 - **Timestamps.** Subscription dates carry no time-zone offset (`2025-03-02T00:00:00`),
   unlike plan dates (`2025-01-06T18:27:40Z`), so no timestamp here claims `format:
   date-time`; each is a string documented as what it is.
@@ -3273,18 +3571,20 @@ again).
   of an array.
 - **Delete response.** The guide answers `{"message": ...}`; the dashboard reads `id`.
   Both fields are optional.
-- **Payment portal method.** The guide's first text with this endpoint said `POST
-  /api/v1/payment-methods/manage`; Fleek corrected it to `PUT` in a later edit, noting
-  that its rendered API reference had the method wrong, and the dashboard calls `PUT`.
-  This document says `PUT`.
+- **Payment portal method.** The guide says `PUT /api/v1/payment-methods/manage`. Fleek's
+  own OpenAPI document said `POST` on 2025-03-20, when the change that added this section
+  to the guide noted "It's wrong in scalar, should be PUT request" (Fleek's website, pull
+  request 589); Fleek's platform dashboard calls `PUT`. This document says `PUT`.
 - **Update body.** The guide names the character field `characterFile`; the dashboard sends
   `config` and sends only the fields that change, and adds `projectId`, `frameworkVersion`
   and `tee` when it deploys. Every field of the update body is optional.
 - **Attestation credentials.** The guide sends the API key; Fleek's dashboard fetches the
   attestation with no credentials at all. Both are allowed here; what the API answers
   without a key is not known.
-- **Status values.** Agent and subscription statuses are listed as the values seen so far;
-  new values may appear, and clients should not fail on one they do not know.
+- **Status values.** Agent and subscription statuses are listed as the values seen so far,
+  as `x-extensible-enum` (see *Extensions*): new values may appear, and clients should not
+  fail on one they do not know.
+- **Success statuses.** The guide shows none; see *Success statuses*.
 
 
 Version: 1.0.0*/
@@ -3340,6 +3640,11 @@ Lists the AI agents of the account the API key belongs to, one page at a time; n
 says in which order. Filter by project with `projectId`. Follow `next_page` (see
 *Pagination*) to read further pages.
 
+The envelope and `size` are documented; `cursor` is not: no source shows a cursor on
+this list (Fleek's clients read it with `size` and `projectId` only), so `cursor` here
+follows the logs, whose `next_page` URLs carry one. A client should stop when a page's
+`next_page` leads nowhere new.
+
 The guide's example spells the character file `character_file`, while Fleek's dashboard
 reads `characterFile` from this list: either spelling has been documented (see `Agent`).
 
@@ -3360,6 +3665,27 @@ let response = client.list_agents()
 ```*/
     pub fn list_agents(&self) -> builder::ListAgents<'_> {
         builder::ListAgents::new(self)
+    }
+    /**Create an AI agent draft (legacy)
+
+Deprecated: use `create_agent` (`POST /api/v2/ai-agents`), which the guide and Fleek's
+dashboards use. This older create was used in January 2025 (Fleek's website, scripts
+by others) and legacy scripts still send it; no source says whether the API still
+answers it. Its body is `{config, projectId, name}`, and no source shows its answer:
+it is documented here as the same `Agent` draft that `create_agent` returns. Not
+idempotent.
+
+
+Sends a `POST` request to `/api/v1/ai-agents`
+
+```ignore
+let response = client.create_agent_legacy()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_agent_legacy(&self) -> builder::CreateAgentLegacy<'_> {
+        builder::CreateAgentLegacy::new(self)
     }
     /**Create an AI agent draft
 
@@ -3449,7 +3775,8 @@ let response = client.update_agent()
 
 Deletes an agent; no source says what happens to it first if it runs. The guide's
 response is `{"message": "AI Agent deleted successfully"}`; Fleek's dashboard reads an
-`id` from the response. Both fields are optional.
+`id` from the response. Both fields are optional, so an answer with an empty body (a
+`204`, which no source shows) is a success too.
 
 
 Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}`
@@ -3536,8 +3863,8 @@ let response = client.get_public_agent()
     /**Start an AI agent
 
 Starts a published agent that is stopped. The request has no body, and the guide
-documents no response body: a success status is the whole answer, and any body is
-ignored. Not idempotent: do not re-send it after a failure that may have reached the
+documents no response body: a success status (any 2xx; see *Success statuses*) is the
+whole answer, and any body is ignored. Not idempotent: do not re-send it after a failure that may have reached the
 server; read the agent's status instead.
 
 
@@ -3557,8 +3884,8 @@ let response = client.start_agent()
     /**Stop an AI agent
 
 Stops a running agent; it keeps its configuration and can be started again. The request
-has no body, and the guide documents no response body: a success status is the whole
-answer, and any body is ignored. Not idempotent.
+has no body, and the guide documents no response body: a success status (any 2xx; see
+*Success statuses*) is the whole answer, and any body is ignored. Not idempotent.
 
 
 Sends a `POST` request to `/api/v1/ai-agents/{agentId}/stop`
@@ -3577,8 +3904,11 @@ let response = client.stop_agent()
     /**Get an agent's TEE attestation
 
 Returns the attestation of an agent that runs in a trusted execution environment: an
-Intel TDX quote produced inside the agent's enclave. The body is raw bytes, not JSON;
-Fleek's dashboard shows it to users as text. Verify it with Intel's TDX quote tools.
+Intel TDX quote produced inside the agent's enclave. The body is not JSON: Fleek's
+agents dashboard decodes it as text (`TextDecoder`) and offers it to copy as the "TDX
+quote" to paste into a verifier, so it is most likely the quote as hex text. This
+document keeps it as opaque bytes, which holds either way. Verify it with Intel's TDX
+quote tools.
 
 Credentials are optional here: the guide sends the API key, and Fleek's dashboard
 fetches the attestation with no credentials at all, which suggests it is public.
@@ -3607,7 +3937,7 @@ Sends a `GET` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
+- `key`: The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).
 ```ignore
 let response = client.proxy_get()
     .agent_id(agent_id)
@@ -3626,7 +3956,7 @@ Sends a `PUT` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
+- `key`: The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_put()
@@ -3649,7 +3979,7 @@ Sends a `POST` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
+- `key`: The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_post()
@@ -3670,7 +4000,7 @@ Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
+- `key`: The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).
 ```ignore
 let response = client.proxy_delete()
     .agent_id(agent_id)
@@ -3689,7 +4019,7 @@ Sends a `PATCH` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
 Arguments:
 - `agent_id`: The agent's id, as returned by `create_agent` or `list_agents`.
-- `key`: The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.
+- `key`: The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).
 - `body`: The JSON body to forward to the agent.
 ```ignore
 let response = client.proxy_patch()
@@ -3909,9 +4239,10 @@ let response = client.list_payment_methods()
     }
     /**Get a payment method
 
-Not documented in Fleek's guide: Fleek's agents dashboard calls it. Reads one saved
-payment method; the expiry month and year arrive as numbers there, as strings in the
-guide's list, and both are accepted.
+Not documented in Fleek's guide: Fleek's platform dashboard calls it
+(`useGetPaymentMethod`; Fleek's agents dashboard calls no `/payment-methods` route).
+Reads one saved payment method; the expiry month and year arrive as numbers there, as
+strings in the guide's list, and both are accepted.
 
 
 Sends a `GET` request to `/api/v1/payment-methods/{paymentMethodId}`
@@ -3932,10 +4263,11 @@ let response = client.get_payment_method()
 Opens a hosted payment portal where a person adds or changes the payment methods of a
 project; send them to the returned URL.
 
-The guide's subscriptions and payments section, added on 2025-03-20, came with a
-correction of this endpoint from `POST` to `PUT`, noting that Fleek's rendered API
-reference had the method wrong; Fleek's dashboard calls `PUT`. Although `PUT`, each
-call opens a new session: it is marked
+The guide says `PUT`. Fleek's own OpenAPI document said `POST` when the guide's
+subscriptions and payments section was added (2025-03-20): the description of that
+change on Fleek's website (pull request 589) says "It's wrong in scalar, should be PUT
+request". Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). Although
+`PUT`, each call opens a new session: it is marked
 `x-idempotent: false`, and clients should not re-send it once it may have reached the
 server.
 
@@ -4061,7 +4393,102 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_agent_legacy`]
+
+[`Client::create_agent_legacy`]: super::Client::create_agent_legacy*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAgentLegacy<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LegacyCreateAgentRequest, String>,
+    }
+    impl<'a> CreateAgentLegacy<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LegacyCreateAgentRequest>,
+            <V as std::convert::TryInto<
+                types::LegacyCreateAgentRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `LegacyCreateAgentRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LegacyCreateAgentRequest,
+            ) -> types::builder::LegacyCreateAgentRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/ai-agents`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            Self::answer(self.response().await?).await
+        }
+        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        pub(crate) async fn response(
+            self,
+        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyCreateAgentRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/ai-agents", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_agent_legacy",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            Ok(response)
+        }
+        /// The answer as a `ResponseValue`, or an error, by its status.
+        pub(crate) async fn answer(
+            response: ::reqwest::Response,
+        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+            match response.status().as_u16() {
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4153,7 +4580,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4228,7 +4655,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4304,7 +4731,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4412,7 +4839,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4488,7 +4915,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4598,7 +5025,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4674,7 +5101,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4750,7 +5177,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4817,7 +5244,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4884,7 +5311,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<()>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -4951,7 +5378,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5009,9 +5436,11 @@ pub mod builder {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
+            let key = crate::path::wildcard(&key.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
-                .to_string()), encode_path(& key.to_string()),
+                .to_string()), key,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -5029,7 +5458,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5102,9 +5531,11 @@ pub mod builder {
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
+            let key = crate::path::wildcard(&key.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
-                .to_string()), encode_path(& key.to_string()),
+                .to_string()), key,
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -5122,7 +5553,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5195,9 +5626,11 @@ pub mod builder {
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
+            let key = crate::path::wildcard(&key.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
-                .to_string()), encode_path(& key.to_string()),
+                .to_string()), key,
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -5215,7 +5648,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5274,9 +5707,11 @@ pub mod builder {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
+            let key = crate::path::wildcard(&key.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
-                .to_string()), encode_path(& key.to_string()),
+                .to_string()), key,
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -5294,7 +5729,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5367,9 +5802,11 @@ pub mod builder {
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
+            let key = crate::path::wildcard(&key.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/ai-agents/{}/api/{}", client.baseurl, encode_path(& agent_id
-                .to_string()), encode_path(& key.to_string()),
+                .to_string()), key,
             );
             #[allow(unused_mut)]
             let mut request = client.client.patch(url).json(&body).build()?;
@@ -5387,7 +5824,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16..=299u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5446,7 +5883,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5504,7 +5941,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5579,7 +6016,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5676,7 +6113,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5790,7 +6227,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5883,7 +6320,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -5961,7 +6398,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6076,7 +6513,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6155,7 +6592,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6248,7 +6685,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6329,7 +6766,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6424,7 +6861,7 @@ pub mod builder {
             response: ::reqwest::Response,
         ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
                     Err(Error::ErrorResponse(ResponseValue::stream(response)))
                 }
@@ -6446,25 +6883,31 @@ impl<'a> crate::call::Call for builder::ListAgents<'a> {
     type Output = types::AgentPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("list_agents", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "list_agents",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("list_agents", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                crate::call::json("list_agents", ::std::result::Result::Err(e)).await
+            }
+        }
+    }
+}
+impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
+    type Output = crate::tolerant::Agent;
+    async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::decode("create_agent_legacy", response).await
+            }
+            ::std::result::Result::Ok(response) => {
+                crate::call::json("create_agent_legacy", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "list_agents",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("create_agent_legacy", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6474,26 +6917,14 @@ impl<'a> crate::call::Call for builder::CreateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("create_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "create_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("create_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "create_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("create_agent", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6502,26 +6933,14 @@ impl<'a> crate::call::Call for builder::PublishAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("publish_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "publish_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("publish_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "publish_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("publish_agent", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6530,26 +6949,14 @@ impl<'a> crate::call::Call for builder::GetAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("get_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("get_agent", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6558,26 +6965,14 @@ impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("update_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "update_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("update_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "update_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("update_agent", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6586,26 +6981,14 @@ impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
     type Output = types::DeleteAgentResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("delete_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "delete_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("delete_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "delete_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("delete_agent", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6614,26 +6997,14 @@ impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
     type Output = types::LogPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_agent_logs", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_agent_logs",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("get_agent_logs", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_agent_logs",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("get_agent_logs", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6642,25 +7013,14 @@ impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
     type Output = types::AgentRunningStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_agent_status", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_agent_status",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("get_agent_status", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_agent_status",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("get_agent_status", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6670,25 +7030,14 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
     type Output = types::PublicAgent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_public_agent", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_public_agent",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("get_public_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_public_agent",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("get_public_agent", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6697,104 +7046,61 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
 impl<'a> crate::call::Call for builder::StartAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::empty(
-                "start_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::empty("start_agent", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::StopAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::empty(
-                "stop_agent",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::empty("stop_agent", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "get_agent_attestation",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("get_agent_attestation", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ProxyGet<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "proxy_get",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("proxy_get", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPut<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "proxy_put",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("proxy_put", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPost<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "proxy_post",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("proxy_post", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "proxy_delete",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("proxy_delete", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes(
-                "proxy_patch",
-                ::std::option::Option::Some(200u16),
-                self.send().await,
-            )
-            .await
+        crate::call::bytes("proxy_patch", self.send().await).await
     }
 }
 impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
     type Output = types::FrameworkVersions;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("list_framework_versions", response).await
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json(
                         "list_framework_versions",
-                        ::std::option::Option::Some(200u16),
                         Self::answer(response).await,
                     )
                     .await
@@ -6802,7 +7108,6 @@ impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
             ::std::result::Result::Err(e) => {
                 crate::call::json(
                         "list_framework_versions",
-                        ::std::option::Option::Some(200u16),
                         ::std::result::Result::Err(e),
                     )
                     .await
@@ -6814,26 +7119,14 @@ impl<'a> crate::call::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("list_plans", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "list_plans",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("list_plans", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "list_plans",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                crate::call::json("list_plans", ::std::result::Result::Err(e)).await
             }
         }
     }
@@ -6842,25 +7135,15 @@ impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
     type Output = types::SubscriptionList;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("list_subscriptions", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "list_subscriptions",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("list_subscriptions", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "list_subscriptions",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("list_subscriptions", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6870,25 +7153,15 @@ impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("create_subscription", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "create_subscription",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("create_subscription", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "create_subscription",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("create_subscription", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6898,15 +7171,12 @@ impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("update_subscription_quantity", response).await
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json(
                         "update_subscription_quantity",
-                        ::std::option::Option::Some(200u16),
                         Self::answer(response).await,
                     )
                     .await
@@ -6914,7 +7184,6 @@ impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
             ::std::result::Result::Err(e) => {
                 crate::call::json(
                         "update_subscription_quantity",
-                        ::std::option::Option::Some(200u16),
                         ::std::result::Result::Err(e),
                     )
                     .await
@@ -6926,15 +7195,12 @@ impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
     type Output = types::CheckoutSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("create_checkout_session", response).await
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json(
                         "create_checkout_session",
-                        ::std::option::Option::Some(200u16),
                         Self::answer(response).await,
                     )
                     .await
@@ -6942,7 +7208,6 @@ impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
             ::std::result::Result::Err(e) => {
                 crate::call::json(
                         "create_checkout_session",
-                        ::std::option::Option::Some(200u16),
                         ::std::result::Result::Err(e),
                     )
                     .await
@@ -6954,25 +7219,14 @@ impl<'a> crate::call::Call for builder::GetSubscription<'a> {
     type Output = types::SubscriptionDetails;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_subscription", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_subscription",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
-                    .await
+                crate::call::json("get_subscription", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_subscription",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("get_subscription", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -6982,15 +7236,12 @@ impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("set_subscription_quantity", response).await
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json(
                         "set_subscription_quantity",
-                        ::std::option::Option::Some(200u16),
                         Self::answer(response).await,
                     )
                     .await
@@ -6998,7 +7249,6 @@ impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
             ::std::result::Result::Err(e) => {
                 crate::call::json(
                         "set_subscription_quantity",
-                        ::std::option::Option::Some(200u16),
                         ::std::result::Result::Err(e),
                     )
                     .await
@@ -7010,25 +7260,15 @@ impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("cancel_subscription", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "cancel_subscription",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("cancel_subscription", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "cancel_subscription",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("cancel_subscription", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -7038,25 +7278,15 @@ impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
     type Output = types::PaymentMethodPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("list_payment_methods", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "list_payment_methods",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("list_payment_methods", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "list_payment_methods",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("list_payment_methods", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -7066,25 +7296,15 @@ impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
     type Output = types::PaymentMethod;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("get_payment_method", response).await
             }
             ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "get_payment_method",
-                        ::std::option::Option::Some(200u16),
-                        Self::answer(response).await,
-                    )
+                crate::call::json("get_payment_method", Self::answer(response).await)
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "get_payment_method",
-                        ::std::option::Option::Some(200u16),
-                        ::std::result::Result::Err(e),
-                    )
+                crate::call::json("get_payment_method", ::std::result::Result::Err(e))
                     .await
             }
         }
@@ -7094,15 +7314,12 @@ impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
     type Output = types::PaymentPortalSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         match self.response().await {
-            ::std::result::Result::Ok(
-                response,
-            ) if response.status().as_u16() == 200u16 => {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
                 crate::call::decode("create_payment_portal_session", response).await
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json(
                         "create_payment_portal_session",
-                        ::std::option::Option::Some(200u16),
                         Self::answer(response).await,
                     )
                     .await
@@ -7110,7 +7327,6 @@ impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
             ::std::result::Result::Err(e) => {
                 crate::call::json(
                         "create_payment_portal_session",
-                        ::std::option::Option::Some(200u16),
                         ::std::result::Result::Err(e),
                     )
                     .await
@@ -7127,6 +7343,7 @@ pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[
 /// the schemes it needs together; an empty one means none is needed.
 pub(crate) const OPERATION_SECURITY: &[(&str, &[&[&str]])] = &[
     ("list_agents", &[&["apiKey"]]),
+    ("create_agent_legacy", &[&["apiKey"]]),
     ("create_agent", &[&["apiKey"]]),
     ("publish_agent", &[&["apiKey"]]),
     ("get_agent", &[&["apiKey"]]),

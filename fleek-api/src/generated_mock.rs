@@ -57,11 +57,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AgentPage) -> Self {
+        pub fn success(self, status: u16, value: &types::AgentPage) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -94,6 +95,78 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::AgentPage) -> Self {
+            self.success(200, value)
+        }
+    }
+    pub struct CreateAgentLegacyWhen(::httpmock::When);
+    impl CreateAgentLegacyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api/v1/ai-agents$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::LegacyCreateAgentRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateAgentLegacyThen(::httpmock::Then);
+    impl CreateAgentLegacyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+            self.success(200, value)
         }
     }
     pub struct CreateAgentWhen(::httpmock::When);
@@ -120,11 +193,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -157,6 +231,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+            self.success(200, value)
         }
     }
     pub struct PublishAgentWhen(::httpmock::When);
@@ -189,11 +267,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -235,6 +314,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetAgentWhen(::httpmock::When);
@@ -267,11 +350,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -313,6 +397,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+            self.success(200, value)
         }
     }
     pub struct UpdateAgentWhen(::httpmock::When);
@@ -348,11 +436,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -394,6 +483,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+            self.success(200, value)
         }
     }
     pub struct DeleteAgentWhen(::httpmock::When);
@@ -426,11 +519,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteAgentResponse) -> Self {
+        pub fn success(self, status: u16, value: &types::DeleteAgentResponse) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -472,6 +566,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::DeleteAgentResponse) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetAgentLogsWhen(::httpmock::When);
@@ -524,11 +622,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::LogPage) -> Self {
+        pub fn success(self, status: u16, value: &types::LogPage) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -570,6 +669,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::LogPage) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetAgentStatusWhen(::httpmock::When);
@@ -602,11 +705,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AgentRunningStatus) -> Self {
+        pub fn success(self, status: u16, value: &types::AgentRunningStatus) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -648,6 +752,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::AgentRunningStatus) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetPublicAgentWhen(::httpmock::When);
@@ -680,11 +788,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PublicAgent) -> Self {
+        pub fn success(self, status: u16, value: &types::PublicAgent) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -727,6 +836,10 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::PublicAgent) -> Self {
+            self.success(200, value)
+        }
     }
     pub struct StartAgentWhen(::httpmock::When);
     impl StartAgentWhen {
@@ -758,8 +871,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self) -> Self {
-            Self(self.0.status(200u16))
+        pub fn success(self, status: u16) -> Self {
+            assert_eq!(status / 100u16, 2u16);
+            Self(self.0.status(status))
         }
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
@@ -798,6 +912,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self) -> Self {
+            self.success(200)
         }
     }
     pub struct StopAgentWhen(::httpmock::When);
@@ -830,8 +948,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self) -> Self {
-            Self(self.0.status(200u16))
+        pub fn success(self, status: u16) -> Self {
+            assert_eq!(status / 100u16, 2u16);
+            Self(self.0.status(status))
         }
         pub fn unauthorized(self, value: ::serde_json::Value) -> Self {
             Self(
@@ -870,6 +989,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self) -> Self {
+            self.success(200)
         }
     }
     pub struct GetAgentAttestationWhen(::httpmock::When);
@@ -903,11 +1026,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -940,6 +1064,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ProxyGetWhen(::httpmock::When);
@@ -979,11 +1107,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1025,6 +1154,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ProxyPutWhen(::httpmock::When);
@@ -1067,11 +1200,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1113,6 +1247,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ProxyPostWhen(::httpmock::When);
@@ -1155,11 +1293,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1201,6 +1340,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ProxyDeleteWhen(::httpmock::When);
@@ -1240,11 +1383,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1286,6 +1430,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ProxyPatchWhen(::httpmock::When);
@@ -1328,11 +1476,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn success(self, status: u16, value: ::serde_json::Value) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body(value),
             )
@@ -1375,6 +1524,10 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            self.success(200, value)
+        }
     }
     pub struct ListFrameworkVersionsWhen(::httpmock::When);
     impl ListFrameworkVersionsWhen {
@@ -1399,11 +1552,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::FrameworkVersions) -> Self {
+        pub fn success(self, status: u16, value: &types::FrameworkVersions) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1436,6 +1590,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::FrameworkVersions) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ListPlansWhen(::httpmock::When);
@@ -1459,11 +1617,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &::std::vec::Vec<types::Plan>) -> Self {
+        pub fn success(self, status: u16, value: &::std::vec::Vec<types::Plan>) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1496,6 +1655,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &::std::vec::Vec<types::Plan>) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ListSubscriptionsWhen(::httpmock::When);
@@ -1522,11 +1685,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SubscriptionList) -> Self {
+        pub fn success(self, status: u16, value: &types::SubscriptionList) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1569,6 +1733,10 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::SubscriptionList) -> Self {
+            self.success(200, value)
+        }
     }
     pub struct CreateSubscriptionWhen(::httpmock::When);
     impl CreateSubscriptionWhen {
@@ -1594,11 +1762,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::Subscription) -> Self {
+        pub fn success(self, status: u16, value: &types::Subscription) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1631,6 +1800,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::Subscription) -> Self {
+            self.success(200, value)
         }
     }
     pub struct UpdateSubscriptionQuantityWhen(::httpmock::When);
@@ -1667,11 +1840,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::Subscription) -> Self {
+        pub fn success(self, status: u16, value: &types::Subscription) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1714,6 +1888,10 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::Subscription) -> Self {
+            self.success(200, value)
+        }
     }
     pub struct CreateCheckoutSessionWhen(::httpmock::When);
     impl CreateCheckoutSessionWhen {
@@ -1741,11 +1919,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::CheckoutSession) -> Self {
+        pub fn success(self, status: u16, value: &types::CheckoutSession) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1778,6 +1957,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::CheckoutSession) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetSubscriptionWhen(::httpmock::When);
@@ -1810,11 +1993,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SubscriptionDetails) -> Self {
+        pub fn success(self, status: u16, value: &types::SubscriptionDetails) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1856,6 +2040,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::SubscriptionDetails) -> Self {
+            self.success(200, value)
         }
     }
     pub struct SetSubscriptionQuantityWhen(::httpmock::When);
@@ -1891,11 +2079,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::Subscription) -> Self {
+        pub fn success(self, status: u16, value: &types::Subscription) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1937,6 +2126,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::Subscription) -> Self {
+            self.success(200, value)
         }
     }
     pub struct CancelSubscriptionWhen(::httpmock::When);
@@ -1969,11 +2162,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::Subscription) -> Self {
+        pub fn success(self, status: u16, value: &types::Subscription) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -2015,6 +2209,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::Subscription) -> Self {
+            self.success(200, value)
         }
     }
     pub struct ListPaymentMethodsWhen(::httpmock::When);
@@ -2053,11 +2251,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PaymentMethodPage) -> Self {
+        pub fn success(self, status: u16, value: &types::PaymentMethodPage) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -2099,6 +2298,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::PaymentMethodPage) -> Self {
+            self.success(200, value)
         }
     }
     pub struct GetPaymentMethodWhen(::httpmock::When);
@@ -2131,11 +2334,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PaymentMethod) -> Self {
+        pub fn success(self, status: u16, value: &types::PaymentMethod) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -2177,6 +2381,10 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body(value),
             )
+        }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::PaymentMethod) -> Self {
+            self.success(200, value)
         }
     }
     pub struct CreatePaymentPortalSessionWhen(::httpmock::When);
@@ -2205,11 +2413,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PaymentPortalSession) -> Self {
+        pub fn success(self, status: u16, value: &types::PaymentPortalSession) -> Self {
+            assert_eq!(status / 100u16, 2u16);
             Self(
                 self
                     .0
-                    .status(200u16)
+                    .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -2252,6 +2461,10 @@ pub mod operations {
                     .json_body(value),
             )
         }
+        /// Answers `200 OK`: `success(200, ..)`.
+        pub fn ok(self, value: &types::PaymentPortalSession) -> Self {
+            self.success(200, value)
+        }
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
@@ -2261,6 +2474,9 @@ pub trait MockServerExt {
     fn list_agents<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListAgentsWhen, operations::ListAgentsThen);
+    fn create_agent_legacy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateAgentLegacyWhen, operations::CreateAgentLegacyThen);
     fn create_agent<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateAgentWhen, operations::CreateAgentThen);
@@ -2382,6 +2598,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListAgentsWhen::new(when),
                 operations::ListAgentsThen::new(then),
+            )
+        })
+    }
+    fn create_agent_legacy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateAgentLegacyWhen, operations::CreateAgentLegacyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateAgentLegacyWhen::new(when),
+                operations::CreateAgentLegacyThen::new(then),
             )
         })
     }
@@ -2758,6 +2985,24 @@ pub async fn send_example(
             };
             ::std::option::Option::Some(send.await)
         }
+        "create_agent_legacy" => {
+            let send = async {
+                client
+                    .create_agent_legacy()
+                    .body(
+                        example::<
+                            crate::types::LegacyCreateAgentRequest,
+                        >(
+                            "{\"config\":\"{\\\"name\\\":\\\"Nova\\\",\\\"modelProvider\\\":\\\"openai\\\",\\\"clients\\\":[\\\"direct\\\"],\\\"plugins\\\":[],\\\"bio\\\":[\\\"Nova answers questions about hosting on Fleek.\\\"],\\\"lore\\\":[],\\\"messageExamples\\\":[[{\\\"user\\\":\\\"{{user1}}\\\",\\\"content\\\":{\\\"text\\\":\\\"Hi!\\\"}},{\\\"user\\\":\\\"Nova\\\",\\\"content\\\":{\\\"text\\\":\\\"Hello! How can I help?\\\"}}]],\\\"postExamples\\\":[],\\\"topics\\\":[\\\"web hosting\\\"],\\\"adjectives\\\":[\\\"helpful\\\"],\\\"style\\\":{\\\"all\\\":[\\\"concise\\\"],\\\"chat\\\":[],\\\"post\\\":[]}}\",\"name\":\"Nova\",\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                        )?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            };
+            ::std::option::Option::Some(send.await)
+        }
         "create_agent" => {
             let send = async {
                 client
@@ -2766,7 +3011,7 @@ pub async fn send_example(
                         example::<
                             crate::types::CreateAgentRequest,
                         >(
-                            "{\"avatar\":\"dGVzdGltYWdlZGF0YQ==\",\"config\":\"{\\\"name\\\":\\\"Nova\\\",\\\"modelProvider\\\":\\\"openai\\\",\\\"clients\\\":[\\\"direct\\\"],\\\"plugins\\\":[],\\\"bio\\\":[\\\"Nova answers questions about hosting on Fleek.\\\"],\\\"lore\\\":[],\\\"messageExamples\\\":[[{\\\"user\\\":\\\"{{user1}}\\\",\\\"content\\\":{\\\"text\\\":\\\"Hi!\\\"}},{\\\"user\\\":\\\"Nova\\\",\\\"content\\\":{\\\"text\\\":\\\"Hello! How can I help?\\\"}}]],\\\"postExamples\\\":[],\\\"topics\\\":[\\\"web hosting\\\"],\\\"adjectives\\\":[\\\"helpful\\\"],\\\"style\\\":{\\\"all\\\":[\\\"concise\\\"],\\\"chat\\\":[],\\\"post\\\":[]}}\",\"frameworkVersion\":\"eliza-0.1.9\",\"name\":\"Nova\",\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\"}",
+                            "{\"avatar\":\"dGVzdGltYWdlZGF0YQ==\",\"config\":\"{\\\"name\\\":\\\"Nova\\\",\\\"modelProvider\\\":\\\"openai\\\",\\\"clients\\\":[\\\"direct\\\"],\\\"plugins\\\":[],\\\"bio\\\":[\\\"Nova answers questions about hosting on Fleek.\\\"],\\\"lore\\\":[],\\\"messageExamples\\\":[[{\\\"user\\\":\\\"{{user1}}\\\",\\\"content\\\":{\\\"text\\\":\\\"Hi!\\\"}},{\\\"user\\\":\\\"Nova\\\",\\\"content\\\":{\\\"text\\\":\\\"Hello! How can I help?\\\"}}]],\\\"postExamples\\\":[],\\\"topics\\\":[\\\"web hosting\\\"],\\\"adjectives\\\":[\\\"helpful\\\"],\\\"style\\\":{\\\"all\\\":[\\\"concise\\\"],\\\"chat\\\":[],\\\"post\\\":[]}}\",\"frameworkVersion\":\"eliza-0.1.9\",\"name\":\"Nova\",\"projectId\":\"cm6k5x0qj0003l708b2v1c9ep\",\"publicChat\":null,\"tee\":false}",
                         )?,
                     )
                     .send()

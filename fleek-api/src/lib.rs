@@ -61,11 +61,14 @@ pub mod error;
 #[allow(unreachable_patterns, missing_docs)]
 #[rustfmt::skip]
 mod generated;
+mod generated_enums;
 mod hooks;
 pub mod logs;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod open_enum;
 pub mod paging;
+mod path;
 pub mod proxy;
 mod retry;
 mod tolerant;

@@ -1,15 +1,12 @@
 //! Calling a running agent's own HTTP API through Fleek's proxy,
 //! `/api/v1/ai-agents/{agentId}/api/{*key}`, with any method.
 //!
-//! The generated `proxy_*` methods percent-encode `/` inside the key, so they reach
-//! single-segment paths only. This module builds multi-segment paths itself, encoding each
-//! segment and refusing any path that could leave the agent's prefix and reach other Fleek
-//! endpoints with the user's key.
-
-use std::fmt;
+//! The generated `proxy_*` methods and this module send a path of several segments with its
+//! `/` intact (the spec marks the key `x-wildcard`), encoding each segment and refusing any
+//! path that could leave the agent's prefix and reach other Fleek endpoints with the user's
+//! key: both check it with [`AgentPath`].
 
 use bytes::Bytes;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
@@ -20,47 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
 use crate::generated::Client;
+pub use crate::path::{AgentPath, PathError};
 
 /// The operation name proxy calls carry in errors and traces.
 const OPERATION: &str = "proxy";
-
-/// Characters kept as they are in a path segment: RFC 3986's unreserved set. Everything
-/// else, `/`, `?`, `#` and `%` included, is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Why a path cannot be sent through the proxy: it could leave the agent's API.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "proxy path {path:?} refused: {reason}; give a path inside the agent's API such as \
-     `agents` or `<elizaAgentId>/message`"
-)]
-pub struct PathError {
-    path: String,
-    reason: String,
-}
-
-impl PathError {
-    fn new(path: &str, reason: impl Into<String>) -> Self {
-        Self {
-            path: path.to_string(),
-            reason: reason.into(),
-        }
-    }
-
-    /// The path (or segment) refused.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// Why it was refused.
-    pub fn reason(&self) -> &str {
-        &self.reason
-    }
-}
 
 /// The spec's operation for a proxy call with `method`.
 fn spec_operation(method: &Method) -> &'static str {
@@ -76,81 +36,6 @@ fn spec_operation(method: &Method) -> &'static str {
 /// A call refused because of its path: nothing was sent; the [`PathError`] is the source.
 fn refused(e: PathError) -> Error {
     Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()).with_source(e)
-}
-
-/// A checked path inside an agent's API, e.g. `agents` or `<elizaAgentId>/message`.
-///
-/// ```
-/// use fleek_api::proxy::AgentPath;
-///
-/// let path = AgentPath::parse("b850bc30/message")?;
-/// assert_eq!(path.as_encoded(), "b850bc30/message");
-/// let path = AgentPath::from_segments(["agents", "a b/c"])?;
-/// assert_eq!(path.as_encoded(), "agents/a%20b%2Fc");
-/// for bad in ["", "/", "a//b", "../plans", "a/./b", "x?y=1", "x#top", "https://evil.example/"] {
-///     assert!(AgentPath::parse(bad).is_err(), "{bad}");
-/// }
-/// # Ok::<(), fleek_api::proxy::PathError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct AgentPath(String);
-
-impl AgentPath {
-    /// Checks a `/`-separated path (one leading `/` is allowed) and encodes each segment.
-    ///
-    /// # Errors
-    /// A [`PathError`] for an empty path or segment, a `.` or `..` segment, a `?`, `#` or
-    /// `\`, or an absolute URL.
-    pub fn parse(path: &str) -> Result<Self, PathError> {
-        if path.contains("://") || path.starts_with("//") {
-            return Err(PathError::new(path, "it is an absolute URL"));
-        }
-        for (c, what) in [('?', "a query"), ('#', "a fragment"), ('\\', "a backslash")] {
-            if path.contains(c) {
-                return Err(PathError::new(path, format!("it holds {what} ({c})")));
-            }
-        }
-        let path = path.strip_prefix('/').unwrap_or(path);
-        Self::from_segments(path.split('/'))
-    }
-
-    /// Encodes each segment, taken literally: a `/`, `?` or `#` inside a segment is data and
-    /// is percent-encoded.
-    ///
-    /// # Errors
-    /// A [`PathError`] for no segments, an empty segment, or a `.` or `..` segment.
-    pub fn from_segments<I, S>(segments: I) -> Result<Self, PathError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut encoded = Vec::new();
-        for segment in segments {
-            let segment = segment.as_ref();
-            match segment {
-                "" => return Err(PathError::new(segment, "a segment is empty")),
-                "." | ".." => {
-                    return Err(PathError::new(segment, "`.` and `..` segments are refused"))
-                }
-                _ => encoded.push(utf8_percent_encode(segment, SEGMENT).to_string()),
-            }
-        }
-        if encoded.is_empty() {
-            return Err(PathError::new("", "the path is empty"));
-        }
-        Ok(Self(encoded.join("/")))
-    }
-
-    /// The path as it goes on the wire.
-    pub fn as_encoded(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AgentPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 /// What the agent answered through the proxy.
@@ -224,7 +109,7 @@ impl AgentApi<'_> {
         let url = format!(
             "{}/api/v1/ai-agents/{}/api/{}",
             self.client.baseurl,
-            utf8_percent_encode(&self.agent_id, SEGMENT),
+            crate::path::segment(&self.agent_id),
             path.as_encoded()
         );
         let mut request = self

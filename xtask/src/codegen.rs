@@ -1,7 +1,8 @@
 //! `cargo xtask codegen`: the spec → every generated artifact, then the snapshot tests.
 //!
 //! The artifacts: `fleek-api/src/generated.rs` (the client), `fleek-api/src/generated_mock.rs`
-//! (the `mock` feature), `fleek-api/src/cli/generated.rs` (the subcommands of the `cli`
+//! (the `mock` feature), `fleek-api/src/generated_enums.rs` (the open enums),
+//! `fleek-api/src/cli/generated.rs` (the subcommands of the `cli`
 //! feature's `fleek-agents`) and `openapi/character.schema.json` (from `fleek_api::character::Character`,
 //! through the `character_schema` example, so that this tool never links the crate it
 //! regenerates: a spec change that breaks the crate must not break the tool that undoes it).
@@ -19,6 +20,7 @@ pub(crate) const SPEC: &str = "openapi/fleek-api.yaml";
 const GENERATED: &str = "fleek-api/src/generated.rs";
 const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 const GENERATED_CLI: &str = "fleek-api/src/cli/generated.rs";
+const GENERATED_ENUMS: &str = "fleek-api/src/generated_enums.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 
 /// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
@@ -55,6 +57,7 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         (GENERATED, &generated.client),
         (GENERATED_MOCK, &generated.mock),
         (GENERATED_CLI, &generated.cli),
+        (GENERATED_ENUMS, &generated.enums),
     ] {
         stale.extend(write_generated(mode, file, text)?);
     }

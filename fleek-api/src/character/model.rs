@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::tolerant::open_enum;
+use crate::open_enum::open_enum;
 
 /// Fields a character file may carry that this type does not model, kept as they came.
 pub type Extra = Map<String, Value>;

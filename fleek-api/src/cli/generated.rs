@@ -7,6 +7,7 @@ use crate::{types, Call as _, Client};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Operation {
     ListAgents,
+    CreateAgentLegacy,
     CreateAgent,
     PublishAgent,
     GetAgent,
@@ -40,6 +41,7 @@ impl Operation {
     /// Every operation, in the order of the spec's paths.
     pub(crate) const ALL: &'static [Operation] = &[
         Operation::ListAgents,
+        Operation::CreateAgentLegacy,
         Operation::CreateAgent,
         Operation::PublishAgent,
         Operation::GetAgent,
@@ -73,6 +75,7 @@ impl Operation {
     pub(crate) fn from_name(name: &str) -> Option<Operation> {
         match name {
             "list-agents" => Some(Operation::ListAgents),
+            "create-agent-legacy" => Some(Operation::CreateAgentLegacy),
             "create-agent" => Some(Operation::CreateAgent),
             "publish-agent" => Some(Operation::PublishAgent),
             "get-agent" => Some(Operation::GetAgent),
@@ -110,6 +113,9 @@ impl Operation {
     pub(crate) fn command(self) -> ::clap::Command {
         match self {
             Operation::ListAgents => cli_list_agents().name("list-agents"),
+            Operation::CreateAgentLegacy => {
+                cli_create_agent_legacy().name("create-agent-legacy")
+            }
             Operation::CreateAgent => cli_create_agent().name("create-agent"),
             Operation::PublishAgent => cli_publish_agent().name("publish-agent"),
             Operation::GetAgent => cli_get_agent().name("get-agent"),
@@ -183,6 +189,31 @@ impl Operation {
                 }
                 output.show(request.call()).await
             }
+            Operation::CreateAgentLegacy => {
+                let mut request = client.create_agent_legacy();
+                if let Some(value) = matches.get_one::<::std::string::String>("config") {
+                    request = request.body_map(|body| { body.config(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<::std::string::String>("name") {
+                    request = request.body_map(|body| { body.name(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+                    request = request
+                        .body_map(|body| { body.project_id(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+                    let body_txt = std::fs::read_to_string(value)
+                        .with_context(|| format!("failed to read {}", value.display()))?;
+                    let body_value = serde_json::from_str::<
+                        types::LegacyCreateAgentRequest,
+                    >(&body_txt)
+                        .with_context(|| {
+                            format!("failed to parse {}", value.display())
+                        })?;
+                    request = request.body(body_value);
+                }
+                output.show(request.call()).await
+            }
             Operation::CreateAgent => {
                 let mut request = client.create_agent();
                 if let Some(value) = matches.get_one::<::std::string::String>("avatar") {
@@ -197,12 +228,35 @@ impl Operation {
                     request = request
                         .body_map(|body| { body.framework_version(value.clone()) });
                 }
+                if let Some(value) = matches
+                    .get_one::<::std::string::String>("managed-model-name")
+                {
+                    request = request
+                        .body_map(|body| { body.managed_model_name(value.clone()) });
+                }
                 if let Some(value) = matches.get_one::<::std::string::String>("name") {
                     request = request.body_map(|body| { body.name(value.clone()) });
                 }
                 if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
                     request = request
                         .body_map(|body| { body.project_id(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<bool>("public-chat") {
+                    request = request
+                        .body_map(|body| { body.public_chat(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<::std::string::String>("referral")
+                {
+                    request = request.body_map(|body| { body.referral(value.clone()) });
+                }
+                if let Some(value) = matches
+                    .get_one::<::std::string::String>("referral-token-id")
+                {
+                    request = request
+                        .body_map(|body| { body.referral_token_id(value.clone()) });
+                }
+                if let Some(value) = matches.get_one::<bool>("tee") {
+                    request = request.body_map(|body| { body.tee(value.clone()) });
                 }
                 if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
                     let body_txt = std::fs::read_to_string(value)
@@ -253,6 +307,12 @@ impl Operation {
                 {
                     request = request
                         .body_map(|body| { body.framework_version(value.clone()) });
+                }
+                if let Some(value) = matches
+                    .get_one::<::std::string::String>("managed-model-name")
+                {
+                    request = request
+                        .body_map(|body| { body.managed_model_name(value.clone()) });
                 }
                 if let Some(value) = matches.get_one::<::std::string::String>("name") {
                     request = request.body_map(|body| { body.name(value.clone()) });
@@ -617,7 +677,42 @@ fn cli_list_agents() -> ::clap::Command {
         )
         .about("List AI agents")
         .long_about(
-            "List AI agents\n\nLists the AI agents of the account the API key belongs to, one page at a time; no source says in which order. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read further pages.\n\nThe guide's example spells the character file `character_file`, while Fleek's dashboard reads `characterFile` from this list: either spelling has been documented (see `Agent`).",
+            "List AI agents\n\nLists the AI agents of the account the API key belongs to, one page at a time; no source says in which order. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read further pages.\n\nThe envelope and `size` are documented; `cursor` is not: no source shows a cursor on this list (Fleek's clients read it with `size` and `projectId` only), so `cursor` here follows the logs, whose `next_page` URLs carry one. A client should stop when a page's `next_page` leads nowhere new.\n\nThe guide's example spells the character file `character_file`, while Fleek's dashboard reads `characterFile` from this list: either spelling has been documented (see `Agent`).",
+        )
+}
+fn cli_create_agent_legacy() -> ::clap::Command {
+    ::clap::Command::new("")
+        .arg(
+            ::clap::Arg::new("config")
+                .long("config")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required_unless_present("json-body")
+                .help("The Eliza character file, serialised as a JSON string."),
+        )
+        .arg(
+            ::clap::Arg::new("name")
+                .long("name")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required_unless_present("json-body")
+                .help("The agent's display name."),
+        )
+        .arg(
+            ::clap::Arg::new("project-id")
+                .long("project-id")
+                .value_parser(::clap::value_parser!(types::ProjectId))
+                .required_unless_present("json-body"),
+        )
+        .arg(
+            ::clap::Arg::new("json-body")
+                .long("json-body")
+                .value_name("JSON-FILE")
+                .required(false)
+                .value_parser(::clap::value_parser!(std::path::PathBuf))
+                .help("Path to a file that contains the full json body."),
+        )
+        .about("Create an AI agent draft (legacy)")
+        .long_about(
+            "Create an AI agent draft (legacy)\n\nDeprecated: use `create_agent` (`POST /api/v2/ai-agents`), which the guide and Fleek's dashboards use. This older create was used in January 2025 (Fleek's website, scripts by others) and legacy scripts still send it; no source says whether the API still answers it. Its body is `{config, projectId, name}`, and no source shows its answer: it is documented here as the same `Agent` draft that `create_agent` returns. Not idempotent.",
         )
 }
 fn cli_create_agent() -> ::clap::Command {
@@ -627,7 +722,9 @@ fn cli_create_agent() -> ::clap::Command {
                 .long("avatar")
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
-                .help("The avatar image, base64-encoded. Leave it out for none."),
+                .help(
+                    "The avatar image, base64-encoded. Leave it out (or `null`) for none.",
+                ),
         )
         .arg(
             ::clap::Arg::new("config")
@@ -648,6 +745,15 @@ fn cli_create_agent() -> ::clap::Command {
                 ),
         )
         .arg(
+            ::clap::Arg::new("managed-model-name")
+                .long("managed-model-name")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required(false)
+                .help(
+                    "The name of a model Fleek provides to the agent, in place of the character's own provider key. Not in the guide: a Fleek partner's backend sends it, and Fleek's agents dashboard (8.38) passes it; no source lists the names.",
+                ),
+        )
+        .arg(
             ::clap::Arg::new("name")
                 .long("name")
                 .value_parser(::clap::value_parser!(::std::string::String))
@@ -659,6 +765,42 @@ fn cli_create_agent() -> ::clap::Command {
                 .long("project-id")
                 .value_parser(::clap::value_parser!(types::ProjectId))
                 .required_unless_present("json-body"),
+        )
+        .arg(
+            ::clap::Arg::new("public-chat")
+                .long("public-chat")
+                .value_parser(::clap::value_parser!(bool))
+                .required(false)
+                .help(
+                    "Whether anyone may chat with the agent on its public page (see `get_public_agent`). Not in the guide: a Fleek partner's backend sends it.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("referral")
+                .long("referral")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required(false)
+                .help(
+                    "A referral code to credit the agent's creation to. Not in the guide: a Fleek partner's backend sends it; no source says what Fleek does with it.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("referral-token-id")
+                .long("referral-token-id")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required(false)
+                .help(
+                    "The id of a referral token, beside `referral`. Not in the guide: a Fleek partner's backend sends it; no source says what Fleek does with it.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("tee")
+                .long("tee")
+                .value_parser(::clap::value_parser!(bool))
+                .required(false)
+                .help(
+                    "Whether the agent runs in a trusted execution environment (see `get_agent_attestation`). Not in the guide: a Fleek partner's backend and Fleek's agents dashboard (8.38) send it.",
+                ),
         )
         .arg(
             ::clap::Arg::new("json-body")
@@ -745,6 +887,15 @@ fn cli_update_agent() -> ::clap::Command {
                 ),
         )
         .arg(
+            ::clap::Arg::new("managed-model-name")
+                .long("managed-model-name")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .required(false)
+                .help(
+                    "The name of a model Fleek provides to the agent. Not in the guide: Fleek's agents dashboard (8.38) passes it when it saves a draft or deploys, which it does with this operation; its parameter types show it, no recorded body does.",
+                ),
+        )
+        .arg(
             ::clap::Arg::new("name")
                 .long("name")
                 .value_parser(::clap::value_parser!(::std::string::String))
@@ -797,7 +948,7 @@ fn cli_delete_agent() -> ::clap::Command {
         )
         .about("Delete an AI agent")
         .long_about(
-            "Delete an AI agent\n\nDeletes an agent; no source says what happens to it first if it runs. The guide's response is `{\"message\": \"AI Agent deleted successfully\"}`; Fleek's dashboard reads an `id` from the response. Both fields are optional.",
+            "Delete an AI agent\n\nDeletes an agent; no source says what happens to it first if it runs. The guide's response is `{\"message\": \"AI Agent deleted successfully\"}`; Fleek's dashboard reads an `id` from the response. Both fields are optional, so an answer with an empty body (a `204`, which no source shows) is a success too.",
         )
 }
 fn cli_get_agent_logs() -> ::clap::Command {
@@ -871,7 +1022,7 @@ fn cli_start_agent() -> ::clap::Command {
         )
         .about("Start an AI agent")
         .long_about(
-            "Start an AI agent\n\nStarts a published agent that is stopped. The request has no body, and the guide documents no response body: a success status is the whole answer, and any body is ignored. Not idempotent: do not re-send it after a failure that may have reached the server; read the agent's status instead.",
+            "Start an AI agent\n\nStarts a published agent that is stopped. The request has no body, and the guide documents no response body: a success status (any 2xx; see *Success statuses*) is the whole answer, and any body is ignored. Not idempotent: do not re-send it after a failure that may have reached the server; read the agent's status instead.",
         )
 }
 fn cli_stop_agent() -> ::clap::Command {
@@ -885,7 +1036,7 @@ fn cli_stop_agent() -> ::clap::Command {
         )
         .about("Stop an AI agent")
         .long_about(
-            "Stop an AI agent\n\nStops a running agent; it keeps its configuration and can be started again. The request has no body, and the guide documents no response body: a success status is the whole answer, and any body is ignored. Not idempotent.",
+            "Stop an AI agent\n\nStops a running agent; it keeps its configuration and can be started again. The request has no body, and the guide documents no response body: a success status (any 2xx; see *Success statuses*) is the whole answer, and any body is ignored. Not idempotent.",
         )
 }
 fn cli_get_agent_attestation() -> ::clap::Command {
@@ -899,7 +1050,7 @@ fn cli_get_agent_attestation() -> ::clap::Command {
         )
         .about("Get an agent's TEE attestation")
         .long_about(
-            "Get an agent's TEE attestation\n\nReturns the attestation of an agent that runs in a trusted execution environment: an Intel TDX quote produced inside the agent's enclave. The body is raw bytes, not JSON; Fleek's dashboard shows it to users as text. Verify it with Intel's TDX quote tools.\n\nCredentials are optional here: the guide sends the API key, and Fleek's dashboard fetches the attestation with no credentials at all, which suggests it is public. Whether the API answers `401` without a key, and what content type it declares, is not known.",
+            "Get an agent's TEE attestation\n\nReturns the attestation of an agent that runs in a trusted execution environment: an Intel TDX quote produced inside the agent's enclave. The body is not JSON: Fleek's agents dashboard decodes it as text (`TextDecoder`) and offers it to copy as the \"TDX quote\" to paste into a verifier, so it is most likely the quote as hex text. This document keeps it as opaque bytes, which holds either way. Verify it with Intel's TDX quote tools.\n\nCredentials are optional here: the guide sends the API key, and Fleek's dashboard fetches the attestation with no credentials at all, which suggests it is public. Whether the API answers `401` without a key, and what content type it declares, is not known.",
         )
 }
 fn cli_proxy_get() -> ::clap::Command {
@@ -917,7 +1068,7 @@ fn cli_proxy_get() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(types::ProxyPath))
                 .required(true)
                 .help(
-                    "The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.",
+                    "The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).",
                 ),
         )
         .about("Proxy a GET request to the agent")
@@ -940,7 +1091,7 @@ fn cli_proxy_put() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(types::ProxyPath))
                 .required(true)
                 .help(
-                    "The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.",
+                    "The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).",
                 ),
         )
         .arg(
@@ -971,7 +1122,7 @@ fn cli_proxy_post() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(types::ProxyPath))
                 .required(true)
                 .help(
-                    "The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.",
+                    "The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).",
                 ),
         )
         .arg(
@@ -1002,7 +1153,7 @@ fn cli_proxy_delete() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(types::ProxyPath))
                 .required(true)
                 .help(
-                    "The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.",
+                    "The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).",
                 ),
         )
         .about("Proxy a DELETE request to the agent")
@@ -1025,7 +1176,7 @@ fn cli_proxy_patch() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(types::ProxyPath))
                 .required(true)
                 .help(
-                    "The path inside the agent's API, without a leading `/`, e.g. `agents`. See the path's description for multi-segment paths.",
+                    "The path inside the agent's API, without a leading `/`: one segment (`agents`) or several (`<elizaAgentId>/message`), each sent percent-encoded and joined by `/` (`x-wildcard`, see *Extensions*).",
                 ),
         )
         .arg(
@@ -1256,7 +1407,7 @@ fn cli_get_payment_method() -> ::clap::Command {
         )
         .about("Get a payment method")
         .long_about(
-            "Get a payment method\n\nNot documented in Fleek's guide: Fleek's agents dashboard calls it. Reads one saved payment method; the expiry month and year arrive as numbers there, as strings in the guide's list, and both are accepted.",
+            "Get a payment method\n\nNot documented in Fleek's guide: Fleek's platform dashboard calls it (`useGetPaymentMethod`; Fleek's agents dashboard calls no `/payment-methods` route). Reads one saved payment method; the expiry month and year arrive as numbers there, as strings in the guide's list, and both are accepted.",
         )
 }
 fn cli_create_payment_portal_session() -> ::clap::Command {
@@ -1277,6 +1428,6 @@ fn cli_create_payment_portal_session() -> ::clap::Command {
         )
         .about("Open a payment portal session")
         .long_about(
-            "Open a payment portal session\n\nOpens a hosted payment portal where a person adds or changes the payment methods of a project; send them to the returned URL.\n\nThe guide's subscriptions and payments section, added on 2025-03-20, came with a correction of this endpoint from `POST` to `PUT`, noting that Fleek's rendered API reference had the method wrong; Fleek's dashboard calls `PUT`. Although `PUT`, each call opens a new session: it is marked `x-idempotent: false`, and clients should not re-send it once it may have reached the server.",
+            "Open a payment portal session\n\nOpens a hosted payment portal where a person adds or changes the payment methods of a project; send them to the returned URL.\n\nThe guide says `PUT`. Fleek's own OpenAPI document said `POST` when the guide's subscriptions and payments section was added (2025-03-20): the description of that change on Fleek's website (pull request 589) says \"It's wrong in scalar, should be PUT request\". Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). Although `PUT`, each call opens a new session: it is marked `x-idempotent: false`, and clients should not re-send it once it may have reached the server.",
         )
 }

@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::AgentStatus;
+use crate::generated_enums::AgentStatus;
 
 /// An AI agent: an Eliza character deployed, or about to be deployed, on Fleek.
 ///
@@ -85,7 +85,8 @@ mod wire {
 
     use serde::Deserialize;
 
-    use super::super::{AgentStatus, SlotNumber};
+    use super::super::SlotNumber;
+    use crate::generated_enums::AgentStatus;
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]

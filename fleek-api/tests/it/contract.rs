@@ -89,6 +89,14 @@ async fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
             .call(),
         json
     );
+    #[allow(deprecated)]
+    let legacy = client
+        .create_agent_legacy()
+        .body(body::<types::LegacyCreateAgentRequest>(
+            "create_agent_legacy",
+        ))
+        .call();
+    check!("create_agent_legacy", legacy, json);
     check!(
         "publish_agent",
         client.publish_agent().agent_id(AGENT).call(),

@@ -47,10 +47,16 @@ fn answer(
             call: format!("{} {}", request.method_str(), request.uri().path()),
             body: serde_json::from_slice(request.body_ref()).unwrap_or(Value::Null),
         });
+        // A 204 carries no body, as HTTP requires.
+        let body = if status == 204 {
+            String::new()
+        } else {
+            body().to_string()
+        };
         HttpMockResponse::builder()
             .status(status)
             .header("content-type", "application/json")
-            .body(body().to_string())
+            .body(body)
             .build()
     }
 }
@@ -70,12 +76,23 @@ impl Fleek {
     /// status checks, and lists `versions` as the framework versions (no such route when
     /// empty). Anything else is recorded and answered 404.
     async fn start(state: &'static str, starting: usize, versions: &[&str]) -> Self {
+        Self::answering(state, starting, versions, 200, 200).await
+    }
+
+    /// As [`Fleek::start`], with the success status of the create and of the publish.
+    async fn answering(
+        state: &'static str,
+        starting: usize,
+        versions: &[&str],
+        created: u16,
+        published: u16,
+    ) -> Self {
         let server = MockServer::start_async().await;
         let log = Log::default();
         let id: types::AgentId = AGENT.parse().expect("a valid id");
         let draft = || agent("Draft");
         server.create_agent(|_, then| {
-            then.into_inner().respond_with(answer(&log, 200, draft));
+            then.into_inner().respond_with(answer(&log, created, draft));
         });
         server.update_agent(|when, then| {
             when.agent_id(&id);
@@ -84,7 +101,7 @@ impl Fleek {
         server.publish_agent(|when, then| {
             when.agent_id(&id);
             then.into_inner()
-                .respond_with(answer(&log, 200, || agent("Created")));
+                .respond_with(answer(&log, published, || agent("Created")));
         });
         let checks = Arc::new(AtomicUsize::new(0));
         server.get_agent_status(|when, then| {
@@ -455,4 +472,39 @@ fn avatars_are_size_and_type_checked() {
     ] {
         Avatar::from_bytes(image).expect("an image");
     }
+}
+
+#[tokio::test]
+async fn a_create_answered_201_and_a_publish_answered_201_or_204_deploy() {
+    // No source shows Fleek's success codes. A publish that answers 204 says nothing of the
+    // agent: the deployment reads it and goes on.
+    for published in [201, 204] {
+        let fleek = Fleek::answering("Running", 1, &[], 201, published).await;
+        let mut events = Vec::new();
+        let agent_id = fast(fleek.client.deploy(PROJECT, &nova()))
+            .run(|event| events.push(event.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("publish {published}: {e}"));
+        assert_eq!(agent_id, AGENT);
+        assert!(
+            matches!(&events[1], DeployEvent::Published { agent } if agent.id == AGENT),
+            "{published}: {events:?}"
+        );
+        let calls = fleek.calls();
+        let read_after_publish = calls.get(2) == Some(&format!("GET /api/v1/ai-agents/{AGENT}"));
+        assert_eq!(read_after_publish, published == 204, "{calls:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_create_answered_204_ends_the_deployment_saying_the_api_sent_no_agent() {
+    let fleek = Fleek::answering("Running", 1, &[], 204, 200).await;
+    let error = fast(fleek.client.deploy(PROJECT, &nova()))
+        .run(|_| {})
+        .await
+        .expect_err("no agent to publish");
+    assert_eq!(error.operation(), "create_agent");
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(204));
+    assert_eq!(fleek.calls(), vec!["POST /api/v2/ai-agents".to_string()]);
 }

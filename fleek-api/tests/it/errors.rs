@@ -107,14 +107,17 @@ async fn malformed_json_keeps_the_body_and_the_parse_error() {
 }
 
 #[tokio::test]
-async fn an_empty_body_where_json_was_expected_is_an_error() {
+async fn an_empty_success_body_reads_as_an_empty_object_which_is_no_agent() {
+    // Any 2xx with nothing in it (a 204, say) reads as `{}`: a delete succeeds on it, but
+    // an agent needs its fields, so `get_agent` fails to decode, keeping the empty body.
     let error = get_agent_answered_with(ResponseTemplate::new(200))
         .await
         .expect_err("an empty body is not an agent");
     match error {
         Error::InvalidResponsePayload(bytes, parse) => {
             assert!(bytes.is_empty());
-            assert!(parse.is_eof(), "{parse}");
+            assert!(parse.is_data(), "{parse}");
+            assert!(parse.to_string().contains("missing field `id`"), "{parse}");
         }
         other => panic!("expected InvalidResponsePayload, got {other}"),
     }
@@ -139,19 +142,32 @@ async fn json_of_the_wrong_shape_keeps_the_body() {
 }
 
 #[tokio::test]
-async fn a_status_the_spec_does_not_list_keeps_the_response() {
+async fn a_2xx_the_spec_does_not_name_is_a_success_whose_body_is_decoded() {
+    // No source shows Fleek's success codes: a 202 is read as success, so a body that is not
+    // an agent is a decode error that keeps the body, not an unexpected status.
     let error = get_agent_answered_with(
         ResponseTemplate::new(202).set_body_string("accepted, come back later"),
     )
     .await
-    .expect_err("202 is not documented");
+    .expect_err("the body is not an agent");
+    match error {
+        Error::InvalidResponsePayload(bytes, _) => {
+            assert_eq!(bytes.as_ref(), b"accepted, come back later");
+        }
+        other => panic!("expected InvalidResponsePayload, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_status_outside_every_documented_range_keeps_the_response() {
+    // 300 is neither success nor an error range, and not a redirect reqwest follows.
+    let error = get_agent_answered_with(ResponseTemplate::new(300).set_body_string("choose one"))
+        .await
+        .expect_err("300 is not documented");
     match error {
         Error::UnexpectedResponse(response) => {
-            assert_eq!(response.status(), 202);
-            assert_eq!(
-                response.text().await.expect("body"),
-                "accepted, come back later"
-            );
+            assert_eq!(response.status(), 300);
+            assert_eq!(response.text().await.expect("body"), "choose one");
         }
         other => panic!("expected UnexpectedResponse, got {other}"),
     }

@@ -26,3 +26,4 @@ mod proxy;
 mod requests;
 mod retry;
 mod shapes;
+mod statuses;

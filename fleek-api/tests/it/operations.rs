@@ -11,7 +11,7 @@ use fleek_api::{types, Call};
 use serde_json::{json, Value};
 use wiremock::ResponseTemplate;
 
-/// Serves the spec's 200 example of `operation`.
+/// Serves the spec's 2XX example of `operation`, as 200.
 fn example_response(operation: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(response_example(operation))
 }
@@ -74,6 +74,26 @@ async fn create_agent() {
     assert_eq!(agent.status, fleek_api::types::AgentStatus::Draft);
     let request = only_request(&server).await;
     assert_sent_example(&request, "create_agent");
+}
+
+#[tokio::test]
+async fn create_agent_legacy() {
+    let (server, client) = setup().await;
+    respond(&server, example_response("create_agent_legacy")).await;
+    #[allow(deprecated)]
+    let agent = client
+        .create_agent_legacy()
+        .body(body::<types::LegacyCreateAgentRequest>(
+            "create_agent_legacy",
+        ))
+        .call()
+        .await
+        .expect("the example decodes");
+    assert_same_json(&agent, response_example("create_agent_legacy"));
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/api/v1/ai-agents");
+    assert_sent_example(&request, "create_agent_legacy");
 }
 
 #[tokio::test]
@@ -277,26 +297,86 @@ async fn proxy_get() {
 }
 
 #[tokio::test]
-async fn proxy_get_encodes_a_slash_in_the_key() {
-    // The generated proxy reaches single-segment paths only: a `/` in `key` is encoded, so a
-    // key can never climb out of the agent's prefix.
+async fn proxy_get_sends_a_key_of_several_segments_with_its_slashes() {
+    // Fleek's proxy path is `{*key}`: `agents/<id>` must arrive as two segments, each
+    // encoded (a space in the name), not as `agents%2F<id>`.
     let (server, client) = setup().await;
     respond(
         &server,
-        ResponseTemplate::new(200).set_body_json(eliza_agents()),
+        ResponseTemplate::new(200).set_body_json(json!({"id": "b850bc30", "character": {}})),
     )
     .await;
     client
         .proxy_get()
         .agent_id(AGENT)
-        .key("../../../plans")
-        .send()
+        .key("agents/b850bc30-45f8-0041-a00a-3a1f1a7c2b11")
+        .call()
         .await
         .expect("the answer arrives");
     let request = only_request(&server).await;
     assert_eq!(
         request.url.path(),
-        format!("/api/v1/ai-agents/{AGENT}/api/..%2F..%2F..%2Fplans")
+        format!("/api/v1/ai-agents/{AGENT}/api/agents/b850bc30-45f8-0041-a00a-3a1f1a7c2b11")
+    );
+}
+
+#[tokio::test]
+async fn proxy_post_sends_three_segments_each_encoded() {
+    // The Unreal Engine plugin's `Agents/<id>/set`, with a segment that needs encoding.
+    let (server, client) = setup().await;
+    respond(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    client
+        .proxy_post()
+        .agent_id(AGENT)
+        .key("Agents/Nova Bot/set")
+        .body(json!({"name": "Nova"}))
+        .call()
+        .await
+        .expect("the answer arrives");
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        format!("/api/v1/ai-agents/{AGENT}/api/Agents/Nova%20Bot/set")
+    );
+}
+
+#[tokio::test]
+async fn proxy_keys_that_would_leave_the_agent_are_refused_before_sending() {
+    let (server, client) = setup().await;
+    for key in [
+        "../../../plans",
+        "agents/../../plans",
+        "a//b",
+        "agents/",
+        "",
+        "agents?x=1",
+        "a#b",
+        "https://evil.example/x",
+    ] {
+        let error = client
+            .proxy_get()
+            .agent_id(AGENT)
+            .key(key)
+            .call()
+            .await
+            .expect_err(key);
+        assert_eq!(
+            error.kind(),
+            fleek_api::ErrorKind::InvalidArgument,
+            "{key}: {error}"
+        );
+        // An empty key is refused by its type (`ProxyPath` has `minLength: 1`), the others
+        // by the wildcard's rules.
+        let refusal = if key.is_empty() {
+            "ProxyPath"
+        } else {
+            "refused"
+        };
+        assert!(error.to_string().contains(refusal), "{key}: {error}");
+    }
+    assert!(
+        crate::common::received(&server).await.is_empty(),
+        "a refused key sends nothing"
     );
 }
 

@@ -3,7 +3,7 @@
 use httpmock::MockServer;
 use serde_json::json;
 
-use super::{fleek, fleek_agents};
+use super::{fleek, fleek_agents, scratch, write_json};
 use crate::common::AGENT;
 use fleek_api::cli::Exit;
 
@@ -135,4 +135,64 @@ fn api_sends_a_raw_request_and_refuses_a_path_that_leaves_the_agent() {
         .against(&server)
         .run();
     run.assert_exit(Exit::Api);
+}
+
+#[test]
+fn the_generated_proxy_commands_send_keys_of_several_segments_with_their_slashes() {
+    // Fleek's proxy path is `{*key}`: `--key <id>/message` must reach Eliza's
+    // `/:agentId/message` route, not `<id>%2Fmessage`.
+    let server = runtime();
+    let dir = scratch("proxy-segments");
+    let body = write_json(
+        &dir,
+        "message.json",
+        &json!({"text": "What can you do?", "userName": "Ada"}),
+    );
+    let run = fleek_agents(&[
+        "proxy-post",
+        "--agent-id",
+        AGENT,
+        "--key",
+        "b850bc30-45f8-0041-a00a-83df46d8555d/message",
+        "--json-body",
+        &body,
+        "-o",
+        "json",
+    ])
+    .against(&server)
+    .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()[0]["text"], "I answer questions.");
+
+    // Three segments, one of which needs encoding (the Unreal plugin's `Agents/<id>/set`).
+    let set = server.mock(|when, then| {
+        when.method("POST").path(format!(
+            "/api/v1/ai-agents/{AGENT}/api/Agents/Nova%20Bot/set"
+        ));
+        then.status(204);
+    });
+    let run = fleek_agents(&[
+        "proxy-post",
+        "--agent-id",
+        AGENT,
+        "--key",
+        "Agents/Nova Bot/set",
+        "--json-body",
+        &body,
+    ])
+    .against(&server)
+    .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    set.assert();
+
+    // A key that would leave the agent is refused before anything is sent.
+    let catch_all = server.mock(|_, then| {
+        then.status(500);
+    });
+    let run = fleek_agents(&["proxy-get", "--agent-id", AGENT, "--key", "../../plans"])
+        .against(&server)
+        .run();
+    run.assert_exit(Exit::Usage);
+    assert!(run.stderr.contains("refused"), "{}", run.stderr);
+    catch_all.assert_calls(0);
 }

@@ -1,8 +1,23 @@
-//! Enums that keep values they do not know.
+//! `open_enum!`: enums that keep values they do not know.
 //!
-//! Fleek adds statuses over time. A closed Rust enum would turn a new value into a decode
-//! error for the whole response, so each status enum here has an `Other(String)` variant
-//! that keeps the value as it came and writes it back unchanged.
+//! Fleek adds statuses over time, and Eliza adds clients and model providers. A closed Rust
+//! enum would turn a new value into a decode error for the whole response (or character
+//! file), so each enum made here has an `Other(String)` variant that keeps the value as it
+//! came and writes it back unchanged. The generator writes the spec's open enums
+//! (`x-extensible-enum`) as invocations of it (`generated_enums.rs`); the character model
+//! uses it by hand.
+//!
+//! ```
+//! use fleek_api::types::{AgentStatus, SubscriptionStatus};
+//! let status: AgentStatus = serde_json::from_str(r#""Running""#)?;
+//! assert_eq!(status, AgentStatus::Running);
+//! let new: AgentStatus = serde_json::from_str(r#""Hibernating""#)?;
+//! assert_eq!(new, AgentStatus::Other("Hibernating".into()));
+//! assert_eq!(serde_json::to_string(&new)?, r#""Hibernating""#);
+//! let status: SubscriptionStatus = "PastDue".parse().unwrap_or_else(|e| match e {});
+//! assert_eq!(status, SubscriptionStatus::PastDue);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 /// Defines a string enum with known variants and `Other(String)` for the rest, with
 /// `Display`, `FromStr` (never fails), serde and JSON Schema implementations.
@@ -89,68 +104,3 @@ macro_rules! open_enum {
 }
 
 pub(crate) use open_enum;
-
-open_enum! {
-    /// An agent's lifecycle state (`status` of an [`Agent`](crate::types::Agent)).
-    ///
-    /// ```
-    /// use fleek_api::types::AgentStatus;
-    /// let status: AgentStatus = serde_json::from_str(r#""Running""#)?;
-    /// assert_eq!(status, AgentStatus::Running);
-    /// let new: AgentStatus = serde_json::from_str(r#""Hibernating""#)?;
-    /// assert_eq!(new, AgentStatus::Other("Hibernating".into()));
-    /// assert_eq!(serde_json::to_string(&new)?, r#""Hibernating""#);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    AgentStatus {
-        /// Created and never published.
-        Draft = "Draft",
-        /// Published.
-        Created = "Created",
-        /// Deploying.
-        Pending = "Pending",
-        /// Running.
-        Running = "Running",
-        /// Stopped; can be started again.
-        Stopped = "Stopped",
-        /// The deployment failed.
-        Failed = "Failed",
-    }
-}
-
-impl AgentStatus {
-    /// Whether Fleek's dashboard counts an agent in this state as active (`Running` or
-    /// `Created`).
-    pub fn is_active(&self) -> bool {
-        matches!(self, AgentStatus::Running | AgentStatus::Created)
-    }
-}
-
-open_enum! {
-    /// A subscription's state (`status` of a
-    /// [`Subscription`](crate::types::Subscription)).
-    ///
-    /// ```
-    /// use fleek_api::types::SubscriptionStatus;
-    /// let status: SubscriptionStatus = "PastDue".parse().unwrap_or_else(|e| match e {});
-    /// assert_eq!(status, SubscriptionStatus::PastDue);
-    /// ```
-    SubscriptionStatus {
-        /// The first payment has not succeeded yet.
-        Incomplete = "Incomplete",
-        /// The first payment never succeeded; the subscription is void.
-        IncompleteExpired = "IncompleteExpired",
-        /// Paid and in force.
-        Active = "Active",
-        /// In a free trial.
-        Trialing = "Trialing",
-        /// Payment failed and retries are exhausted.
-        Unpaid = "Unpaid",
-        /// Cancelled.
-        Canceled = "Canceled",
-        /// A payment is overdue.
-        PastDue = "PastDue",
-        /// Paused.
-        Paused = "Paused",
-    }
-}
