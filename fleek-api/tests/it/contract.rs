@@ -89,7 +89,6 @@ async fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
             .call(),
         json
     );
-    #[allow(deprecated)]
     let legacy = client
         .create_agent_legacy()
         .body(body::<types::LegacyCreateAgentRequest>(

@@ -80,7 +80,6 @@ async fn create_agent() {
 async fn create_agent_legacy() {
     let (server, client) = setup().await;
     respond(&server, example_response("create_agent_legacy")).await;
-    #[allow(deprecated)]
     let agent = client
         .create_agent_legacy()
         .body(body::<types::LegacyCreateAgentRequest>(
