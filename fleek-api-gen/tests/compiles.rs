@@ -4,7 +4,8 @@
 //!
 //! `tests/specs/shapes.yaml` holds the shapes (no error responses, `default` responses, 204
 //! and bodiless answers, raw and text bodies both ways, no parameters, header parameters,
-//! optional and form bodies, paging by cursor and by URL). The test merges them into the
+//! optional and form bodies, paging by cursor and by URL, a wildcard path parameter, an open
+//! enum). The test merges them into the
 //! Fleek spec, generates, writes a copy of the `fleek-api` crate with the new generated files
 //! under `target/`, adds a module that calls every new operation as a user would
 //! (`call()`, `stream()`, `pages()`), and checks it with `cargo`, warnings denied. It builds
@@ -90,6 +91,8 @@ async fn shapes_in_use(client: &Client) -> Result<(), Error> {
         .await?;
     let pages: Vec<types::ShapeUrlPage> = client.shape_list_by_url().pages().try_collect().await?;
     let _: Option<String> = pages[0].next_cursor()?;
+    let state: types::ShapeState = client.shape_wildcard().shape_path("a b/c").call().await?;
+    let _: bool = state == types::ShapeState::OffLine || state.as_str() == "on";
     let _ = widgets;
     Ok(())
 }
@@ -184,6 +187,7 @@ fn every_supported_shape_generates_code_that_compiles() {
     std::fs::write(src.join("generated.rs"), &generated.client).expect("write");
     std::fs::write(src.join("generated_mock.rs"), &generated.mock).expect("write");
     std::fs::write(src.join("cli/generated.rs"), &generated.cli).expect("write");
+    std::fs::write(src.join("generated_enums.rs"), &generated.enums).expect("write");
     std::fs::write(src.join("shapes_in_use.rs"), SHAPES_IN_USE).expect("write");
     let lib = read(&src.join("lib.rs"));
     std::fs::write(src.join("lib.rs"), format!("{lib}\nmod shapes_in_use;\n")).expect("write");

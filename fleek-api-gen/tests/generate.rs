@@ -405,3 +405,153 @@ fn requests_carry_their_header_parameters_and_no_api_version() {
         2
     );
 }
+
+#[test]
+fn every_2xx_is_a_success_whatever_code_the_spec_lists() {
+    // `200`, `201` and a `2XX` range each become one arm for the whole 2xx range; a JSON
+    // body is decoded by the crate's `success` (an empty body as `{}`), and `call()` decodes
+    // any 2xx from the answer's bytes.
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        '200':\n          \
+         description: a\n          content:\n            application/json:\n              \
+         schema: { type: object }\n        '201':\n          description: b\n          \
+         content:\n            application/json:\n              schema: { type: object }\n    \
+         post:\n      operationId: post_x\n      responses:\n        2XX: { description: ok }\n    \
+         delete:\n      operationId: delete_x\n      responses:\n        '204': { description: gone }",
+        "  schemas: {}",
+    );
+    let client = generate(&spec).expect("generates").client;
+    assert_eq!(client.matches("200u16..=299u16 =>").count(), 3, "{client}");
+    assert!(!client.contains("201u16"), "{client}");
+    assert!(!client.contains("204u16"), "{client}");
+    assert!(!client.contains("ResponseValue::from_response"), "{client}");
+    assert_eq!(
+        client
+            .matches("crate::call::success(response).await")
+            .count(),
+        1,
+        "{client}"
+    );
+    assert!(
+        client.contains("if response.status().is_success()"),
+        "{client}"
+    );
+}
+
+/// A spec whose `/p/{key}` path parameter carries `x-wildcard: <wildcard>`.
+fn wildcard_spec(wildcard: &str) -> String {
+    spec_with(
+        "/p/{key}",
+        &format!(
+            "    get:\n      operationId: get_p\n      parameters:\n        - name: key\n          \
+             in: path\n          required: true\n          x-wildcard: {wildcard}\n          \
+             schema: {{ type: string }}\n      responses:\n        '200': {{ description: ok }}"
+        ),
+        "  schemas: {}",
+    )
+}
+
+#[test]
+fn a_wildcard_path_parameter_keeps_its_slashes_and_is_checked_before_sending() {
+    let client = generate(&wildcard_spec("true")).expect("generates").client;
+    assert!(
+        client.contains("let key = crate::path::wildcard(&key.to_string())"),
+        "{client}"
+    );
+    assert_eq!(client.matches("encode_path(").count(), 0, "{client}");
+    // Without the mark the parameter is one segment, encoded by progenitor as before.
+    let client = generate(&wildcard_spec("false")).expect("generates").client;
+    assert!(!client.contains("crate::path::wildcard"), "{client}");
+    assert_eq!(client.matches("encode_path(").count(), 1, "{client}");
+}
+
+/// A spec with one string schema `Status` carrying `extension` and a response using it.
+fn open_enum_spec(extension: &str) -> String {
+    spec_with(
+        "/s",
+        "    get:\n      operationId: get_s\n      responses:\n        '200':\n          \
+         description: a\n          content:\n            application/json:\n              \
+         schema: { $ref: '#/components/schemas/Status' }",
+        &format!(
+            "  schemas:\n    Status:\n      type: string\n      description: A state.\n{extension}"
+        ),
+    )
+}
+
+#[test]
+fn an_extensible_enum_becomes_an_open_enum_used_and_re_exported_by_the_client() {
+    let generated = generate(&open_enum_spec(
+        "      x-extensible-enum: [Active, past_due]\n      x-enum-descriptions: [In force., Late.]",
+    ))
+    .expect("generates");
+    let expected = "crate::open_enum::open_enum! {\n    /// A state.\n    Status {\n        \
+                    /// In force.\n        Active = \"Active\",\n        /// Late.\n        \
+                    PastDue = \"past_due\",\n    }\n}\n";
+    assert!(generated.enums.ends_with(expected), "{}", generated.enums);
+    assert!(
+        generated
+            .client
+            .contains("pub use crate::generated_enums::Status;"),
+        "{}",
+        generated.client
+    );
+    assert!(
+        generated
+            .client
+            .contains("ResponseValue<crate::generated_enums::Status>"),
+        "{}",
+        generated.client
+    );
+    assert!(!generated.client.contains("pub struct Status"));
+}
+
+#[test]
+fn malformed_extensible_enums_are_reported() {
+    for (extension, expected) in [
+        (
+            "      enum: [A]\n      x-extensible-enum: [A]",
+            "replaces `enum`",
+        ),
+        ("      x-extensible-enum: A", "non-empty list of strings"),
+        (
+            "      x-extensible-enum: [A, 2]",
+            "non-empty list of strings",
+        ),
+        (
+            "      x-extensible-enum: [A, B]\n      x-enum-descriptions: [one]",
+            "one per value",
+        ),
+        ("      x-extensible-enum: [a-b, A_B]", "which is taken"),
+        ("      x-extensible-enum: [Other]", "which is taken"),
+        ("      x-extensible-enum: ['2fa']", "no Rust variant name"),
+    ] {
+        let message = unsupported(&open_enum_spec(extension));
+        assert!(
+            message.contains("components.schemas.Status"),
+            "{extension}: {message}"
+        );
+        assert!(message.contains(expected), "{extension}: {message}");
+    }
+}
+
+#[test]
+fn every_mock_success_gets_an_ok_that_answers_200() {
+    let spec = spec_with(
+        "/x",
+        "    get:\n      operationId: get_x\n      responses:\n        2XX:\n          \
+         description: a\n          content:\n            application/json:\n              \
+         schema: { type: object }\n    delete:\n      operationId: delete_x\n      \
+         responses:\n        2XX: { description: gone }",
+        "  schemas: {}",
+    );
+    let mock = generate(&spec).expect("generates").mock;
+    assert_eq!(mock.matches("pub fn success(").count(), 2, "{mock}");
+    assert_eq!(
+        mock.matches("self.success(200, value)").count(),
+        1,
+        "{mock}"
+    );
+    assert!(mock.contains("pub fn ok(self) -> Self {"), "{mock}");
+    assert!(mock.contains("self.success(200)"), "{mock}");
+}
