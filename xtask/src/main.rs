@@ -11,6 +11,8 @@
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
+//! - `cargo xtask drift FILE` — compare the spec with Fleek's own OpenAPI document and fail
+//!   on any difference `openapi/drift-known.yaml` does not explain.
 //! - `cargo xtask footprint` — what `fleek-api` costs a consumer beside bare `reqwest`, and
 //!   how much of that its dependencies cost: crates, cold build time, stripped size, in
 //!   rounds.
@@ -22,10 +24,12 @@
 mod codegen;
 mod contract;
 mod docs;
+mod drift;
 mod footprint;
 mod lint;
 mod modules;
 mod msrv;
+mod openapi;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +46,9 @@ commands:
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
   contract                       run every operation against Prism, a validating mock of the spec
   docs                           render the spec to target/api-reference/index.html
+  drift FILE                     compare the spec with Fleek's own OpenAPI document (JSON or
+                                 YAML, saved from the live API); fail on any difference
+                                 openapi/drift-known.yaml does not explain
   modules                        print fleek-api's module import graph; fail on a cycle
                                  other than generated <-> hooks
   msrv                           fail if a crate fleek-api compiles (every feature) declares a
@@ -67,6 +74,7 @@ fn main() -> ExitCode {
         ["docs"] => docs::run(),
         ["modules"] => modules::run(),
         ["msrv"] => msrv::run(),
+        ["drift", rest @ ..] => drift::run(rest),
         ["footprint", rest @ ..] => footprint::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
