@@ -13,6 +13,8 @@
 //! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
 //! - `cargo xtask drift FILE` — compare the spec with Fleek's own OpenAPI document and fail
 //!   on any difference `openapi/drift-known.yaml` does not explain.
+//! - `cargo xtask verify-live` — call every read-only operation of the real API (needs
+//!   `FLEEK_API_KEY`) and check each answer against the spec.
 //! - `cargo xtask footprint` — what `fleek-api` costs a consumer beside bare `reqwest`, and
 //!   how much of that its dependencies cost: crates, cold build time, stripped size, in
 //!   rounds.
@@ -22,6 +24,7 @@
 //!   newer than `fleek-api`'s.
 
 mod codegen;
+mod conform;
 mod contract;
 mod docs;
 mod drift;
@@ -31,6 +34,7 @@ mod modules;
 mod msrv;
 mod openapi;
 mod snapshots;
+mod verify_live;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +53,10 @@ commands:
   drift FILE                     compare the spec with Fleek's own OpenAPI document (JSON or
                                  YAML, saved from the live API); fail on any difference
                                  openapi/drift-known.yaml does not explain
+  verify-live                    call every read-only operation of the real API (needs
+                                 FLEEK_API_KEY; FLEEK_API_URL, FLEEK_PROJECT_ID and
+                                 FLEEK_AGENT_ID are optional) and check each answer against
+                                 the spec; fail on any departure
   modules                        print fleek-api's module import graph; fail on a cycle
                                  other than generated <-> hooks
   msrv                           fail if a crate fleek-api compiles (every feature) declares a
@@ -75,6 +83,7 @@ fn main() -> ExitCode {
         ["modules"] => modules::run(),
         ["msrv"] => msrv::run(),
         ["drift", rest @ ..] => drift::run(rest),
+        ["verify-live"] => verify_live::run(),
         ["footprint", rest @ ..] => footprint::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
