@@ -1,7 +1,7 @@
 //! The maintainers' commands. Run from anywhere in the repository:
 //!
 //! - `cargo xtask codegen` — regenerate every generated artifact from the spec
-//!   (`fleek-api/src/generated.rs`, `generated_mock.rs`, `cli/generated.rs`,
+//!   (`fleek-api/src/generated.rs`, `generated_mock.rs`, `generated_enums.rs`, `cli/generated.rs`,
 //!   `openapi/character.schema.json`), run
 //!   the snapshot tests, and show every snapshot the change moved. `--accept` accepts them;
 //!   `--check` changes nothing and fails when an artifact is stale or a snapshot differs
