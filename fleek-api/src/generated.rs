@@ -620,8 +620,8 @@ Fleek's dashboard types it as a number. Both arrive.
             Default::default()
         }
     }
-    /**A number the guide sends as a string (`"9"`) and Fleek's dashboard types as a number
-(`9`); both arrive.
+    /**A number the guide sends as a string (`"9"`) and Fleek's platform dashboard types as a
+number (`9`); both arrive.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
