@@ -1,8 +1,9 @@
 //! An agent from a character file in one call: draft, publish, wait until it runs, with
-//! progress reported as it happens.
+//! progress reported as it happens; or, given an existing agent, take it from wherever it
+//! is. Every failure after something was written says what exists ([`DeployError`]).
 
-use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::time::Duration;
 
 use futures_util::stream::{self, Stream, StreamExt};
 
@@ -11,15 +12,10 @@ use crate::character::{Avatar, Character};
 use crate::error::{Error, ErrorKind};
 use crate::generated::types::{self, Agent, AgentStatus};
 use crate::generated::Client;
+use crate::wait::Poller;
 
 /// How long [`Deploy`] waits for the agent to run, by default (10 minutes).
 pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// How many of the last log lines a [`DeployEvent::Failed`] carries.
-const LAST_LOG_LINES: usize = 20;
-
-/// How many log pages are read to find the last lines of a failed agent.
-const MAX_LOG_PAGES: usize = 20;
 
 /// What a deployment has done so far. Each event says what exists on Fleek at that point,
 /// so a caller that stops listening (drops the stream) knows what it leaves behind.
@@ -28,7 +24,7 @@ const MAX_LOG_PAGES: usize = 20;
 /// use futures_util::StreamExt;
 /// use fleek_api::{character::Character, deploy::DeployEvent};
 ///
-/// # async fn run(client: fleek_api::Client, character: Character) -> Result<(), fleek_api::Error> {
+/// # async fn run(client: fleek_api::Client, character: Character) -> Result<(), fleek_api::deploy::DeployError> {
 /// let events = client.deploy("cm6k5x0qj0003l708b2v1c9ep", &character).events();
 /// futures_util::pin_mut!(events);
 /// while let Some(event) = events.next().await {
@@ -44,6 +40,12 @@ const MAX_LOG_PAGES: usize = 20;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeployEvent {
+    /// The agent given to [`Deploy::agent_id`] as it was found; what happens next depends
+    /// on its state (see [`Deploy::agent_id`]).
+    Resumed {
+        /// The agent, as read.
+        agent: Agent,
+    },
     /// The draft exists: created, or updated when an agent id was given.
     Drafted {
         /// The draft.
@@ -56,11 +58,16 @@ pub enum DeployEvent {
         /// The published agent.
         agent: Agent,
     },
+    /// A stopped agent whose character and settings had not changed was started.
+    Started {
+        /// The agent's id.
+        agent_id: String,
+    },
     /// The agent does not run yet.
     Waiting {
         /// The agent's id.
         agent_id: String,
-        /// Time since the deployment started.
+        /// Time since the wait started.
         elapsed: Duration,
         /// The agent's lifecycle state, when it could be read.
         status: Option<AgentStatus>,
@@ -69,8 +76,14 @@ pub enum DeployEvent {
     Running {
         /// The agent's id.
         agent_id: String,
-        /// Time since the deployment started.
+        /// Time since the wait started.
         elapsed: Duration,
+    },
+    /// The agent already runs with this character and these settings: nothing was sent.
+    /// The last event.
+    Unchanged {
+        /// The agent's id.
+        agent_id: String,
     },
     /// The agent failed to start. The last event.
     Failed {
@@ -81,6 +94,137 @@ pub enum DeployEvent {
         /// The last lines of its log, oldest first (at most 20).
         last_logs: Vec<types::LogEntry>,
     },
+}
+
+/// How far a deployment got: where a [`DeployError`] stopped it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeployStage {
+    /// Checking the character and the framework version: nothing was sent yet.
+    Check,
+    /// Reading the agent given to [`Deploy::agent_id`].
+    Resume,
+    /// Creating the draft, or updating the agent's.
+    Draft,
+    /// Publishing the draft.
+    Publish,
+    /// Starting a stopped agent.
+    Start,
+    /// Waiting until the agent runs.
+    Wait,
+}
+
+impl fmt::Display for DeployStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeployStage::Check => "checking the character",
+            DeployStage::Resume => "reading the agent",
+            DeployStage::Draft => "drafting",
+            DeployStage::Publish => "publishing",
+            DeployStage::Start => "starting",
+            DeployStage::Wait => "waiting for the agent to run",
+        })
+    }
+}
+
+/// A deployment that stopped: at which stage, which agent exists (if one does), and why.
+///
+/// Once a draft exists, every error names it, so that the caller resumes with
+/// [`Deploy::agent_id`] instead of creating a second agent.
+///
+/// ```no_run
+/// # async fn run(client: fleek_api::Client, character: fleek_api::character::Character) {
+/// use fleek_api::deploy::DeployStage;
+///
+/// match client.deploy("cm6k5x0qj0003l708b2v1c9ep", &character).run(|_| {}).await {
+///     Ok(agent_id) => println!("{agent_id} runs"),
+///     Err(e) => match e.agent_id() {
+///         Some(agent_id) => println!("{agent_id} exists ({}); resume it: {e}", e.stage()),
+///         None => println!("nothing was created: {e}"),
+///     },
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct DeployError {
+    stage: DeployStage,
+    agent_id: Option<String>,
+    error: Error,
+}
+
+impl DeployError {
+    fn new(stage: DeployStage, agent_id: Option<&str>, error: Error) -> Self {
+        Self {
+            stage,
+            agent_id: agent_id.map(str::to_string),
+            error,
+        }
+    }
+
+    /// Where the deployment stopped.
+    pub fn stage(&self) -> DeployStage {
+        self.stage
+    }
+
+    /// The agent that exists on Fleek after this failure (created, or given to
+    /// [`Deploy::agent_id`]), or `None` when nothing was created.
+    pub fn agent_id(&self) -> Option<&str> {
+        self.agent_id.as_deref()
+    }
+
+    /// What kind of failure stopped it (the cause's kind).
+    pub fn kind(&self) -> ErrorKind {
+        self.error.kind()
+    }
+
+    /// The failure itself: the call that failed, with its status and body.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The failure itself, owned.
+    pub fn into_error(self) -> Error {
+        self.error
+    }
+}
+
+impl fmt::Display for DeployError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the deployment stopped while {}: {}",
+            self.stage, self.error
+        )?;
+        if let Some(agent_id) = &self.agent_id {
+            let state = match self.stage {
+                DeployStage::Check | DeployStage::Resume | DeployStage::Draft => "as it was",
+                DeployStage::Publish => "as a draft, not published",
+                DeployStage::Start => "stopped",
+                DeployStage::Wait => "published",
+            };
+            write!(
+                f,
+                ". Agent {agent_id} exists ({state}): deploy again with its id \
+                 (`Deploy::agent_id`, `fleek-agents deploy --agent {agent_id}`) to resume \
+                 instead of creating another"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DeployError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// A [`DeployError`] as a call error: its message (which names the agent) and kind, with
+/// the cause as its source; for `?` in functions that return [`Error`].
+impl From<DeployError> for Error {
+    fn from(e: DeployError) -> Self {
+        Error::new("deploy", e.kind(), e.to_string()).with_source(e)
+    }
 }
 
 /// Creates (or updates) an agent from a character, publishes it and waits until it runs;
@@ -108,7 +252,19 @@ impl<'a> Deploy<'a> {
         self
     }
 
-    /// Updates this existing agent's draft instead of creating an agent.
+    /// Deploys to this existing agent instead of creating one, taking it from wherever it
+    /// is ([`DeployEvent::Resumed`] says what was found):
+    ///
+    /// - a `Draft` is updated when its character or settings differ, then published;
+    /// - a `Created` or `Pending` agent (published, deploying) is only waited for;
+    /// - a `Running` agent is updated and published again only when its character or
+    ///   settings differ; otherwise nothing is sent ([`DeployEvent::Unchanged`]);
+    /// - a `Stopped` agent is updated and published when they differ, started otherwise;
+    /// - a `Failed` agent is updated when they differ, and published again;
+    /// - a state this version does not know is refused, with nothing sent.
+    ///
+    /// The settings compared are the name, and the avatar, framework version and TEE when
+    /// they are set here.
     pub fn agent_id(mut self, agent_id: impl Into<String>) -> Self {
         self.agent_id = Some(agent_id.into());
         self
@@ -131,8 +287,8 @@ impl<'a> Deploy<'a> {
     }
 
     /// Whether the agent runs in a trusted execution environment (see
-    /// `get_agent_attestation`). The create body does not take it, so a new draft gets it
-    /// through `update_agent` before it is published, as Fleek's dashboard does.
+    /// `get_agent_attestation`). A new draft gets it through `update_agent` before it is
+    /// published, as Fleek's dashboard does.
     pub fn tee(mut self, tee: bool) -> Self {
         self.tee = Some(tee);
         self
@@ -145,7 +301,8 @@ impl<'a> Deploy<'a> {
     }
 
     /// The wait between status checks: starts at `first`, grows by half each time, up to
-    /// `max` (2 s and 15 s by default; Fleek's dashboard checks every 5 s).
+    /// `max` (2 s and 15 s by default; Fleek's dashboard checks every 5 s). See
+    /// [`Wait`](crate::wait::Wait), which the deployment's last stage is.
     pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
         self.first_poll = first;
         self.max_poll = max.max(first);
@@ -153,54 +310,59 @@ impl<'a> Deploy<'a> {
     }
 
     /// The deployment as a stream of events, ending with [`DeployEvent::Running`],
-    /// [`DeployEvent::Failed`] or an error (a timeout error names the agent and its state).
-    /// Nothing is sent until the stream is polled; dropping it stops the deployment where
-    /// it is, and the events so far say what exists.
-    pub fn events(self) -> impl Stream<Item = Result<DeployEvent, Error>> + Send + 'a {
-        stream::unfold(Some(Stage::Start(self)), |stage| async move {
+    /// [`DeployEvent::Unchanged`], [`DeployEvent::Failed`] or a [`DeployError`] (which names
+    /// the agent once one exists). Nothing is sent until the stream is polled; dropping it
+    /// stops the deployment where it is, and the events so far say what exists.
+    pub fn events(self) -> impl Stream<Item = Result<DeployEvent, DeployError>> + Send + 'a {
+        stream::unfold(Some(Stage::Start(Box::new(self))), |stage| async move {
             let (item, next) = stage?.advance().await;
             Some((item, next))
         })
     }
 
-    /// Runs the deployment, calling `on_event` for each event, and returns the running
-    /// agent's id.
+    /// Runs the deployment, calling `on_event` for each event, and returns the agent's id
+    /// once it runs (or already ran, unchanged).
     ///
     /// # Errors
+    /// A [`DeployError`] naming the stage and, once one exists, the agent: of kind
     /// [`ErrorKind::InvalidArgument`] (nothing sent) when the character breaks Eliza's or
     /// Fleek's rules; [`ErrorKind::Other`] when the agent failed to start (with its last log
     /// lines); [`ErrorKind::Timeout`] when it did not run in time; any error of the calls.
-    pub async fn run(self, mut on_event: impl FnMut(&DeployEvent)) -> Result<String, Error> {
+    pub async fn run(self, mut on_event: impl FnMut(&DeployEvent)) -> Result<String, DeployError> {
         let events = self.events();
         futures_util::pin_mut!(events);
         while let Some(event) = events.next().await {
             let event = event?;
             on_event(&event);
             match event {
-                DeployEvent::Running { agent_id, .. } => return Ok(agent_id),
+                DeployEvent::Running { agent_id, .. } | DeployEvent::Unchanged { agent_id } => {
+                    return Ok(agent_id)
+                }
                 DeployEvent::Failed {
                     agent_id,
                     last_logs,
                     ..
                 } => {
                     let lines: Vec<_> = last_logs.iter().map(|l| l.message.as_str()).collect();
-                    return Err(Error::new(
+                    let error = Error::new(
                         "deploy",
                         ErrorKind::Other,
                         format!(
                             "agent {agent_id} failed to start; its last log lines:\n{}",
                             lines.join("\n")
                         ),
-                    ));
+                    );
+                    return Err(DeployError::new(DeployStage::Wait, Some(&agent_id), error));
                 }
                 _ => {}
             }
         }
-        Err(Error::new(
+        let error = Error::new(
             "deploy",
             ErrorKind::Other,
             "the deployment ended without an outcome",
-        ))
+        );
+        Err(DeployError::new(DeployStage::Wait, None, error))
     }
 }
 
@@ -214,105 +376,202 @@ fn said_nothing(e: &Error) -> bool {
 
 /// Where a deployment is.
 enum Stage<'a> {
-    Start(Deploy<'a>),
-    Publish(Deploy<'a>, String),
-    Wait {
-        deploy: Deploy<'a>,
-        agent_id: String,
-        started: Instant,
-        delay: Duration,
-        checked_once: bool,
-    },
+    Start(Box<Deploy<'a>>),
+    /// The agent was read: update it if it differs, then go on from its state.
+    Resumed(Box<Deploy<'a>>, Box<Agent>),
+    Publish(Box<Deploy<'a>>, String),
+    /// A stopped agent, unchanged: start it.
+    Restart(Box<Deploy<'a>>, String),
+    Wait(Box<Deploy<'a>>, Box<Poller>),
 }
 
+/// One step's outcome: the event (or error) and the stage after it (`None`: the end).
+type Advanced<'a> = (Result<DeployEvent, DeployError>, Option<Stage<'a>>);
+
 impl<'a> Stage<'a> {
-    /// Takes one step: the event it produced and the stage after it (`None`: the end).
-    async fn advance(self) -> (Result<DeployEvent, Error>, Option<Stage<'a>>) {
+    /// Takes one step.
+    async fn advance(self) -> Advanced<'a> {
         match self {
-            Stage::Start(deploy) => match deploy.draft().await {
-                Ok((agent, created)) => {
-                    let id = agent.id.clone();
-                    (
-                        Ok(DeployEvent::Drafted { agent, created }),
-                        Some(Stage::Publish(deploy, id)),
-                    )
-                }
-                Err(e) => (Err(e), None),
-            },
+            Stage::Start(deploy) => deploy.start().await,
+            Stage::Resumed(deploy, agent) => deploy.resumed(*agent).await,
             Stage::Publish(deploy, agent_id) => match deploy.publish(&agent_id).await {
                 Ok(agent) => {
-                    let delay = deploy.first_poll;
+                    let poller = deploy.poller(&agent_id);
                     (
                         Ok(DeployEvent::Published { agent }),
-                        Some(Stage::Wait {
-                            deploy,
-                            agent_id,
-                            started: Instant::now(),
-                            delay,
-                            checked_once: false,
-                        }),
+                        Some(Stage::Wait(deploy, poller)),
                     )
                 }
-                Err(e) => (Err(e), None),
+                Err(e) => (
+                    Err(DeployError::new(DeployStage::Publish, Some(&agent_id), e)),
+                    None,
+                ),
             },
-            Stage::Wait {
-                deploy,
-                agent_id,
-                started,
-                delay,
-                checked_once,
-            } => {
-                if checked_once {
-                    let left = deploy.timeout.saturating_sub(started.elapsed());
-                    tokio::time::sleep(delay.min(left)).await;
-                }
-                match deploy.check(&agent_id, started).await {
-                    Ok(Some(event)) => (Ok(event), None),
-                    Ok(None) if started.elapsed() >= deploy.timeout => {
-                        let status = deploy.status(&agent_id).await;
-                        (Err(timed_out(&agent_id, deploy.timeout, status)), None)
-                    }
-                    Ok(None) => {
-                        let status = deploy.status(&agent_id).await;
-                        let next_delay = delay.mul_f64(1.5).min(deploy.max_poll);
+            Stage::Restart(deploy, agent_id) => {
+                match deploy
+                    .client
+                    .start_agent()
+                    .agent_id(agent_id.as_str())
+                    .call()
+                    .await
+                {
+                    Ok(()) => {
+                        let poller = deploy.poller(&agent_id);
                         (
-                            Ok(DeployEvent::Waiting {
-                                agent_id: agent_id.clone(),
-                                elapsed: started.elapsed(),
-                                status,
-                            }),
-                            Some(Stage::Wait {
-                                deploy,
-                                agent_id,
-                                started,
-                                delay: next_delay,
-                                checked_once: true,
-                            }),
+                            Ok(DeployEvent::Started { agent_id }),
+                            Some(Stage::Wait(deploy, poller)),
                         )
                     }
-                    Err(e) => (Err(e), None),
+                    Err(e) => (
+                        Err(DeployError::new(DeployStage::Start, Some(&agent_id), e)),
+                        None,
+                    ),
                 }
             }
+            Stage::Wait(deploy, mut poller) => match poller.step(deploy.client).await {
+                Ok(event @ DeployEvent::Waiting { .. }) => {
+                    (Ok(event), Some(Stage::Wait(deploy, poller)))
+                }
+                Ok(last) => (Ok(last), None),
+                Err(e) => {
+                    let agent_id = poller.agent_id().to_string();
+                    (
+                        Err(DeployError::new(DeployStage::Wait, Some(&agent_id), e)),
+                        None,
+                    )
+                }
+            },
         }
     }
 }
 
-fn timed_out(agent_id: &str, timeout: Duration, status: Option<AgentStatus>) -> Error {
-    let status = status.map_or_else(|| "unknown".to_string(), |s| s.to_string());
-    Error::new(
-        "deploy",
-        ErrorKind::Timeout,
-        format!(
-            "agent {agent_id} is published but did not run within {timeout:?}; its status is \
-             {status}. It may still start: check get_agent_status later, or delete_agent to \
-             remove it"
-        ),
-    )
-}
+impl<'a> Deploy<'a> {
+    fn poller(&self, agent_id: &str) -> Box<Poller> {
+        Box::new(Poller::start(
+            agent_id.to_string(),
+            self.timeout,
+            self.first_poll,
+            self.max_poll,
+        ))
+    }
 
-impl Deploy<'_> {
-    /// Creates the draft, or updates the given agent's draft.
-    async fn draft(&self) -> Result<(Agent, bool), Error> {
+    /// Checks, then creates the draft, or reads the agent to resume.
+    async fn start(self: Box<Self>) -> Advanced<'a> {
+        if let Err(e) = self.check().await {
+            return (Err(DeployError::new(DeployStage::Check, None, e)), None);
+        }
+        match self.agent_id.clone() {
+            Some(agent_id) => match self
+                .client
+                .get_agent()
+                .agent_id(agent_id.as_str())
+                .call()
+                .await
+            {
+                Ok(agent) => (
+                    Ok(DeployEvent::Resumed {
+                        agent: agent.clone(),
+                    }),
+                    Some(Stage::Resumed(self, Box::new(agent))),
+                ),
+                Err(e) => (
+                    Err(DeployError::new(DeployStage::Resume, Some(&agent_id), e)),
+                    None,
+                ),
+            },
+            None => match self.create().await {
+                Ok(agent) => {
+                    let id = agent.id.clone();
+                    (
+                        Ok(DeployEvent::Drafted {
+                            agent,
+                            created: true,
+                        }),
+                        Some(Stage::Publish(self, id)),
+                    )
+                }
+                Err((e, created)) => (
+                    Err(DeployError::new(DeployStage::Draft, created.as_deref(), e)),
+                    None,
+                ),
+            },
+        }
+    }
+
+    /// Goes on from the state the agent was found in (see [`Deploy::agent_id`]).
+    async fn resumed(self: Box<Self>, agent: Agent) -> Advanced<'a> {
+        let differs = self.differs(&agent);
+        let next = match agent.status {
+            AgentStatus::Created | AgentStatus::Pending => {
+                let poller = self.poller(&agent.id);
+                Stage::Wait(self, poller)
+            }
+            AgentStatus::Running if !differs => {
+                return (Ok(DeployEvent::Unchanged { agent_id: agent.id }), None)
+            }
+            AgentStatus::Stopped if !differs => Stage::Restart(self, agent.id),
+            AgentStatus::Draft | AgentStatus::Failed if !differs => Stage::Publish(self, agent.id),
+            AgentStatus::Draft
+            | AgentStatus::Failed
+            | AgentStatus::Running
+            | AgentStatus::Stopped => {
+                return match self.update(&agent.id).await {
+                    Ok(updated) => (
+                        Ok(DeployEvent::Drafted {
+                            agent: updated,
+                            created: false,
+                        }),
+                        Some(Stage::Publish(self, agent.id)),
+                    ),
+                    Err(e) => (
+                        Err(DeployError::new(DeployStage::Draft, Some(&agent.id), e)),
+                        None,
+                    ),
+                };
+            }
+            other => {
+                let error = Error::new(
+                    "deploy",
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "agent {} is {other}, a state this version does not know how to go on \
+                         from; nothing was changed",
+                        agent.id
+                    ),
+                );
+                let stopped = DeployError::new(DeployStage::Resume, Some(&agent.id), error);
+                return (Err(stopped), None);
+            }
+        };
+        // Nothing to update: the next step is taken now, so that this one has an event.
+        Box::pin(next.advance()).await
+    }
+
+    /// Whether the agent's character or settings differ from this deployment's.
+    fn differs(&self, agent: &Agent) -> bool {
+        let ours = serde_json::to_value(&self.character).ok();
+        let theirs = agent
+            .character_file
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+        let name = self.name.as_deref().unwrap_or(&self.character.name);
+        ours.is_none()
+            || ours != theirs
+            || agent.name != name
+            || self
+                .avatar
+                .as_ref()
+                .is_some_and(|a| agent.avatar.as_deref() != Some(a.base64()))
+            || self
+                .framework_version
+                .as_ref()
+                .is_some_and(|v| agent.framework_version.as_ref() != Some(v))
+            || self.tee.is_some_and(|tee| agent.tee != Some(tee))
+    }
+
+    /// Checks the character and the framework version; nothing is sent but the list of
+    /// versions.
+    async fn check(&self) -> Result<(), Error> {
         let report = self.character.validate();
         if !report.is_deployable() {
             return Err(Error::new(
@@ -324,66 +583,70 @@ impl Deploy<'_> {
         if let Some(version) = &self.framework_version {
             self.check_framework_version(version).await?;
         }
-        let name = self
-            .name
-            .clone()
-            .unwrap_or_else(|| self.character.name.clone());
-        let config = self.character.to_config_string();
-        let avatar = self.avatar.as_ref().map(|a| a.base64().to_string());
-        let version = self.framework_version.clone();
-        match &self.agent_id {
-            Some(agent_id) => {
-                // Fleek's dashboard updates a draft with `config`; the guide's
-                // `characterFile` names the same thing. When it deploys it also sends the
-                // project, the framework version and `tee`.
-                let project_id: types::ProjectId = self.project_id.parse().map_err(|e| {
-                    Error::new(
-                        "deploy",
-                        ErrorKind::InvalidArgument,
-                        format!("project id {:?}: {e}", self.project_id),
-                    )
-                })?;
-                let agent = self
-                    .client
-                    .update_agent()
-                    .agent_id(agent_id.as_str())
-                    .body_map(|b| {
-                        b.name(Some(name))
-                            .config(Some(config))
-                            .avatar(avatar)
-                            .framework_version(version)
-                            .tee(self.tee)
-                            .project_id(Some(project_id))
-                    })
-                    .call()
-                    .await?;
-                Ok((agent, false))
-            }
-            None => {
-                let mut agent = self
-                    .client
-                    .create_agent()
-                    .body_map(|b| {
-                        b.project_id(self.project_id.as_str())
-                            .name(name)
-                            .config(config)
-                            .avatar(avatar)
-                            .framework_version(version)
-                    })
-                    .call()
-                    .await?;
-                if let Some(tee) = self.tee {
-                    agent = self
-                        .client
-                        .update_agent()
-                        .agent_id(agent.id.as_str())
-                        .body_map(|b| b.tee(Some(tee)))
-                        .call()
-                        .await?;
-                }
-                Ok((agent, true))
-            }
+        Ok(())
+    }
+
+    /// Creates the draft; a failure after it was created names it.
+    async fn create(&self) -> Result<Agent, (Error, Option<String>)> {
+        let agent = self
+            .client
+            .create_agent()
+            .body_map(|b| {
+                b.project_id(self.project_id.as_str())
+                    .name(self.display_name())
+                    .config(self.character.to_config_string())
+                    .avatar(self.avatar.as_ref().map(|a| a.base64().to_string()))
+                    .framework_version(self.framework_version.clone())
+            })
+            .call()
+            .await
+            .map_err(|e| (e, None))?;
+        match self.tee {
+            // The create body of the guide's era has no `tee`; Fleek's dashboard sets it
+            // with an update before it publishes.
+            Some(tee) => self
+                .client
+                .update_agent()
+                .agent_id(agent.id.as_str())
+                .body_map(|b| b.tee(Some(tee)))
+                .call()
+                .await
+                .map_err(|e| (e, Some(agent.id.clone()))),
+            None => Ok(agent),
         }
+    }
+
+    /// Updates the agent's draft with this deployment's character and settings.
+    async fn update(&self, agent_id: &str) -> Result<Agent, Error> {
+        // Fleek's dashboard updates a draft with `config`; the guide's `characterFile` names
+        // the same thing. When it deploys it also sends the project, the framework version
+        // and `tee`.
+        let project_id: types::ProjectId = self.project_id.parse().map_err(|e| {
+            Error::new(
+                "deploy",
+                ErrorKind::InvalidArgument,
+                format!("project id {:?}: {e}", self.project_id),
+            )
+        })?;
+        self.client
+            .update_agent()
+            .agent_id(agent_id)
+            .body_map(|b| {
+                b.name(Some(self.display_name()))
+                    .config(Some(self.character.to_config_string()))
+                    .avatar(self.avatar.as_ref().map(|a| a.base64().to_string()))
+                    .framework_version(self.framework_version.clone())
+                    .tee(self.tee)
+                    .project_id(Some(project_id))
+            })
+            .call()
+            .await
+    }
+
+    fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| self.character.name.clone())
     }
 
     /// Publishes the draft. A success with nothing in it (a `204`: no source shows which 2xx
@@ -412,66 +675,6 @@ impl Deploy<'_> {
                 known.versions.join(", ")
             ),
         ))
-    }
-
-    /// `Running` or `Failed` when the agent got there, `None` while it is on its way.
-    async fn check(&self, agent_id: &str, started: Instant) -> Result<Option<DeployEvent>, Error> {
-        let running = self
-            .client
-            .get_agent_status()
-            .agent_id(agent_id)
-            .call()
-            .await?
-            .is_running();
-        if running {
-            return Ok(Some(DeployEvent::Running {
-                agent_id: agent_id.to_string(),
-                elapsed: started.elapsed(),
-            }));
-        }
-        let agent = self.client.get_agent().agent_id(agent_id).call().await?;
-        if agent.status == AgentStatus::Failed {
-            return Ok(Some(DeployEvent::Failed {
-                agent_id: agent_id.to_string(),
-                status: agent.status,
-                last_logs: self.last_logs(agent_id).await,
-            }));
-        }
-        Ok(None)
-    }
-
-    /// The agent's state, for progress and timeout messages; `None` when it cannot be read.
-    async fn status(&self, agent_id: &str) -> Option<AgentStatus> {
-        let agent = self
-            .client
-            .get_agent()
-            .agent_id(agent_id)
-            .call()
-            .await
-            .ok()?;
-        Some(agent.status)
-    }
-
-    /// The last lines of the agent's log (what is readable of it: a failure here leaves the
-    /// list shorter, it does not hide the agent's failure).
-    async fn last_logs(&self, agent_id: &str) -> Vec<types::LogEntry> {
-        let mut last = VecDeque::with_capacity(LAST_LOG_LINES);
-        let pages = self
-            .client
-            .get_agent_logs()
-            .agent_id(agent_id)
-            .pages()
-            .take(MAX_LOG_PAGES);
-        futures_util::pin_mut!(pages);
-        while let Some(Ok(page)) = pages.next().await {
-            for entry in page.data {
-                if last.len() == LAST_LOG_LINES {
-                    last.pop_front();
-                }
-                last.push_back(entry);
-            }
-        }
-        last.into()
     }
 }
 
@@ -507,7 +710,9 @@ impl CreateFromCharacter<'_> {
     /// [`ErrorKind::InvalidArgument`] (nothing sent) listing the character's problems;
     /// any error of `create_agent`.
     pub async fn send(self) -> Result<Agent, Error> {
-        Ok(self.deploy.draft().await?.0)
+        self.deploy.check().await?;
+        // No TEE is set here, so nothing is sent after the create: its error is the call's.
+        self.deploy.create().await.map_err(|(e, _)| e)
     }
 }
 

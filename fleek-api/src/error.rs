@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -125,6 +126,7 @@ struct Details {
     body: Option<Bytes>,
     body_truncated: bool,
     json: Option<serde_json::Value>,
+    retry_after: Option<Duration>,
     detail: String,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -142,6 +144,7 @@ impl Error {
             body: None,
             body_truncated: false,
             json: None,
+            retry_after: None,
             detail: detail.into(),
             source: None,
         }))
@@ -149,6 +152,15 @@ impl Error {
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.0.status = Some(status);
+        self
+    }
+
+    /// Keeps the answer's `Retry-After` (seconds or an HTTP date), when it has one.
+    pub(crate) fn with_retry_after(mut self, headers: &reqwest::header::HeaderMap) -> Self {
+        self.0.retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
         self
     }
 
@@ -192,10 +204,10 @@ impl Error {
         response: reqwest::Response,
     ) -> Self {
         let status = response.status();
+        let retry =
+            Error::new(operation, ErrorKind::Status, "").with_retry_after(response.headers());
         let (body, truncated) = read_capped(response.bytes_stream(), MAX_ERROR_BODY).await;
-        Error::new(operation, ErrorKind::Status, "")
-            .with_status(status)
-            .with_body(body, truncated)
+        retry.with_status(status).with_body(body, truncated)
     }
 
     /// Turns an error of a generated method into an [`Error`], reading what is left of the
@@ -225,10 +237,10 @@ impl Error {
             | progenitor_client::Error::InvalidUpgrade(e) => Error::from_reqwest(operation, e),
             progenitor_client::Error::ErrorResponse(response) => {
                 let status = response.status();
+                let error = Error::new(operation, ErrorKind::Status, "")
+                    .with_retry_after(response.headers());
                 let (body, truncated) = response.into_inner().into_body().await;
-                Error::new(operation, ErrorKind::Status, "")
-                    .with_status(status)
-                    .with_body(body, truncated)
+                error.with_status(status).with_body(body, truncated)
             }
             progenitor_client::Error::InvalidResponsePayload(body, e) => {
                 let truncated = body.len() > MAX_ERROR_BODY;
@@ -287,6 +299,22 @@ impl Error {
     /// Whether the body was longer than [`MAX_ERROR_BODY`] and was cut.
     pub fn body_truncated(&self) -> bool {
         self.0.body_truncated
+    }
+
+    /// How long the server asked to be left alone (its `Retry-After`, in seconds or as an
+    /// HTTP date, on a `429` or `503` say), when it said. The crate's own loops (the log
+    /// follower, the waits of deploy and `wait_until_running`) wait at least this long
+    /// before asking again; callers who loop should too.
+    ///
+    /// ```
+    /// # fn check(error: &fleek_api::Error) {
+    /// if let Some(pause) = error.retry_after() {
+    ///     println!("asked to wait {pause:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
     }
 
     /// The body parsed as JSON, when it is whole JSON.

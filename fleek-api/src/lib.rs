@@ -72,6 +72,7 @@ mod path;
 pub mod proxy;
 mod retry;
 mod tolerant;
+pub mod wait;
 
 pub use call::Call;
 pub use config::ClientBuilder;

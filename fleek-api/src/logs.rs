@@ -33,17 +33,23 @@ impl<'a> LogFollower<'a> {
     /// ends by itself. Drop it to stop: nothing keeps running.
     ///
     /// It walks the pages to the last one, then asks for that page again every interval and
-    /// yields the entries it has not yielded yet (an entry is known by its `id`); when the
-    /// last page fills and gains a `next_page`, it moves on. A failed request (after the
-    /// client's retries) is yielded as an `Err` item and the next poll carries on from the
-    /// same place, so a caller may log the error and keep reading.
+    /// yields the entries it has not yielded yet (an entry is known by its `id`; the last
+    /// [`REMEMBERED`] ids are remembered); when the last page gains a `next_page`, it moves
+    /// on. Every request is bounded: after one that brought nothing new, the next waits the
+    /// interval, whatever `next_page` says (a journal's last page names its own cursor
+    /// while nothing is written, and one that names an older page would go round in a
+    /// loop). A failed request (after the client's retries) is yielded as an `Err` item and
+    /// the next poll carries on from the same place after the interval, or after the
+    /// server's `Retry-After` when that is longer, so a caller may log the error and keep
+    /// reading.
     pub fn stream(self) -> impl Stream<Item = Result<types::LogEntry, Error>> + Send + 'a {
         let state = Follow {
             request: self.request,
+            cursor: None,
             interval: self.interval,
-            seen: HashSet::new(),
+            seen: Recent::default(),
             ready: VecDeque::new(),
-            wait: false,
+            pause: None,
         };
         stream::unfold(state, |mut state| async move {
             let item = state.next().await;
@@ -52,15 +58,44 @@ impl<'a> LogFollower<'a> {
     }
 }
 
+/// How many entry ids a [`LogFollower`] remembers, so that an entry it has yielded is not
+/// yielded again when a page comes back (memory stays bounded however long it follows).
+pub const REMEMBERED: usize = 10_000;
+
+/// The ids of the last [`REMEMBERED`] entries yielded.
+#[derive(Default)]
+struct Recent {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Recent {
+    /// Whether `id` is new; it is remembered from now on.
+    fn insert(&mut self, id: String) -> bool {
+        if self.ids.contains(&id) {
+            return false;
+        }
+        if self.order.len() == REMEMBERED {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+        self.ids.insert(id.clone());
+        self.order.push_back(id);
+        true
+    }
+}
+
 struct Follow<'a> {
     /// The request for the page being watched.
     request: builder::GetAgentLogs<'a>,
+    /// That page's cursor (`None`: the first page).
+    cursor: Option<String>,
     interval: Duration,
-    /// The ids already yielded from that page.
-    seen: HashSet<String>,
+    seen: Recent,
     ready: VecDeque<types::LogEntry>,
-    /// Whether the last request found nothing new, so the next one waits first.
-    wait: bool,
+    /// How long to wait before the next request.
+    pause: Option<Duration>,
 }
 
 impl Follow<'_> {
@@ -69,26 +104,42 @@ impl Follow<'_> {
             if let Some(entry) = self.ready.pop_front() {
                 return Ok(entry);
             }
-            if self.wait {
-                tokio::time::sleep(self.interval).await;
+            if let Some(pause) = self.pause.take() {
+                tokio::time::sleep(pause).await;
             }
-            // Until this request succeeds, a failure means: wait, then ask again.
-            self.wait = true;
-            let page = self.request.clone().call().await?;
+            // Until a request brings something new, the next one waits.
+            self.pause = Some(self.interval);
+            let page = match self.request.clone().call().await {
+                Ok(page) => page,
+                Err(error) => {
+                    if let Some(asked) = error.retry_after() {
+                        self.pause = Some(asked.max(self.interval));
+                    }
+                    return Err(error);
+                }
+            };
             let next = <builder::GetAgentLogs<'_> as Paged>::next_cursor(&page);
             for entry in <builder::GetAgentLogs<'_> as Paged>::into_items(page) {
                 if self.seen.insert(entry.id.to_string()) {
                     self.ready.push_back(entry);
                 }
             }
+            let brought_news = !self.ready.is_empty();
             // The entries are queued before a bad `next_page` is reported: nothing is lost.
-            if let Some(next) = next? {
-                // Everything on this page has been taken; the next page is all new.
-                self.request = self.request.clone().with_cursor(next);
-                self.seen.clear();
-                self.wait = false;
-            } else if !self.ready.is_empty() {
-                self.wait = false;
+            let next = next.inspect_err(|error| {
+                tracing::warn!(%error, "a log page's next page cannot be followed");
+            })?;
+            match next {
+                // A page that names itself is the last one, for now: watch it.
+                Some(next) if Some(&next) != self.cursor.as_ref() => {
+                    self.request = self.request.clone().with_cursor(next.clone());
+                    self.cursor = Some(next);
+                    if brought_news {
+                        self.pause = None;
+                    }
+                }
+                _ if brought_news => self.pause = None,
+                _ => {}
             }
         }
     }

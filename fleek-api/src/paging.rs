@@ -101,6 +101,33 @@ pub(crate) fn next_cursor(
     }
 }
 
+/// Where a walk goes after reading the page at `current` (the page before it was at
+/// `previous`), whose next cursor is `next`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// On, to the page at this cursor.
+    To(String),
+    /// The walk is over: no next page, or a next page that names the page just read. A
+    /// journal hands back its own cursor on its last page while nothing new is written;
+    /// asking again at once would repeat the same page forever.
+    End,
+    /// The next page names the page before this one: following it would go round in a loop.
+    Loop(String),
+}
+
+/// The rule every walk over pages follows (the streams, the CLI's `logs`); see [`Step`].
+pub(crate) fn step(next: Option<String>, current: Option<&str>, previous: Option<&str>) -> Step {
+    match next {
+        None => Step::End,
+        Some(next) if Some(next.as_str()) == current => {
+            tracing::debug!(cursor = %next, "the last page names itself; the walk ends here");
+            Step::End
+        }
+        Some(next) if Some(next.as_str()) == previous => Step::Loop(next),
+        Some(next) => Step::To(next),
+    }
+}
+
 /// A paged operation's builder; implemented by `fleek-api-gen` for every operation with
 /// `x-pagination`.
 pub(crate) trait Paged: Call + Clone + Send + Sized {
@@ -117,7 +144,8 @@ pub(crate) trait Paged: Call + Clone + Send + Sized {
 }
 
 /// Every page from `first` on, each fetched when the previous one has been read. Stops
-/// after the last page, after an error, or when the API hands back a cursor it already gave
+/// after the last page (a page whose next page names itself is the last: see [`Step`]),
+/// after an error, or, with an error, when the API hands back the cursor of the page before
 /// (which would loop forever). A page whose successor cannot be found is still yielded,
 /// before the error.
 pub(crate) fn pages<'a, P>(first: P) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'a
@@ -149,24 +177,37 @@ where
             Err(error) => return Some((Err(error), state)),
         };
         state.next = match P::next_cursor(&page) {
-            Ok(Some(next))
-                if Some(&next) == cursor.as_ref() || Some(&next) == state.previous.as_ref() =>
-            {
-                Next::Fail(Error::new(
-                    P::OPERATION,
-                    ErrorKind::Decode,
-                    format!("the API returned cursor {next:?} twice; stopping to avoid a loop"),
-                ))
+            Ok(next) => match step(next, cursor.as_deref(), state.previous.as_deref()) {
+                Step::To(next) => {
+                    state.previous = cursor;
+                    Next::Fetch(request.with_cursor(next.clone()), Some(next))
+                }
+                Step::End => Next::Done,
+                Step::Loop(next) => Next::Fail(looped(P::OPERATION, &next)),
+            },
+            Err(error) => {
+                tracing::warn!(operation = P::OPERATION, %error, "the walk over pages stops");
+                Next::Fail(error)
             }
-            Ok(Some(next)) => {
-                state.previous = cursor;
-                Next::Fetch(request.with_cursor(next.clone()), Some(next))
-            }
-            Ok(None) => Next::Done,
-            Err(error) => Next::Fail(error),
         };
         Some((Ok(page), state))
     })
+}
+
+/// The error of a walk that would go round in a loop.
+pub(crate) fn looped(operation: &'static str, cursor: &str) -> Error {
+    tracing::warn!(
+        operation,
+        cursor,
+        "the next page names the page before; the walk stops"
+    );
+    Error::new(
+        operation,
+        ErrorKind::Decode,
+        format!(
+            "the API's next page (cursor {cursor:?}) is the page before the last one read;              stopping to avoid a loop"
+        ),
+    )
 }
 
 /// Every item of every page from `first` on; see [`pages`].
@@ -182,7 +223,22 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::query_parameter;
+    use super::{query_parameter, step, Step};
+
+    #[test]
+    fn a_walk_ends_on_a_page_that_names_itself_and_stops_on_a_loop() {
+        assert_eq!(step(None, Some("a"), None), Step::End);
+        assert_eq!(
+            step(Some("b".into()), Some("a"), None),
+            Step::To("b".into())
+        );
+        assert_eq!(step(Some("b".into()), None, None), Step::To("b".into()));
+        assert_eq!(step(Some("a".into()), Some("a"), None), Step::End);
+        assert_eq!(
+            step(Some("a".into()), Some("b"), Some("a")),
+            Step::Loop("a".into())
+        );
+    }
 
     /// The query read as a full URL parse reads it.
     fn parsed(url: &str, name: &str) -> Option<String> {

@@ -164,7 +164,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date; a date in the past means "now".
-fn parse_retry_after(value: &str) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -1,18 +1,20 @@
 //! `fleek-agents deploy <character.json> --project <id>`: validate, draft, publish, wait.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+use futures_util::future::{self, Either};
 use futures_util::StreamExt;
 use serde_json::json;
 
 use super::exit::{CliError, Exit};
 use super::output::{Format, Output};
 use super::progress::Progress;
-use super::validate::Checked;
+use super::validate::{self, Checked};
 use super::{args, duration};
 use crate::character::Avatar;
-use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
+use crate::deploy::{DeployEvent, DeployStage, DEFAULT_DEPLOY_TIMEOUT};
 use crate::types::LogEntry;
 
 pub(crate) fn command() -> Command {
@@ -20,9 +22,15 @@ pub(crate) fn command() -> Command {
         .about("Validate a character file, then draft, publish and wait until the agent runs")
         .long_about(
             "Validate a character file (every problem is listed, and nothing is sent while \
-             there is one), then create the agent's draft (or update --agent's), publish it \
-             and wait until it runs. Progress goes to stderr; the agent's id to stdout. When \
-             the agent fails to start, its last log lines are printed.",
+             there is one), then create the agent's draft, publish it and wait until it runs. \
+             With --agent, take that agent from wherever it is: a draft is published, a \
+             published agent waited for, a running one updated and published again only when \
+             its character or settings differ (otherwise nothing is done). Progress goes to \
+             stderr; the agent's id to stdout. Once an agent exists, any failure or Ctrl-C \
+             (exit 130) names it with the command that resumes the deployment. With -o json, \
+             one JSON object per event on stdout, then a result object. Under GitHub Actions \
+             each character problem is also an ::error annotation. When the agent fails to \
+             start, its last log lines are printed.",
         )
         .arg(
             Arg::new("character")
@@ -42,7 +50,7 @@ pub(crate) fn command() -> Command {
             Arg::new("agent")
                 .long("agent")
                 .value_name("ID")
-                .help("Update this agent instead of creating one"),
+                .help("Deploy to this agent instead of creating one, resuming from its state"),
         )
         .arg(
             Arg::new("name")
@@ -88,6 +96,7 @@ pub(crate) async fn run(
         Some(ref character) if checked.is_ok() => character.clone(),
         _ => {
             output.warn(&checked.report(path, output.color_stderr));
+            validate::annotate(output, [(path.as_path(), &checked)]);
             return Err(CliError::new(
                 Exit::Invalid,
                 format!(
@@ -129,65 +138,226 @@ pub(crate) async fn run(
         &format!("drafting {} in project {project}", character.name),
         output.color_stderr,
     );
+    let mut run = Run {
+        output,
+        started: Instant::now(),
+        agent: matches.get_one::<String>("agent").cloned(),
+        stage: DeployStage::Check,
+    };
     let events = deploy.events();
     futures_util::pin_mut!(events);
-    let mut outcome = Err(CliError::new(
-        Exit::Failure,
-        "the deployment ended without an outcome",
-    ));
-    while let Some(event) = events.next().await {
-        let event = match event {
-            Ok(event) => event,
-            Err(error) => {
-                outcome = Err(error.into());
-                break;
+    let interrupted = tokio::signal::ctrl_c();
+    futures_util::pin_mut!(interrupted);
+    let outcome = loop {
+        let next = match future::select(events.next(), interrupted.as_mut()).await {
+            Either::Left((next, _)) => next,
+            Either::Right(_) => {
+                progress.finish();
+                return Err(run.interrupted(matches));
             }
         };
+        match next {
+            Some(Ok(event)) => {
+                if let Some(end) = run.event(event, &progress)? {
+                    break end;
+                }
+            }
+            Some(Err(error)) => {
+                run.result(&json!({
+                    "result": "error",
+                    "stage": format!("{:?}", error.stage()).to_lowercase(),
+                    "agentId": error.agent_id(),
+                    "message": error.error().to_string(),
+                }))?;
+                let resume = error.agent_id().map(|id| resume_hint(matches, id));
+                let mut failure = CliError::from(error);
+                if let Some(resume) = resume {
+                    failure.message.push('\n');
+                    failure.message.push_str(&resume);
+                }
+                break Err(failure);
+            }
+            None => {
+                break Err(CliError::new(
+                    Exit::Failure,
+                    "the deployment ended without an outcome",
+                ))
+            }
+        }
+    };
+    let took = progress.elapsed();
+    progress.finish();
+    let (agent_id, unchanged) = outcome?;
+    match output.format {
+        Format::Human if unchanged => output.line(&format!(
+            "agent {agent_id} already runs with this character and these settings; nothing to do"
+        )),
+        Format::Human => output.line(&format!(
+            "agent {agent_id} runs (deployed in {})",
+            duration::show(took)
+        )),
+        Format::Json => run.result(&json!({
+            "result": if unchanged { "unchanged" } else { "running" },
+            "agentId": agent_id,
+            "status": "Running",
+            "seconds": took.as_secs_f64(),
+        })),
+    }
+}
+
+/// One deployment as the command follows it: progress for people, one JSON object per
+/// event for machines (`-o json`), and what exists, for the messages that end it early.
+struct Run<'o> {
+    output: &'o Output,
+    started: Instant,
+    /// The agent that exists, once one does.
+    agent: Option<String>,
+    stage: DeployStage,
+}
+
+impl Run<'_> {
+    /// One event as JSON lines on stdout (`-o json`).
+    fn json(&self, event: &str, fields: serde_json::Value) -> Result<(), CliError> {
+        if self.output.format != Format::Json {
+            return Ok(());
+        }
+        let mut object = json!({
+            "event": event,
+            "stage": format!("{:?}", self.stage).to_lowercase(),
+            "agentId": self.agent,
+            "elapsed": self.started.elapsed().as_secs_f64(),
+        });
+        if let (Some(object), serde_json::Value::Object(fields)) = (object.as_object_mut(), fields)
+        {
+            object.extend(fields);
+        }
+        self.output.line(&object.to_string())
+    }
+
+    /// The final object of `-o json`.
+    fn result(&self, fields: &serde_json::Value) -> Result<(), CliError> {
+        self.json("result", fields.clone())
+    }
+
+    /// Follows one event; the outcome once it is the last one.
+    #[allow(clippy::type_complexity)]
+    fn event(
+        &mut self,
+        event: DeployEvent,
+        progress: &Progress,
+    ) -> Result<Option<Result<(String, bool), CliError>>, CliError> {
         match event {
+            DeployEvent::Resumed { agent } => {
+                self.agent = Some(agent.id.clone());
+                self.stage = DeployStage::Resume;
+                progress.note(&format!("found agent {} ({})", agent.id, agent.status));
+                self.json("resumed", json!({"status": agent.status.as_str()}))?;
+            }
             DeployEvent::Drafted { agent, created } => {
+                self.agent = Some(agent.id.clone());
+                self.stage = DeployStage::Publish;
                 let verb = if created { "created" } else { "updated" };
                 progress.note(&format!("{verb} the draft of agent {}", agent.id));
                 progress.stage(&format!("publishing agent {}", agent.id));
+                self.json("drafted", json!({"created": created}))?;
             }
             DeployEvent::Published { agent } => {
+                self.stage = DeployStage::Wait;
                 progress.note(&format!("published agent {}", agent.id));
                 progress.stage(&format!("waiting for agent {} to run", agent.id));
+                self.json("published", json!({}))?;
+            }
+            DeployEvent::Started { agent_id } => {
+                self.stage = DeployStage::Wait;
+                progress.note(&format!("started agent {agent_id}"));
+                progress.stage(&format!("waiting for agent {agent_id} to run"));
+                self.json("started", json!({}))?;
             }
             DeployEvent::Waiting {
                 agent_id, status, ..
             } => {
+                self.stage = DeployStage::Wait;
                 let status = status.map_or_else(|| "unknown".to_string(), |s| s.to_string());
                 progress.stage(&format!(
                     "waiting for agent {agent_id} to run (status: {status})"
                 ));
+                self.json("waiting", json!({"status": status}))?;
             }
-            DeployEvent::Running { agent_id, elapsed } => {
-                outcome = Ok((agent_id, elapsed));
-                break;
+            DeployEvent::Running { agent_id, .. } => {
+                self.json("running", json!({}))?;
+                return Ok(Some(Ok((agent_id, false))));
+            }
+            DeployEvent::Unchanged { agent_id } => {
+                self.json("unchanged", json!({}))?;
+                return Ok(Some(Ok((agent_id, true))));
             }
             DeployEvent::Failed {
                 agent_id,
                 last_logs,
                 ..
             } => {
-                outcome = Err(failed(&agent_id, &last_logs));
-                break;
+                let lines: Vec<String> = last_logs.iter().map(super::logs::line).collect();
+                self.json("failed", json!({"lastLogs": lines}))?;
+                self.result(&json!({"result": "failed", "agentId": agent_id}))?;
+                return Ok(Some(Err(failed(&agent_id, &last_logs))));
             }
         }
+        Ok(None)
     }
-    let took = progress.elapsed();
-    progress.finish();
-    let (agent_id, _) = outcome?;
-    match output.format {
-        Format::Human => output.line(&format!(
-            "agent {agent_id} runs (deployed in {})",
-            duration::show(took)
-        )),
-        Format::Json => output.document(&json!({
-            "agentId": agent_id,
-            "status": "Running",
-            "seconds": took.as_secs_f64(),
-        })),
+
+    /// Ctrl-C: what exists and how to resume, on stderr; exit 130.
+    fn interrupted(&self, matches: &ArgMatches) -> CliError {
+        let _ = self.result(&json!({
+            "result": "interrupted",
+        }));
+        let message = match &self.agent {
+            Some(id) => format!(
+                "interrupted while {}: agent {id} exists\n{}",
+                self.stage,
+                resume_hint(matches, id)
+            ),
+            None => format!("interrupted while {}: no agent was created", self.stage),
+        };
+        CliError::new(Exit::Interrupted, message)
+    }
+}
+
+/// The command that resumes this deployment on agent `id`: the same arguments, with
+/// `--agent <id>`.
+fn resume_hint(matches: &ArgMatches, id: &str) -> String {
+    let mut words = vec!["fleek-agents".to_string(), "deploy".to_string()];
+    if let Some(path) = matches.get_one::<PathBuf>("character") {
+        words.push(path.display().to_string());
+    }
+    for flag in ["project", "name", "framework-version"] {
+        if let Some(value) = matches.get_one::<String>(flag) {
+            words.push(format!("--{flag}"));
+            words.push(value.clone());
+        }
+    }
+    if let Some(avatar) = matches.get_one::<PathBuf>("avatar") {
+        words.push("--avatar".into());
+        words.push(avatar.display().to_string());
+    }
+    if matches.get_flag("tee") {
+        words.push("--tee".into());
+    }
+    words.push("--agent".into());
+    words.push(id.to_string());
+    let command: Vec<String> = words.iter().map(|w| shell_word(w)).collect();
+    format!("resume with: {}", command.join(" "))
+}
+
+/// A word as a POSIX shell reads it back: as it is when it is safe, single-quoted otherwise.
+fn shell_word(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@,+%".contains(c));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

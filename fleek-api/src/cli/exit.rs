@@ -37,11 +37,14 @@ pub enum Exit {
     Timeout,
     /// 7: the agent failed to start (`deploy`, `status --wait`).
     AgentFailed,
+    /// 130: interrupted (Ctrl-C) while it changed something: `deploy` says what exists and
+    /// how to resume.
+    Interrupted,
 }
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 8] = [
+    pub const ALL: [Exit; 9] = [
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
@@ -50,6 +53,7 @@ impl Exit {
         Exit::Network,
         Exit::Timeout,
         Exit::AgentFailed,
+        Exit::Interrupted,
     ];
 
     /// The process exit code.
@@ -63,6 +67,7 @@ impl Exit {
             Exit::Network => 5,
             Exit::Timeout => 6,
             Exit::AgentFailed => 7,
+            Exit::Interrupted => 130,
         }
     }
 
@@ -84,6 +89,7 @@ impl Exit {
             Exit::Network => "the API could not be reached",
             Exit::Timeout => "an answer or a wait took too long",
             Exit::AgentFailed => "the agent failed to start",
+            Exit::Interrupted => "interrupted (Ctrl-C); deploy says what exists",
         }
     }
 }
@@ -134,6 +140,13 @@ impl From<Error> for CliError {
             ErrorKind::InvalidArgument | ErrorKind::MissingCredentials => Exit::Usage,
             _ => Exit::Failure,
         };
+        Self::new(exit, error.to_string())
+    }
+}
+
+impl From<crate::deploy::DeployError> for CliError {
+    fn from(error: crate::deploy::DeployError) -> Self {
+        let exit = CliError::from(Error::new("deploy", error.kind(), "")).exit;
         Self::new(exit, error.to_string())
     }
 }

@@ -10,7 +10,7 @@ use super::exit::CliError;
 use super::output::{Format, Output};
 use super::{args, duration};
 use crate::logs::DEFAULT_FOLLOW_INTERVAL;
-use crate::paging::Paged;
+use crate::paging::{self, Paged, Step};
 use crate::types::LogEntry;
 use crate::{Call, Client, ErrorKind};
 
@@ -56,12 +56,21 @@ pub(crate) async fn run(
 
 /// Every page, printed as it arrives; in JSON, the entries of all pages as one array, each
 /// exactly as received.
+///
+/// The walk follows the rule of the library's page streams (`paging::step`): a last page
+/// that names itself ends it (a journal does that while nothing new is written), and one
+/// that names the page before stops it with an error. When it stops early, what was read is
+/// printed first (in JSON, the entries so far), then why.
 async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliError> {
     let mut request = client.get_agent_logs().agent_id(agent);
     let mut entries = Vec::new();
-    loop {
+    let (mut cursor, mut previous): (Option<String>, Option<String>) = (None, None);
+    let stopped = loop {
         let (page, body) = output.kept.around(request.clone().call()).await;
-        let page = page?;
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => break Some(error),
+        };
         match output.format {
             Format::Human => {
                 for entry in &page.data {
@@ -70,15 +79,26 @@ async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliErr
             }
             Format::Json => entries.extend(raw_entries(body.as_deref())),
         }
-        match <crate::builder::GetAgentLogs<'_> as Paged>::next_cursor(&page)? {
-            Some(cursor) => request = request.with_cursor(cursor),
-            None => break,
+        let next = match <crate::builder::GetAgentLogs<'_> as Paged>::next_cursor(&page) {
+            Ok(next) => next,
+            Err(error) => break Some(error),
+        };
+        match paging::step(next, cursor.as_deref(), previous.as_deref()) {
+            Step::To(next) => {
+                request = request.with_cursor(next.clone());
+                previous = cursor.replace(next);
+            }
+            Step::End => break None,
+            Step::Loop(next) => break Some(paging::looped("get_agent_logs", &next)),
         }
-    }
+    };
     if output.format == Format::Json {
         output.document(&serde_json::Value::Array(entries))?;
     }
-    Ok(())
+    match stopped {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
 }
 
 /// The `data` of a log page as the API sent it.

@@ -156,6 +156,11 @@ impl Output {
         let _ = writeln!(io::stderr().lock(), "{label} {message}");
     }
 
+    /// A line on stderr as it is (a GitHub Actions workflow command, a resume hint).
+    pub(crate) fn stderr(&self, line: &str) {
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+
     /// The error that ends the command, on stderr.
     pub(crate) fn error(&self, error: &CliError) {
         if error.message.is_empty() {

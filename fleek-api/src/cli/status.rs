@@ -10,9 +10,9 @@ use super::output::{Format, Output};
 use super::progress::Progress;
 use super::style::{paint, GREEN, RED, YELLOW};
 use super::{args, duration};
-use crate::deploy::DEFAULT_DEPLOY_TIMEOUT;
+use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
 use crate::types::AgentStatus;
-use crate::{Call, Client};
+use crate::{Call, Client, ErrorKind};
 
 /// How often `--wait` asks.
 const POLL: Duration = Duration::from_secs(3);
@@ -23,7 +23,10 @@ pub(crate) fn command() -> Command {
         .long_about(
             "Show an agent's lifecycle state (Draft, Created, Pending, Running, Stopped, \
              Failed) and whether its runtime answers that it runs. With --wait, ask every \
-             3 s until it runs (exit 0), fails (exit 7) or --timeout passes (exit 6).",
+             3 s until it runs (exit 0), fails (exit 7) or --timeout passes (exit 6); a check \
+             that fails for a passing reason (a broken connection, 429, 5xx) is tried again \
+             after 3 s or the server's Retry-After. With --wait and -o json, one JSON object \
+             per check on stdout, then the result object.",
         )
         .arg(args::agent("The agent's id"))
         .arg(
@@ -71,6 +74,17 @@ pub(crate) async fn run(
         read(client, agent).await?
     };
     match output.format {
+        // After `--wait`'s events (JSON lines), the result is one more line; alone, it is
+        // the whole document.
+        Format::Json if matches.get_flag("wait") => output.line(
+            &json!({
+                "event": "result",
+                "id": agent,
+                "status": state.status.as_str(),
+                "running": state.running,
+            })
+            .to_string(),
+        ),
         Format::Json => output.document(&json!({
             "id": agent,
             "status": state.status.as_str(),
@@ -95,6 +109,10 @@ pub(crate) async fn run(
     }
 }
 
+/// Waits with the library's waiter ([`Client::wait_until_running`]): a check every 3 s,
+/// failed checks that pass by waiting (a broken connection, a `429` or `5xx`) retried after
+/// the interval or the server's `Retry-After`. With `-o json`, one JSON object per check on
+/// stdout as it happens; the result object follows.
 async fn wait(
     client: &Client,
     agent: &str,
@@ -105,36 +123,52 @@ async fn wait(
         &format!("waiting for agent {agent} to run"),
         output.color_stderr,
     );
-    let outcome = loop {
-        let state = match read(client, agent).await {
-            Ok(state) => state,
-            Err(error) => break Err(error),
-        };
-        if state.running {
-            break Ok(state);
-        }
-        if state.status == AgentStatus::Failed {
-            break Err(CliError::new(
-                Exit::AgentFailed,
-                format!("agent {agent} failed to start; read why with `fleek-agents logs {agent}`"),
-            ));
-        }
-        if progress.elapsed() >= timeout {
-            break Err(CliError::new(
-                Exit::Timeout,
-                format!(
-                    "agent {agent} did not run within {}; its status is {}",
-                    duration::show(timeout),
-                    state.status
-                ),
-            ));
-        }
-        progress.stage(&format!(
-            "waiting for agent {agent} to run (status: {})",
-            state.status
-        ));
-        tokio::time::sleep(POLL.min(timeout.saturating_sub(progress.elapsed()))).await;
-    };
+    let mut last_status: Option<AgentStatus> = None;
+    let outcome = client
+        .wait_until_running(agent)
+        .timeout(timeout)
+        .poll_interval(POLL, POLL)
+        .run(|event| {
+            if let DeployEvent::Waiting {
+                status, elapsed, ..
+            } = event
+            {
+                last_status.clone_from(status);
+                let shown = status.as_ref().map_or("unknown", AgentStatus::as_str);
+                progress.stage(&format!(
+                    "waiting for agent {agent} to run (status: {shown})"
+                ));
+                if output.format == Format::Json {
+                    let line = json!({
+                        "event": "waiting",
+                        "id": agent,
+                        "status": status.as_ref().map(AgentStatus::as_str),
+                        "elapsed": elapsed.as_secs_f64(),
+                    });
+                    let _ = output.line(&line.to_string());
+                }
+            }
+        })
+        .await;
     progress.finish();
-    outcome
+    match outcome {
+        Ok(DeployEvent::Running { .. }) => Ok(State {
+            status: AgentStatus::Running,
+            running: true,
+        }),
+        Ok(DeployEvent::Failed { last_logs, .. }) => Err(super::deploy::failed(agent, &last_logs)),
+        Ok(_) => Err(CliError::new(
+            Exit::Failure,
+            "the wait ended without an outcome",
+        )),
+        Err(error) if error.kind() == ErrorKind::Timeout => Err(CliError::new(
+            Exit::Timeout,
+            format!(
+                "agent {agent} did not run within {}; its status is {}",
+                duration::show(timeout),
+                last_status.map_or_else(|| "unknown".to_string(), |s| s.to_string())
+            ),
+        )),
+        Err(error) => Err(error.into()),
+    }
 }

@@ -93,6 +93,32 @@ impl Checked {
         out
     }
 
+    /// Each problem as a GitHub Actions annotation (`::error file=...::...`), so that it shows
+    /// on the pull request; printed when `GITHUB_ACTIONS=true`.
+    pub(crate) fn annotations(&self, path: &Path) -> Vec<String> {
+        let file = escape_property(&path.display().to_string());
+        if let Some(reason) = &self.unreadable {
+            return vec![format!(
+                "::error file={file},title=cannot check::{}",
+                escape_data(reason)
+            )];
+        }
+        self.problems
+            .iter()
+            .map(|p| {
+                let title = match p.rules {
+                    Rules::Eliza => "Eliza's rules",
+                    Rules::Fleek => "Fleek's rules",
+                };
+                format!(
+                    "::error file={file},title={}::{}",
+                    escape_property(title),
+                    escape_data(&format!("{}: {}", p.path, p.message))
+                )
+            })
+            .collect()
+    }
+
     fn document(&self, path: &Path) -> serde_json::Value {
         json!({
             "file": path.display().to_string(),
@@ -105,6 +131,40 @@ impl Checked {
                 "message": p.message,
             })).collect::<Vec<_>>(),
         })
+    }
+}
+
+/// Whether the command runs under GitHub Actions, whose runner turns `::error` lines into
+/// annotations on the pull request.
+pub(crate) fn on_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// A workflow command's message, escaped as GitHub's runner expects.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file=`, `title=`), escaped.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Prints the annotations of every file checked to stderr (stdout stays the command's
+/// output), under GitHub Actions only.
+pub(crate) fn annotate<'a>(
+    output: &Output,
+    checked: impl IntoIterator<Item = (&'a Path, &'a Checked)>,
+) {
+    if !on_github_actions() {
+        return;
+    }
+    for (path, result) in checked {
+        for line in result.annotations(path) {
+            output.stderr(&line);
+        }
     }
 }
 
@@ -125,6 +185,7 @@ pub(crate) fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
             checked.iter().map(|(p, c)| c.document(p)).collect(),
         ))?,
     }
+    annotate(output, checked.iter().map(|(p, c)| (p.as_path(), c)));
     let failed = checked.iter().filter(|(_, c)| !c.is_ok()).count();
     if failed == 0 {
         return Ok(());

@@ -277,13 +277,16 @@ async fn an_existing_agent_is_updated_then_published() {
     .run(|e| events.push(e.clone()))
     .await
     .expect("runs");
+    // The agent is read first: it runs, under another name, so it is updated.
+    assert!(matches!(&events[0], DeployEvent::Resumed { agent } if agent.id == AGENT));
     assert!(matches!(
-        &events[0],
+        &events[1],
         DeployEvent::Drafted { created: false, .. }
     ));
     let seen = fleek.seen();
-    assert_eq!(seen[0].call, format!("PUT /api/v1/ai-agents/{AGENT}"));
-    let update = &seen[0].body;
+    assert_eq!(seen[0].call, format!("GET /api/v1/ai-agents/{AGENT}"));
+    assert_eq!(seen[1].call, format!("PUT /api/v1/ai-agents/{AGENT}"));
+    let update = &seen[1].body;
     assert_eq!(
         *update,
         json!({"name": "Nova II", "config": character.to_config_string(), "projectId": PROJECT})
@@ -306,13 +309,14 @@ async fn a_framework_version_fleek_offers_is_sent_and_moves_an_existing_agent() 
     .await
     .expect("runs");
     assert_eq!(
-        fleek.calls()[..2],
+        fleek.calls()[..3],
         [
             "GET /api/v1/machines/images/eliza".to_string(),
+            format!("GET /api/v1/ai-agents/{AGENT}"),
             format!("PUT /api/v1/ai-agents/{AGENT}")
         ]
     );
-    let update = &fleek.seen()[1].body;
+    let update = &fleek.seen()[2].body;
     assert_eq!(update["frameworkVersion"], "v2.beta.28");
     assert_eq!(update["tee"], true);
     assert_eq!(update["projectId"], PROJECT);
@@ -503,8 +507,8 @@ async fn a_create_answered_204_ends_the_deployment_saying_the_api_sent_no_agent(
         .run(|_| {})
         .await
         .expect_err("no agent to publish");
-    assert_eq!(error.operation(), "create_agent");
+    assert_eq!(error.error().operation(), "create_agent");
     assert_eq!(error.kind(), ErrorKind::Decode);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(204));
+    assert_eq!(error.error().status().map(|s| s.as_u16()), Some(204));
     assert_eq!(fleek.calls(), vec!["POST /api/v2/ai-agents".to_string()]);
 }

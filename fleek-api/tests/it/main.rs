@@ -11,6 +11,7 @@
 mod common;
 
 mod agent_token;
+mod bounded;
 mod call;
 mod character;
 mod cli;

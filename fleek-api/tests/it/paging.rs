@@ -144,7 +144,8 @@ async fn an_error_ends_the_stream_after_being_yielded() {
 }
 
 #[tokio::test]
-async fn a_next_page_without_a_cursor_or_a_repeated_cursor_stops_with_an_error() {
+async fn a_next_page_without_a_cursor_or_one_that_goes_back_stops_with_an_error() {
+    // No cursor to follow, or the cursor of the page before: both would loop.
     for next in ["/api/v1/ai-agents?size=2", "/api/v1/ai-agents?cursor=c1"] {
         let (server, client) = setup().await;
         let pages = Pages(HashMap::from([
@@ -152,15 +153,44 @@ async fn a_next_page_without_a_cursor_or_a_repeated_cursor_stops_with_an_error()
                 "",
                 json!({"data": [agent("a1")], "next_page": "/api/v1/ai-agents?cursor=c1"}),
             ),
-            ("c1", json!({"data": [agent("a2")], "next_page": next})),
+            (
+                "c1",
+                json!({"data": [agent("a2")], "next_page": "/api/v1/ai-agents?cursor=c2"}),
+            ),
+            ("c2", json!({"data": [agent("a3")], "next_page": next})),
         ]));
         Mock::given(any()).respond_with(pages).mount(&server).await;
         let items: Vec<_> = client.list_agents().stream().collect().await;
-        assert_eq!(items.len(), 3, "{next}");
-        let error = items[2].as_ref().expect_err("stops");
+        assert_eq!(items.len(), 4, "{next}: three agents, then the error");
+        let error = items[3].as_ref().expect_err("stops");
         assert!(error.to_string().contains("cursor"), "{next}: {error}");
-        assert!(crate::common::received(&server).await.len() <= 2);
+        assert_eq!(crate::common::received(&server).await.len(), 3, "{next}");
     }
+}
+
+#[tokio::test]
+async fn a_last_page_that_names_itself_ends_the_walk_after_one_request() {
+    // A journal's last page hands back its own cursor while nothing new is written: the
+    // walk ends there, every entry kept, instead of asking for the same page forever.
+    let (server, client) = setup().await;
+    let pages = Pages(HashMap::from([
+        (
+            "",
+            json!({"data": [agent("a1")], "next_page": "/api/v1/ai-agents?cursor=c1"}),
+        ),
+        (
+            "c1",
+            json!({"data": [agent("a2")], "next_page": "/api/v1/ai-agents?cursor=c1"}),
+        ),
+    ]));
+    Mock::given(any()).respond_with(pages).mount(&server).await;
+    let items: Vec<_> = client.list_agents().stream().collect().await;
+    let ids: Vec<String> = items
+        .into_iter()
+        .map(|item| item.expect("no error").id)
+        .collect();
+    assert_eq!(ids, ["a1", "a2"]);
+    assert_eq!(crate::common::received(&server).await.len(), 2);
 }
 
 fn entry(id: u32) -> Value {

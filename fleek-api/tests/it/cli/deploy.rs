@@ -52,7 +52,23 @@ fn a_valid_character_is_drafted_published_and_runs() {
     .against(&server)
     .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.json()["agentId"], AGENT);
+    // One JSON object per event as it happens, then the result.
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
+    assert_eq!(
+        events,
+        ["resumed", "drafted", "published", "running", "result"]
+    );
+    assert!(lines
+        .iter()
+        .all(|l| l["agentId"] == AGENT && l["elapsed"].is_f64()));
+    let result = &lines[lines.len() - 1];
+    assert_eq!(result["result"], "running");
+    assert_eq!(result["status"], "Running");
     assert!(run
         .stderr
         .contains(&format!("updated the draft of agent {AGENT}")));

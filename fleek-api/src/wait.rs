@@ -1,0 +1,277 @@
+//! Waiting until an agent runs: one waiter for [`Deploy`](crate::deploy::Deploy),
+//! `fleek-agents status --wait` and users ([`Client::wait_until_running`]).
+//!
+//! Each check is two requests at most: `get_agent_status` (does it run?), then, while it
+//! does not, `get_agent` (its lifecycle state, which says whether it failed). Between checks
+//! the waiter sleeps, starting at the first poll interval and growing by half up to the
+//! largest. A check that fails for a reason that passes (a connection that broke, a timeout,
+//! a `429` or `5xx` after the client's own retries) does not end the wait: the next check
+//! comes after the interval, or after the server's `Retry-After` when that is longer, and the
+//! failure is named if the wait times out. Any other failure ends it.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{self, Stream, StreamExt};
+
+use crate::call::Call;
+use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
+use crate::error::{Error, ErrorKind};
+use crate::generated::types::{self, AgentStatus};
+use crate::generated::Client;
+
+/// How many of the last log lines a [`DeployEvent::Failed`] carries.
+const LAST_LOG_LINES: usize = 20;
+
+/// How many log pages are read to find the last lines of a failed agent.
+const MAX_LOG_PAGES: usize = 20;
+
+/// Waits until an agent runs; see [`Client::wait_until_running`].
+#[derive(Clone, Debug)]
+#[must_use = "a wait does nothing until it is run"]
+pub struct Wait<'a> {
+    client: &'a Client,
+    agent_id: String,
+    timeout: Duration,
+    first_poll: Duration,
+    max_poll: Duration,
+}
+
+impl<'a> Wait<'a> {
+    /// How long to wait (10 minutes by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The wait between checks: starts at `first`, grows by half each time, up to `max`
+    /// (2 s and 15 s by default; Fleek's dashboard checks every 5 s).
+    pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
+        self.first_poll = first;
+        self.max_poll = max.max(first);
+        self
+    }
+
+    /// The wait as a stream: a [`DeployEvent::Waiting`] per check while the agent does not
+    /// run, then [`DeployEvent::Running`] or [`DeployEvent::Failed`], or an error: a timeout
+    /// ([`ErrorKind::Timeout`], naming the agent, its last state and the last failed check),
+    /// or a check that failed for good. Dropping it stops the wait.
+    pub fn events(self) -> impl Stream<Item = Result<DeployEvent, Error>> + Send + 'a {
+        let client = self.client;
+        let poller = Poller::new(&self);
+        stream::unfold(Some(poller), move |poller| async move {
+            let mut poller = poller?;
+            match poller.step(client).await {
+                Ok(event @ DeployEvent::Waiting { .. }) => Some((Ok(event), Some(poller))),
+                Ok(last) => Some((Ok(last), None)),
+                Err(error) => Some((Err(error), None)),
+            }
+        })
+    }
+
+    /// Waits, calling `on_event` for each event, and returns the last one:
+    /// [`DeployEvent::Running`] or [`DeployEvent::Failed`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::Timeout`] when the agent did not run in time; a check's error when it
+    /// cannot pass by waiting (a `401`, a `404`).
+    pub async fn run(self, mut on_event: impl FnMut(&DeployEvent)) -> Result<DeployEvent, Error> {
+        let events = self.events();
+        futures_util::pin_mut!(events);
+        while let Some(event) = events.next().await {
+            let event = event?;
+            on_event(&event);
+            if !matches!(event, DeployEvent::Waiting { .. }) {
+                return Ok(event);
+            }
+        }
+        Err(Error::new(
+            "wait",
+            ErrorKind::Other,
+            "the wait ended without an outcome",
+        ))
+    }
+}
+
+impl Client {
+    /// Waits until an agent runs (or fails, or the timeout passes), checking its status
+    /// with a growing interval; see [`Wait`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use fleek_api::deploy::DeployEvent;
+    ///
+    /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+    /// let last = client
+    ///     .wait_until_running("cm7b2q3vx0001la08zk4h2mto")
+    ///     .timeout(Duration::from_secs(300))
+    ///     .run(|event| println!("{event:?}"))
+    ///     .await?;
+    /// if let DeployEvent::Failed { last_logs, .. } = last {
+    ///     println!("it failed: {last_logs:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_running(&self, agent_id: impl Into<String>) -> Wait<'_> {
+        Wait {
+            client: self,
+            agent_id: agent_id.into(),
+            timeout: DEFAULT_DEPLOY_TIMEOUT,
+            first_poll: Duration::from_secs(2),
+            max_poll: Duration::from_secs(15),
+        }
+    }
+}
+
+/// The state of a wait between checks, for [`Wait`] and the deployment's last stage.
+#[derive(Debug)]
+pub(crate) struct Poller {
+    agent_id: String,
+    started: Instant,
+    timeout: Duration,
+    delay: Duration,
+    max_poll: Duration,
+    /// Whether a check was made: the first one is not waited for.
+    checked: bool,
+    /// How long the server asked to be left alone after the last check.
+    asked: Option<Duration>,
+    last_status: Option<AgentStatus>,
+    last_error: Option<Error>,
+}
+
+impl Poller {
+    fn new(wait: &Wait<'_>) -> Self {
+        Self::start(
+            wait.agent_id.clone(),
+            wait.timeout,
+            wait.first_poll,
+            wait.max_poll,
+        )
+    }
+
+    pub(crate) fn start(
+        agent_id: String,
+        timeout: Duration,
+        first_poll: Duration,
+        max_poll: Duration,
+    ) -> Self {
+        Self {
+            agent_id,
+            started: Instant::now(),
+            timeout,
+            delay: first_poll,
+            max_poll: max_poll.max(first_poll),
+            checked: false,
+            asked: None,
+            last_status: None,
+            last_error: None,
+        }
+    }
+
+    /// The agent waited for.
+    pub(crate) fn agent_id(&self) -> &str {
+        &self.agent_id
+    }
+
+    /// Sleeps as the rule says, then checks once: `Waiting`, `Running` or `Failed`, or the
+    /// error that ends the wait (a timeout included).
+    pub(crate) async fn step(&mut self, client: &Client) -> Result<DeployEvent, Error> {
+        if self.checked {
+            let pause = self.delay.max(self.asked.take().unwrap_or_default());
+            let left = self.timeout.saturating_sub(self.started.elapsed());
+            tokio::time::sleep(pause.min(left)).await;
+            self.delay = self.delay.mul_f64(1.5).min(self.max_poll);
+        }
+        self.checked = true;
+        match self.check(client).await {
+            Ok(Some(last)) => return Ok(last),
+            Ok(None) => self.last_error = None,
+            Err(error) if error.is_retryable() => {
+                tracing::debug!(agent_id = %self.agent_id, %error, "a status check failed; waiting");
+                self.asked = error.retry_after();
+                self.last_error = Some(error);
+            }
+            Err(error) => return Err(error),
+        }
+        if self.started.elapsed() >= self.timeout {
+            return Err(self.timed_out());
+        }
+        Ok(DeployEvent::Waiting {
+            agent_id: self.agent_id.clone(),
+            elapsed: self.started.elapsed(),
+            status: self.last_status.clone(),
+        })
+    }
+
+    /// `Running` or `Failed` when the agent got there, `None` while it is on its way.
+    async fn check(&mut self, client: &Client) -> Result<Option<DeployEvent>, Error> {
+        let agent_id = self.agent_id.as_str();
+        let running = client
+            .get_agent_status()
+            .agent_id(agent_id)
+            .call()
+            .await?
+            .is_running();
+        if running {
+            self.last_status = Some(AgentStatus::Running);
+            return Ok(Some(DeployEvent::Running {
+                agent_id: agent_id.to_string(),
+                elapsed: self.started.elapsed(),
+            }));
+        }
+        let status = client.get_agent().agent_id(agent_id).call().await?.status;
+        self.last_status = Some(status.clone());
+        if status == AgentStatus::Failed {
+            return Ok(Some(DeployEvent::Failed {
+                agent_id: agent_id.to_string(),
+                status,
+                last_logs: last_logs(client, agent_id).await,
+            }));
+        }
+        Ok(None)
+    }
+
+    fn timed_out(&mut self) -> Error {
+        let status = self
+            .last_status
+            .as_ref()
+            .map_or_else(|| "unknown".to_string(), ToString::to_string);
+        let mut detail = format!(
+            "agent {} did not run within {:?}; its status is {status}",
+            self.agent_id, self.timeout
+        );
+        if let Some(error) = &self.last_error {
+            detail.push_str(&format!("; the last check failed: {error}"));
+        }
+        detail.push_str(
+            ". It may still start: check get_agent_status later, or delete_agent to remove it",
+        );
+        let error = Error::new("wait", ErrorKind::Timeout, detail);
+        match self.last_error.take() {
+            Some(last) => error.with_source(last),
+            None => error,
+        }
+    }
+}
+
+/// The last lines of the agent's log (what is readable of it: a failure here leaves the list
+/// shorter, it does not hide the agent's failure).
+async fn last_logs(client: &Client, agent_id: &str) -> Vec<types::LogEntry> {
+    let mut last = VecDeque::with_capacity(LAST_LOG_LINES);
+    let pages = client
+        .get_agent_logs()
+        .agent_id(agent_id)
+        .pages()
+        .take(MAX_LOG_PAGES);
+    futures_util::pin_mut!(pages);
+    while let Some(Ok(page)) = pages.next().await {
+        for entry in page.data {
+            if last.len() == LAST_LOG_LINES {
+                last.pop_front();
+            }
+            last.push_back(entry);
+        }
+    }
+    last.into()
+}
