@@ -37,8 +37,8 @@ pub enum Exit {
     Timeout,
     /// 7: the agent failed to start (`deploy`, `status --wait`).
     AgentFailed,
-    /// 130: interrupted (Ctrl-C) while it changed something: `deploy` says what exists and
-    /// how to resume.
+    /// 130: interrupted (Ctrl-C) during `deploy` (which says what exists and how to resume)
+    /// or `status --wait`.
     Interrupted,
 }
 

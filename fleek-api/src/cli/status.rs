@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures_util::future::{self, Either};
 use serde_json::json;
 
 use super::exit::{CliError, Exit};
@@ -124,33 +125,56 @@ async fn wait(
         output.color_stderr,
     );
     let mut last_status: Option<AgentStatus> = None;
-    let outcome = client
-        .wait_until_running(agent)
-        .timeout(timeout)
-        .poll_interval(POLL, POLL)
-        .run(|event| {
-            if let DeployEvent::Waiting {
-                status, elapsed, ..
-            } = event
-            {
-                last_status.clone_from(status);
-                let shown = status.as_ref().map_or("unknown", AgentStatus::as_str);
-                progress.stage(&format!(
-                    "waiting for agent {agent} to run (status: {shown})"
-                ));
-                if output.format == Format::Json {
-                    let line = json!({
-                        "event": "waiting",
-                        "id": agent,
-                        "status": status.as_ref().map(AgentStatus::as_str),
-                        "elapsed": elapsed.as_secs_f64(),
-                    });
-                    let _ = output.line(&line.to_string());
+    // In a block, so that the wait (which borrows the progress and the last status) ends
+    // before they are used.
+    let outcome = {
+        let waited = client
+            .wait_until_running(agent)
+            .timeout(timeout)
+            .poll_interval(POLL, POLL)
+            .run(|event| {
+                if let DeployEvent::Waiting {
+                    status, elapsed, ..
+                } = event
+                {
+                    last_status.clone_from(status);
+                    let shown = status.as_ref().map_or("unknown", AgentStatus::as_str);
+                    progress.stage(&format!(
+                        "waiting for agent {agent} to run (status: {shown})"
+                    ));
+                    if output.format == Format::Json {
+                        let line = json!({
+                            "event": "waiting",
+                            "id": agent,
+                            "status": status.as_ref().map(AgentStatus::as_str),
+                            "elapsed": elapsed.as_secs_f64(),
+                        });
+                        let _ = output.line(&line.to_string());
+                    }
                 }
-            }
-        })
-        .await;
+            });
+        futures_util::pin_mut!(waited);
+        let interrupted = tokio::signal::ctrl_c();
+        futures_util::pin_mut!(interrupted);
+        match future::select(waited, interrupted).await {
+            Either::Left((outcome, _)) => Some(outcome),
+            Either::Right(_) => None,
+        }
+    };
     progress.finish();
+    let outcome = match outcome {
+        Some(outcome) => outcome,
+        // Nothing was changed; the last state seen is what is known.
+        None => {
+            return Err(CliError::new(
+                Exit::Interrupted,
+                format!(
+                    "interrupted while waiting for agent {agent} to run; its status was {}",
+                    last_status.map_or_else(|| "unknown".to_string(), |s| s.to_string())
+                ),
+            ))
+        }
+    };
     match outcome {
         Ok(DeployEvent::Running { .. }) => Ok(State {
             status: AgentStatus::Running,

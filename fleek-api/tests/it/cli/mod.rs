@@ -3,6 +3,7 @@
 //! happen, whatever the command: the key in the output, a panic, colour codes off a terminal.
 
 mod agent;
+mod bounded;
 mod deploy;
 mod exit_codes;
 mod help;
