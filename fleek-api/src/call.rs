@@ -20,9 +20,8 @@ use crate::error::{Error, ErrorBody};
 /// server sent.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), fleek_api::Error> {
+/// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
 /// use fleek_api::Call;
-/// # let client = fleek_api::Client::builder().api_key("k").build().map_err(|_| unreachable!())?;
 /// let plans = client.list_plans().call().await?;
 /// let quote = client.get_agent_attestation().agent_id("cm7b2q3vx0001la08zk4h2mto").call().await?;
 /// println!("{} plans; attestation of {} bytes", plans.len(), quote.len());
