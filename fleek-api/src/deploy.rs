@@ -12,7 +12,7 @@ use crate::character::{Avatar, Character};
 use crate::error::{Error, ErrorKind};
 use crate::generated::types::{self, Agent, AgentStatus};
 use crate::generated::Client;
-use crate::wait::Poller;
+use crate::wait::{Poller, Timing};
 
 /// How long [`Deploy`] waits for the agent to run, by default (10 minutes).
 pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
@@ -240,9 +240,7 @@ pub struct Deploy<'a> {
     avatar: Option<Avatar>,
     framework_version: Option<String>,
     tee: Option<bool>,
-    timeout: Duration,
-    first_poll: Duration,
-    max_poll: Duration,
+    timing: Timing,
 }
 
 impl<'a> Deploy<'a> {
@@ -296,7 +294,7 @@ impl<'a> Deploy<'a> {
 
     /// How long to wait for the agent to run once published (10 minutes by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timing.timeout = timeout;
         self
     }
 
@@ -304,8 +302,7 @@ impl<'a> Deploy<'a> {
     /// `max` (2 s and 15 s by default; Fleek's dashboard checks every 5 s). See
     /// [`Wait`](crate::wait::Wait), which the deployment's last stage is.
     pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
-        self.first_poll = first;
-        self.max_poll = max.max(first);
+        self.timing.poll_interval(first, max);
         self
     }
 
@@ -447,12 +444,7 @@ impl<'a> Stage<'a> {
 
 impl<'a> Deploy<'a> {
     fn poller(&self, agent_id: &str) -> Box<Poller> {
-        Box::new(Poller::start(
-            agent_id.to_string(),
-            self.timeout,
-            self.first_poll,
-            self.max_poll,
-        ))
+        Box::new(Poller::start(agent_id.to_string(), self.timing))
     }
 
     /// Checks, then creates the draft, or reads the agent to resume.
@@ -776,9 +768,7 @@ impl Client {
             avatar: None,
             framework_version: None,
             tee: None,
-            timeout: DEFAULT_DEPLOY_TIMEOUT,
-            first_poll: Duration::from_secs(2),
-            max_poll: Duration::from_secs(15),
+            timing: Timing::default(),
         }
     }
 }

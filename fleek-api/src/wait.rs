@@ -32,23 +32,46 @@ const MAX_LOG_PAGES: usize = 20;
 pub struct Wait<'a> {
     client: &'a Client,
     agent_id: String,
-    timeout: Duration,
+    timing: Timing,
+}
+
+/// How long a wait lasts and how often it checks: shared by [`Wait`] and the deployment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timing {
+    pub(crate) timeout: Duration,
     first_poll: Duration,
     max_poll: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_DEPLOY_TIMEOUT,
+            first_poll: Duration::from_secs(2),
+            max_poll: Duration::from_secs(15),
+        }
+    }
+}
+
+impl Timing {
+    /// Starts at `first`, grows by half each time, up to `max` (at least `first`).
+    pub(crate) fn poll_interval(&mut self, first: Duration, max: Duration) {
+        self.first_poll = first;
+        self.max_poll = max.max(first);
+    }
 }
 
 impl<'a> Wait<'a> {
     /// How long to wait (10 minutes by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timing.timeout = timeout;
         self
     }
 
     /// The wait between checks: starts at `first`, grows by half each time, up to `max`
     /// (2 s and 15 s by default; Fleek's dashboard checks every 5 s).
     pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
-        self.first_poll = first;
-        self.max_poll = max.max(first);
+        self.timing.poll_interval(first, max);
         self
     }
 
@@ -58,7 +81,7 @@ impl<'a> Wait<'a> {
     /// or a check that failed for good. Dropping it stops the wait.
     pub fn events(self) -> impl Stream<Item = Result<DeployEvent, Error>> + Send + 'a {
         let client = self.client;
-        let poller = Poller::new(&self);
+        let poller = Poller::start(self.agent_id, self.timing);
         stream::unfold(Some(poller), move |poller| async move {
             let mut poller = poller?;
             match poller.step(client).await {
@@ -117,9 +140,7 @@ impl Client {
         Wait {
             client: self,
             agent_id: agent_id.into(),
-            timeout: DEFAULT_DEPLOY_TIMEOUT,
-            first_poll: Duration::from_secs(2),
-            max_poll: Duration::from_secs(15),
+            timing: Timing::default(),
         }
     }
 }
@@ -141,27 +162,13 @@ pub(crate) struct Poller {
 }
 
 impl Poller {
-    fn new(wait: &Wait<'_>) -> Self {
-        Self::start(
-            wait.agent_id.clone(),
-            wait.timeout,
-            wait.first_poll,
-            wait.max_poll,
-        )
-    }
-
-    pub(crate) fn start(
-        agent_id: String,
-        timeout: Duration,
-        first_poll: Duration,
-        max_poll: Duration,
-    ) -> Self {
+    pub(crate) fn start(agent_id: String, timing: Timing) -> Self {
         Self {
             agent_id,
             started: Instant::now(),
-            timeout,
-            delay: first_poll,
-            max_poll: max_poll.max(first_poll),
+            timeout: timing.timeout,
+            delay: timing.first_poll,
+            max_poll: timing.max_poll,
             checked: false,
             asked: None,
             last_status: None,

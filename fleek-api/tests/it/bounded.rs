@@ -97,23 +97,37 @@ async fn read_for<S: futures_util::Stream + Unpin>(
     items
 }
 
-#[tokio::test]
-async fn the_follower_waits_its_interval_on_a_journal_that_hands_back_its_own_cursor() {
+/// Serves `responder` as the agent's logs and follows them at `interval` for `window`.
+async fn follow_for<F>(
+    responder: Counted<F>,
+    interval: Duration,
+    window: Duration,
+) -> Vec<Result<fleek_api::types::LogEntry, fleek_api::Error>>
+where
+    F: Fn(usize, &Request) -> ResponseTemplate + Send + Sync + 'static,
+{
     let server = MockServer::start().await;
-    let logs = Counted::new(journal);
     serve(
         &server,
         &format!("/api/v1/ai-agents/{AGENT}/logs"),
-        logs.clone(),
+        responder,
     )
     .await;
     let client = client_for(&server.uri());
-    let stream = client
-        .follow_logs(AGENT)
-        .interval(Duration::from_millis(200))
-        .stream();
+    let stream = client.follow_logs(AGENT).interval(interval).stream();
     futures_util::pin_mut!(stream);
-    let items = read_for(&mut stream, Duration::from_millis(1_000)).await;
+    read_for(&mut stream, window).await
+}
+
+#[tokio::test]
+async fn the_follower_waits_its_interval_on_a_journal_that_hands_back_its_own_cursor() {
+    let logs = Counted::new(journal);
+    let items = follow_for(
+        logs.clone(),
+        Duration::from_millis(200),
+        Duration::from_millis(1_000),
+    )
+    .await;
     let ids: Vec<String> = items
         .into_iter()
         .map(|e| e.expect("no error").id.to_string())
@@ -131,7 +145,6 @@ async fn the_follower_waits_its_interval_on_a_journal_that_hands_back_its_own_cu
 #[tokio::test]
 async fn the_follower_waits_on_pages_that_go_round_in_a_loop() {
     // `c1` points back at the first page: nothing new on either, so every request waits.
-    let server = MockServer::start().await;
     let logs = Counted::new(|_, request: &Request| {
         // `cursor=` (empty) is the first page again.
         let next = if cursor(request).is_empty() {
@@ -141,19 +154,12 @@ async fn the_follower_waits_on_pages_that_go_round_in_a_loop() {
         };
         ResponseTemplate::new(200).set_body_json(json!({"data": [entry(1)], "next_page": next}))
     });
-    serve(
-        &server,
-        &format!("/api/v1/ai-agents/{AGENT}/logs"),
+    let items = follow_for(
         logs.clone(),
+        Duration::from_millis(200),
+        Duration::from_millis(1_000),
     )
     .await;
-    let client = client_for(&server.uri());
-    let stream = client
-        .follow_logs(AGENT)
-        .interval(Duration::from_millis(200))
-        .stream();
-    futures_util::pin_mut!(stream);
-    let items = read_for(&mut stream, Duration::from_millis(1_000)).await;
     let entries = items.iter().filter(|i| i.is_ok()).count();
     assert_eq!(entries, 1, "the one entry, once");
     let count = logs.count();
@@ -164,25 +170,17 @@ async fn the_follower_waits_on_pages_that_go_round_in_a_loop() {
 async fn the_follower_honours_retry_after() {
     // Every answer is a 429 asking for 1 s: with a 50 ms interval, the follower still asks
     // at most once a second (the test client does not retry by itself).
-    let server = MockServer::start().await;
     let logs = Counted::new(|_, _: &Request| {
         ResponseTemplate::new(429)
             .insert_header("retry-after", "1")
             .set_body_string("slow down")
     });
-    serve(
-        &server,
-        &format!("/api/v1/ai-agents/{AGENT}/logs"),
+    let items = follow_for(
         logs.clone(),
+        Duration::from_millis(50),
+        Duration::from_millis(1_500),
     )
     .await;
-    let client = client_for(&server.uri());
-    let stream = client
-        .follow_logs(AGENT)
-        .interval(Duration::from_millis(50))
-        .stream();
-    futures_util::pin_mut!(stream);
-    let items = read_for(&mut stream, Duration::from_millis(1_500)).await;
     let error = items[0].as_ref().expect_err("429");
     assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
     let count = logs.count();
