@@ -266,3 +266,31 @@ fn under_github_actions_each_character_problem_is_an_annotation() {
         assert!(!run.stderr.contains("::error"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn logs_prints_what_it_read_before_a_next_page_it_cannot_follow() {
+    let server = MockServer::start();
+    let page = server.mock(|when, then| {
+        when.path(format!("/api/v1/ai-agents/{AGENT}/logs"));
+        then.status(200).header("content-type", "application/json").body(
+            json!({"data": [{"id": "s=1", "timestamp": 1739454949, "message": "first", "priority": 6}],
+                   "next_page": "https://api.fleek.xyz/logs?size=25", "prev_page": null})
+            .to_string(),
+        );
+    });
+    let run = fleek_agents(&["logs", AGENT]).against(&server).run();
+    run.assert_exit(Exit::Failure);
+    assert!(run.stdout.ends_with("first\n"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("has no cursor parameter"),
+        "{}",
+        run.stderr
+    );
+    // In JSON, the entries read so far, then the error.
+    let run = fleek_agents(&["logs", AGENT, "-o", "json"])
+        .against(&server)
+        .run();
+    run.assert_exit(Exit::Failure);
+    assert_eq!(run.json()[0]["message"], "first");
+    page.assert_calls(2);
+}
