@@ -164,6 +164,21 @@ impl AgentApi<'_> {
         T: DeserializeOwned,
     {
         let path = AgentPath::parse(path).map_err(refused)?;
+        self.json_at(method, &path, body).await
+    }
+
+    /// [`json`](Self::json) on a path already checked and encoded: it is sent as it is,
+    /// never parsed (and so encoded) again.
+    async fn json_at<B, T>(
+        &self,
+        method: Method,
+        path: &AgentPath,
+        body: Option<&B>,
+    ) -> Result<T, Error>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
         let body = match body {
             Some(body) => Some((
                 Bytes::from(serde_json::to_vec(body).map_err(|e| {
@@ -173,7 +188,7 @@ impl AgentApi<'_> {
             )),
             None => None,
         };
-        let response = self.send(method, &path, body).await?;
+        let response = self.send(method, path, body).await?;
         if !response.status.is_success() {
             return Err(Error::new(OPERATION, ErrorKind::Status, format!("{path}"))
                 .with_status(response.status)
@@ -218,7 +233,7 @@ impl AgentApi<'_> {
     /// As [`json`](Self::json).
     pub async fn eliza_agent(&self, eliza_agent_id: &str) -> Result<ElizaAgentDetails, Error> {
         let path = AgentPath::from_segments(["agents", eliza_agent_id]).map_err(refused)?;
-        self.get(path.as_encoded()).await
+        self.json_at::<(), _>(Method::GET, &path, None).await
     }
 
     /// Sends a message to one of the runtime's Eliza agents (`POST {id}/message`) and
@@ -231,8 +246,10 @@ impl AgentApi<'_> {
         eliza_agent_id: &str,
         message: &Message,
     ) -> Result<Vec<Reply>, Error> {
+        // Fleek's Eliza fork takes the character's name as the id too: `Nova Bot` is one
+        // segment, encoded once.
         let path = AgentPath::from_segments([eliza_agent_id, "message"]).map_err(refused)?;
-        self.post(path.as_encoded(), message).await
+        self.json_at(Method::POST, &path, Some(message)).await
     }
 }
 

@@ -217,3 +217,30 @@ async fn a_message_is_not_resent_after_a_503() {
         .expect_err("503");
     assert_eq!(crate::common::received(&server).await.len(), 6);
 }
+
+#[tokio::test]
+async fn an_eliza_id_or_name_with_a_space_is_encoded_once() {
+    // Fleek's Eliza fork takes the character's name as the agent id on the message route;
+    // `Nova Bot` must arrive as `Nova%20Bot`, not `Nova%2520Bot`.
+    let (server, client) = setup().await;
+    respond(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let api = client.agent_api(AGENT);
+    api.send_message("Nova Bot", &Message::new("Hi"))
+        .await
+        .expect("replies");
+    let _ = api.eliza_agent("a b").await;
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/api/v1/ai-agents/{AGENT}/api/Nova%20Bot/message"),
+            format!("/api/v1/ai-agents/{AGENT}/api/agents/a%20b"),
+        ]
+    );
+}
