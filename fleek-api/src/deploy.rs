@@ -12,10 +12,10 @@ use crate::character::{Avatar, Character};
 use crate::error::{Error, ErrorKind};
 use crate::generated::types::{self, Agent, AgentStatus};
 use crate::generated::Client;
-use crate::wait::{Poller, Timing};
+use crate::wait::{Poller, Timing, WaitEvent};
 
 /// How long [`Deploy`] waits for the agent to run, by default (10 minutes).
-pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
+pub const DEFAULT_DEPLOY_TIMEOUT: Duration = crate::wait::DEFAULT_WAIT_TIMEOUT;
 
 /// What a deployment has done so far. Each event says what exists on Fleek at that point,
 /// so a caller that stops listening (drops the stream) knows what it leaves behind.
@@ -94,6 +94,33 @@ pub enum DeployEvent {
         /// The last lines of its log, oldest first (at most 20).
         last_logs: Vec<types::LogEntry>,
     },
+}
+
+/// A wait's events are the deployment's last ones.
+impl From<WaitEvent> for DeployEvent {
+    fn from(event: WaitEvent) -> Self {
+        match event {
+            WaitEvent::Waiting {
+                agent_id,
+                elapsed,
+                status,
+            } => DeployEvent::Waiting {
+                agent_id,
+                elapsed,
+                status,
+            },
+            WaitEvent::Running { agent_id, elapsed } => DeployEvent::Running { agent_id, elapsed },
+            WaitEvent::Failed {
+                agent_id,
+                status,
+                last_logs,
+            } => DeployEvent::Failed {
+                agent_id,
+                status,
+                last_logs,
+            },
+        }
+    }
 }
 
 /// How far a deployment got: where a [`DeployError`] stopped it.
@@ -426,10 +453,10 @@ impl<'a> Stage<'a> {
                 }
             }
             Stage::Wait(deploy, mut poller) => match poller.step(deploy.client).await {
-                Ok(event @ DeployEvent::Waiting { .. }) => {
-                    (Ok(event), Some(Stage::Wait(deploy, poller)))
+                Ok(event @ WaitEvent::Waiting { .. }) => {
+                    (Ok(event.into()), Some(Stage::Wait(deploy, poller)))
                 }
-                Ok(last) => (Ok(last), None),
+                Ok(last) => (Ok(last.into()), None),
                 Err(e) => {
                     let agent_id = poller.agent_id().to_string();
                     (

@@ -1,4 +1,5 @@
-//! Waiting until an agent runs: one waiter for [`Deploy`](crate::deploy::Deploy),
+//! Waiting until an agent runs: one waiter for [`Deploy`](crate::deploy::Deploy) (its last
+//! stage),
 //! `fleek-agents status --wait` and users ([`Client::wait_until_running`]).
 //!
 //! Each check is two requests at most: `get_agent_status` (does it run?), then, while it
@@ -15,12 +16,45 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::call::Call;
-use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
 use crate::error::{Error, ErrorKind};
 use crate::generated::types::{self, AgentStatus};
 use crate::generated::Client;
 
-/// How many of the last log lines a [`DeployEvent::Failed`] carries.
+/// How long a wait lasts, by default (10 minutes).
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// What a wait has seen: each check while the agent does not run, then how it ended.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WaitEvent {
+    /// The agent does not run yet.
+    Waiting {
+        /// The agent's id.
+        agent_id: String,
+        /// Time since the wait started.
+        elapsed: Duration,
+        /// The agent's lifecycle state, when it could be read.
+        status: Option<AgentStatus>,
+    },
+    /// The agent runs. The last event.
+    Running {
+        /// The agent's id.
+        agent_id: String,
+        /// Time since the wait started.
+        elapsed: Duration,
+    },
+    /// The agent failed to start. The last event.
+    Failed {
+        /// The agent's id.
+        agent_id: String,
+        /// Its state, `Failed`.
+        status: AgentStatus,
+        /// The last lines of its log, oldest first (at most 20).
+        last_logs: Vec<types::LogEntry>,
+    },
+}
+
+/// How many of the last log lines a [`WaitEvent::Failed`] carries.
 const LAST_LOG_LINES: usize = 20;
 
 /// How many log pages are read to find the last lines of a failed agent.
@@ -46,7 +80,7 @@ pub(crate) struct Timing {
 impl Default for Timing {
     fn default() -> Self {
         Self {
-            timeout: DEFAULT_DEPLOY_TIMEOUT,
+            timeout: DEFAULT_WAIT_TIMEOUT,
             first_poll: Duration::from_secs(2),
             max_poll: Duration::from_secs(15),
         }
@@ -75,17 +109,17 @@ impl<'a> Wait<'a> {
         self
     }
 
-    /// The wait as a stream: a [`DeployEvent::Waiting`] per check while the agent does not
-    /// run, then [`DeployEvent::Running`] or [`DeployEvent::Failed`], or an error: a timeout
+    /// The wait as a stream: a [`WaitEvent::Waiting`] per check while the agent does not
+    /// run, then [`WaitEvent::Running`] or [`WaitEvent::Failed`], or an error: a timeout
     /// ([`ErrorKind::Timeout`], naming the agent, its last state and the last failed check),
     /// or a check that failed for good. Dropping it stops the wait.
-    pub fn events(self) -> impl Stream<Item = Result<DeployEvent, Error>> + Send + 'a {
+    pub fn events(self) -> impl Stream<Item = Result<WaitEvent, Error>> + Send + 'a {
         let client = self.client;
         let poller = Poller::start(self.agent_id, self.timing);
         stream::unfold(Some(poller), move |poller| async move {
             let mut poller = poller?;
             match poller.step(client).await {
-                Ok(event @ DeployEvent::Waiting { .. }) => Some((Ok(event), Some(poller))),
+                Ok(event @ WaitEvent::Waiting { .. }) => Some((Ok(event), Some(poller))),
                 Ok(last) => Some((Ok(last), None)),
                 Err(error) => Some((Err(error), None)),
             }
@@ -93,18 +127,18 @@ impl<'a> Wait<'a> {
     }
 
     /// Waits, calling `on_event` for each event, and returns the last one:
-    /// [`DeployEvent::Running`] or [`DeployEvent::Failed`].
+    /// [`WaitEvent::Running`] or [`WaitEvent::Failed`].
     ///
     /// # Errors
     /// [`ErrorKind::Timeout`] when the agent did not run in time; a check's error when it
     /// cannot pass by waiting (a `401`, a `404`).
-    pub async fn run(self, mut on_event: impl FnMut(&DeployEvent)) -> Result<DeployEvent, Error> {
+    pub async fn run(self, mut on_event: impl FnMut(&WaitEvent)) -> Result<WaitEvent, Error> {
         let events = self.events();
         futures_util::pin_mut!(events);
         while let Some(event) = events.next().await {
             let event = event?;
             on_event(&event);
-            if !matches!(event, DeployEvent::Waiting { .. }) {
+            if !matches!(event, WaitEvent::Waiting { .. }) {
                 return Ok(event);
             }
         }
@@ -122,7 +156,7 @@ impl Client {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use fleek_api::deploy::DeployEvent;
+    /// use fleek_api::wait::WaitEvent;
     ///
     /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
     /// let last = client
@@ -130,7 +164,7 @@ impl Client {
     ///     .timeout(Duration::from_secs(300))
     ///     .run(|event| println!("{event:?}"))
     ///     .await?;
-    /// if let DeployEvent::Failed { last_logs, .. } = last {
+    /// if let WaitEvent::Failed { last_logs, .. } = last {
     ///     println!("it failed: {last_logs:?}");
     /// }
     /// # Ok(())
@@ -183,7 +217,7 @@ impl Poller {
 
     /// Sleeps as the rule says, then checks once: `Waiting`, `Running` or `Failed`, or the
     /// error that ends the wait (a timeout included).
-    pub(crate) async fn step(&mut self, client: &Client) -> Result<DeployEvent, Error> {
+    pub(crate) async fn step(&mut self, client: &Client) -> Result<WaitEvent, Error> {
         if self.checked {
             let pause = self.delay.max(self.asked.take().unwrap_or_default());
             let left = self.timeout.saturating_sub(self.started.elapsed());
@@ -204,7 +238,7 @@ impl Poller {
         if self.started.elapsed() >= self.timeout {
             return Err(self.timed_out());
         }
-        Ok(DeployEvent::Waiting {
+        Ok(WaitEvent::Waiting {
             agent_id: self.agent_id.clone(),
             elapsed: self.started.elapsed(),
             status: self.last_status.clone(),
@@ -212,7 +246,7 @@ impl Poller {
     }
 
     /// `Running` or `Failed` when the agent got there, `None` while it is on its way.
-    async fn check(&mut self, client: &Client) -> Result<Option<DeployEvent>, Error> {
+    async fn check(&mut self, client: &Client) -> Result<Option<WaitEvent>, Error> {
         let agent_id = self.agent_id.as_str();
         let running = client
             .get_agent_status()
@@ -222,7 +256,7 @@ impl Poller {
             .is_running();
         if running {
             self.last_status = Some(AgentStatus::Running);
-            return Ok(Some(DeployEvent::Running {
+            return Ok(Some(WaitEvent::Running {
                 agent_id: agent_id.to_string(),
                 elapsed: self.started.elapsed(),
             }));
@@ -230,7 +264,7 @@ impl Poller {
         let status = client.get_agent().agent_id(agent_id).call().await?.status;
         self.last_status = Some(status.clone());
         if status == AgentStatus::Failed {
-            return Ok(Some(DeployEvent::Failed {
+            return Ok(Some(WaitEvent::Failed {
                 agent_id: agent_id.to_string(),
                 status,
                 last_logs: last_logs(client, agent_id).await,

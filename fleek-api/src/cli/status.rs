@@ -11,8 +11,9 @@ use super::output::{Format, Output};
 use super::progress::Progress;
 use super::style::{paint, GREEN, RED, YELLOW};
 use super::{args, duration};
-use crate::deploy::{DeployEvent, DEFAULT_DEPLOY_TIMEOUT};
+use crate::deploy::DEFAULT_DEPLOY_TIMEOUT;
 use crate::types::AgentStatus;
+use crate::wait::WaitEvent;
 use crate::{Call, Client, ErrorKind};
 
 /// How often `--wait` asks.
@@ -133,7 +134,7 @@ async fn wait(
             .timeout(timeout)
             .poll_interval(POLL, POLL)
             .run(|event| {
-                if let DeployEvent::Waiting {
+                if let WaitEvent::Waiting {
                     status, elapsed, ..
                 } = event
                 {
@@ -176,11 +177,11 @@ async fn wait(
         }
     };
     match outcome {
-        Ok(DeployEvent::Running { .. }) => Ok(State {
+        Ok(WaitEvent::Running { .. }) => Ok(State {
             status: AgentStatus::Running,
             running: true,
         }),
-        Ok(DeployEvent::Failed { last_logs, .. }) => Err(super::deploy::failed(agent, &last_logs)),
+        Ok(WaitEvent::Failed { last_logs, .. }) => Err(super::deploy::failed(agent, &last_logs)),
         Ok(_) => Err(CliError::new(
             Exit::Failure,
             "the wait ended without an outcome",
