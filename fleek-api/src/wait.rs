@@ -57,8 +57,13 @@ pub enum WaitEvent {
 /// How many of the last log lines a [`WaitEvent::Failed`] carries.
 const LAST_LOG_LINES: usize = 20;
 
-/// How many log pages are read to find the last lines of a failed agent.
-const MAX_LOG_PAGES: usize = 20;
+/// How many log pages, of [`LOG_PAGE_SIZE`] entries, are read at most to find the last
+/// lines of a failed agent: the walk ends at the log's last page (or at one that names
+/// itself); this bounds it on a log that never ends.
+const MAX_LOG_PAGES: usize = 200;
+
+/// The page size asked for while looking for the last lines.
+const LOG_PAGE_SIZE: u32 = 100;
 
 /// Waits until an agent runs; see [`Client::wait_until_running`].
 #[derive(Clone, Debug)]
@@ -296,13 +301,15 @@ impl Poller {
     }
 }
 
-/// The last lines of the agent's log (what is readable of it: a failure here leaves the list
-/// shorter, it does not hide the agent's failure).
+/// The last lines of the agent's log: every page is read to the last one (at most
+/// [`MAX_LOG_PAGES`]), keeping the last [`LAST_LOG_LINES`] entries. What is readable of it:
+/// a failure here leaves the list shorter, it does not hide the agent's failure.
 async fn last_logs(client: &Client, agent_id: &str) -> Vec<types::LogEntry> {
     let mut last = VecDeque::with_capacity(LAST_LOG_LINES);
     let pages = client
         .get_agent_logs()
         .agent_id(agent_id)
+        .size(LOG_PAGE_SIZE)
         .pages()
         .take(MAX_LOG_PAGES);
     futures_util::pin_mut!(pages);

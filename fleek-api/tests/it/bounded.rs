@@ -444,3 +444,58 @@ async fn a_state_this_version_does_not_know_is_refused_with_nothing_written() {
     assert!(error.to_string().contains("Hibernating"), "{error}");
     assert_eq!(calls(&server).await, [call("GET", "")]);
 }
+
+#[tokio::test]
+async fn a_failed_deploy_carries_the_last_lines_of_the_whole_log() {
+    // 30 pages of 5 lines: the last 20 lines are those of pages 27 to 30, not of the first
+    // pages; the walk asks 100 lines a page and ends at the last page.
+    let status = Counted::new(|_, _: &Request| {
+        ResponseTemplate::new(200).set_body_json(json!({"status": "false"}))
+    });
+    let (server, _) = fleek("Failed", status).await;
+    let logs = Counted::new(|_, request: &Request| {
+        let page: u32 = cursor(request).trim_start_matches('p').parse().unwrap_or(1);
+        let data: Vec<Value> = (1..=5).map(|i| entry((page - 1) * 5 + i)).collect();
+        let next = (page < 30).then(|| format!("/logs?cursor=p{}", page + 1));
+        ResponseTemplate::new(200).set_body_json(json!({"data": data, "next_page": next}))
+    });
+    Mock::given(path(format!("/api/v1/ai-agents/{AGENT}/logs")))
+        .respond_with(logs.clone())
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let mut failed = None;
+    let _ = fast(client.deploy(PROJECT, &nova()))
+        .run(|e| {
+            if let DeployEvent::Failed { last_logs, .. } = e {
+                failed = Some(last_logs.clone());
+            }
+        })
+        .await;
+    let lines: Vec<String> = failed
+        .expect("a Failed event")
+        .iter()
+        .map(|e| e.message.clone())
+        .collect();
+    let expected: Vec<String> = (131..=150).map(|i| format!("line {i}")).collect();
+    assert_eq!(lines, expected);
+    assert_eq!(logs.count(), 30);
+    let sizes: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/logs"))
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "size")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert!(
+        sizes.iter().all(|s| s == "100") && sizes.len() == 30,
+        "{sizes:?}"
+    );
+}
