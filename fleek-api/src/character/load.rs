@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::eliza;
 use super::model::Character;
-use super::validate::{self, Problem};
+use super::problem::Problem;
 
 /// Why a character file could not be read.
 ///
@@ -75,28 +76,31 @@ impl Character {
     /// [`CharacterError::Shape`] listing each missing field or value of the wrong type, with
     /// its JSON path, when it is not an Eliza character.
     pub fn from_json(text: &str) -> Result<Self, CharacterError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| CharacterError::Syntax {
-            message: syntax_message(&e),
-            line: e.line(),
-            column: e.column(),
-            source: e,
-        })?;
-        Self::from_value(value)
+        Self::from_value(parse_json(text)?)
     }
 
     /// Reads a character from a parsed JSON value; see [`from_json`](Self::from_json).
     ///
+    /// A value of the right shape loads even where Eliza would refuse a value in it (an
+    /// unknown client or model provider is kept as `Other`); [`validate`](Self::validate)
+    /// reports those.
+    ///
     /// # Errors
-    /// [`CharacterError::Shape`] listing every problem.
+    /// [`CharacterError::Shape`] listing every problem Eliza 0.1.9's schema finds, when the
+    /// value does not have the shape of a character.
     pub fn from_value(value: Value) -> Result<Self, CharacterError> {
-        let problems = validate::shape(&value);
-        if !problems.is_empty() {
-            return Err(CharacterError::Shape(problems));
-        }
-        // The shape check accepts exactly what deserialization needs; a miss there is
-        // reported the same way rather than trusted.
-        serde_json::from_value(value)
-            .map_err(|e| CharacterError::Shape(vec![Problem::eliza("$", e.to_string())]))
+        // Judged before the typed parse, which stops at its first problem: the error lists
+        // them all, those a typed value could hold (an unknown client) included.
+        let problems = eliza::problems(&value);
+        serde_json::from_value(value).map_err(|e| {
+            CharacterError::Shape(if problems.is_empty() {
+                // The schema passed what the model refuses: say what the parser said rather
+                // than nothing. `cargo xtask eliza-conformance` loads every file Eliza takes.
+                vec![Problem::eliza("$", e.to_string())]
+            } else {
+                problems
+            })
+        })
     }
 
     /// Reads a character file.
@@ -105,13 +109,26 @@ impl Character {
     /// [`CharacterError::Io`] when the file cannot be read, otherwise as
     /// [`from_json`](Self::from_json).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, CharacterError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| CharacterError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_json(&text)
+        Self::from_value(read_json(path.as_ref())?)
     }
+}
+
+/// A character file's JSON, before any judgement of its shape.
+pub(crate) fn read_json(path: &Path) -> Result<Value, CharacterError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CharacterError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_json(&text)
+}
+
+fn parse_json(text: &str) -> Result<Value, CharacterError> {
+    serde_json::from_str(text).map_err(|e| CharacterError::Syntax {
+        message: syntax_message(&e),
+        line: e.line(),
+        column: e.column(),
+        source: e,
+    })
 }
 
 /// serde_json's message without the " at line L column C" it appends (kept separately).

@@ -1,6 +1,7 @@
 //! Eliza character files as a typed value: load, inspect, change, save.
 //!
-//! Every Fleek agent is an Eliza (0.1.9) character file sent as a JSON string. [`Character`]
+//! Every Fleek agent is an Eliza character file sent as a JSON string; the rules checked here
+//! are Eliza 0.1.9's (the framework version of Fleek's guide), whatever version runs it. [`Character`]
 //! types the fields Eliza requires and the common optional ones; every other field is kept
 //! in [`Character::extra`] (and likewise inside the nested objects), so a file survives a
 //! load-then-save round trip with nothing lost.
@@ -11,14 +12,21 @@
 //! [`AvatarError`].
 
 mod avatar;
+mod eliza;
+mod fleek;
 mod load;
 mod model;
+mod problem;
 mod validate;
+
+pub(crate) use eliza::ELIZA_VERSION;
+pub(crate) use load::read_json;
 
 pub use avatar::{Avatar, AvatarError, ImageType, MAX_AVATAR_BYTES};
 pub use load::CharacterError;
 pub use model::{
-    Bio, Character, ClientName, Extra, MessageContent, MessageExample, ModelProvider, Settings,
-    Style,
+    Bio, Character, ClientName, Extra, MessageContent, MessageExample, ModelProvider, Plugin,
+    PluginObject, Settings, Style,
 };
-pub use validate::{Problem, Report, Rules};
+pub use problem::{Problem, Rules};
+pub use validate::Report;

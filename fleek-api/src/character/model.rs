@@ -66,8 +66,9 @@ pub struct Character {
     pub adjectives: Vec<String>,
     /// The clients the agent runs (`direct`, `twitter`, `discord`, ...).
     pub clients: Vec<ClientName>,
-    /// Plugin package names, e.g. `@elizaos/plugin-twilio`.
-    pub plugins: Vec<String>,
+    /// The plugins: package names, e.g. `@elizaos/plugin-twilio`, or plugin objects. Eliza
+    /// takes a list of one kind or the other, not both mixed.
+    pub plugins: Vec<Plugin>,
     /// How the character writes.
     pub style: Style,
     /// Facts for the character's knowledge base.
@@ -100,6 +101,49 @@ pub enum Bio {
     Text(String),
     /// Lines Eliza samples from.
     Lines(Vec<String>),
+}
+
+/// A plugin of [`Character::plugins`]: a package name, or a plugin described in the file.
+///
+/// ```
+/// use fleek_api::character::Plugin;
+///
+/// let plugins: Vec<Plugin> = serde_json::from_str(
+///     r#"["@elizaos/plugin-twilio", {"name": "weather", "description": "Says the weather"}]"#,
+/// )?;
+/// assert_eq!(plugins[0], Plugin::Package("@elizaos/plugin-twilio".into()));
+/// assert!(matches!(&plugins[1], Plugin::Object(p) if p.name == "weather"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(untagged)]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        description = "A plugin: a package name, or a plugin object. A character's list holds \
+                       one kind or the other, not both mixed."
+    )
+)]
+pub enum Plugin {
+    /// An npm package Eliza loads, e.g. `@elizaos/plugin-twilio`.
+    Package(String),
+    /// A plugin given as an object.
+    Object(PluginObject),
+}
+
+/// A plugin given as an object in the character file (Eliza's `PluginSchema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct PluginObject {
+    /// The plugin's name.
+    pub name: String,
+    /// What it does.
+    pub description: String,
+    /// Every other field (`actions`, `providers`, `evaluators`, `services`, `clients`), kept
+    /// as it came.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// One message of an example conversation.
@@ -243,14 +287,18 @@ open_enum! {
     /// assert!(ClientName::KNOWN.contains(&ClientName::Telegram));
     /// ```
     ClientName {
+        /// Alexa.
+        Alexa = "alexa",
         /// Discord.
         Discord = "discord",
         /// Eliza's own HTTP API (what Fleek's proxy reaches).
         Direct = "direct",
         /// X (Twitter).
         Twitter = "twitter",
-        /// Telegram.
+        /// Telegram, as a bot.
         Telegram = "telegram",
+        /// Telegram, as a user account.
+        TelegramAccount = "telegram-account",
         /// Farcaster.
         Farcaster = "farcaster",
         /// Lens.
@@ -261,6 +309,14 @@ open_enum! {
         Slack = "slack",
         /// GitHub.
         GitHub = "github",
+        /// Instagram.
+        Instagram = "instagram",
+        /// Sims AI.
+        SimsAi = "simsai",
+        /// XMTP.
+        Xmtp = "xmtp",
+        /// Deva.
+        Deva = "deva",
     }
 }
 

@@ -13,7 +13,7 @@ use super::output::{Format, Output};
 use super::progress::Progress;
 use super::validate::{self, Checked};
 use super::{args, duration};
-use crate::character::Avatar;
+use crate::character::{Avatar, ELIZA_VERSION};
 use crate::deploy::{DeployEvent, DeployStage, DEFAULT_DEPLOY_TIMEOUT};
 use crate::types::LogEntry;
 
@@ -85,6 +85,18 @@ pub(crate) fn command() -> Command {
         )
 }
 
+/// The warning for a framework version other than the Eliza whose rules `validate` checks:
+/// the character passed 0.1.9's schema, which another version may not share.
+fn other_eliza(version: &str) -> Option<String> {
+    let checked = format!("eliza-{ELIZA_VERSION}");
+    (version != checked).then(|| {
+        format!(
+            "warning: the character was checked against Eliza {ELIZA_VERSION}'s rules; \
+             --framework-version {version} may judge it otherwise"
+        )
+    })
+}
+
 pub(crate) async fn run(
     global: &ArgMatches,
     matches: &ArgMatches,
@@ -128,6 +140,9 @@ pub(crate) async fn run(
         deploy = deploy.avatar(avatar);
     }
     if let Some(version) = matches.get_one::<String>("framework-version") {
+        if let Some(warning) = other_eliza(version) {
+            output.warn(&warning);
+        }
         deploy = deploy.framework_version(version.as_str());
     }
     if matches.get_flag("tee") {

@@ -8,17 +8,19 @@ use serde_json::json;
 use super::exit::{CliError, Exit};
 use super::output::{Format, Output};
 use super::style::{paint, GREEN, RED};
-use crate::character::{Character, CharacterError, Problem, Rules};
+use crate::character::{read_json, Character, Problem, Report, Rules, ELIZA_VERSION};
 
 pub(crate) fn command() -> Command {
     Command::new("validate")
         .about("Check character files against Eliza's and Fleek's rules (offline, no key)")
-        .long_about(
+        .long_about(format!(
             "Check character files against Eliza's rules (the agent would not start) and \
-             Fleek's rules (Fleek would refuse to deploy it). Every problem is listed with its \
-             JSON path and how to fix it. Needs no API key and no network; exits with 3 when \
-             any file has a problem, so it serves as a CI lint.",
-        )
+             Fleek's rules (Fleek would refuse to deploy it). Eliza's rules are those of Eliza \
+             {ELIZA_VERSION}'s character schema (`CharacterSchema` of `@elizaos/core@{ELIZA_VERSION}`), \
+             field by field; fields it does not name are allowed. Every problem is listed in \
+             one pass with its JSON path and how to fix it. Needs no API key and no network; \
+             exits with 3 when any file has a problem, so it serves as a CI lint."
+        ))
         .arg(
             Arg::new("files")
                 .value_name("CHARACTER.JSON")
@@ -41,15 +43,12 @@ pub(crate) struct Checked {
 
 impl Checked {
     pub(crate) fn of(path: &Path) -> Self {
-        match Character::from_path(path) {
-            Ok(character) => Checked {
-                problems: character.validate().problems().to_vec(),
-                character: Some(character),
-                unreadable: None,
-            },
-            Err(CharacterError::Shape(problems)) => Checked {
-                character: None,
-                problems,
+        match read_json(path) {
+            // Judged as raw JSON, so that a file with a missing field still has every other
+            // problem, Fleek's included, listed in the same pass.
+            Ok(value) => Checked {
+                problems: Report::of_json(&value).problems().to_vec(),
+                character: Character::from_value(value).ok(),
                 unreadable: None,
             },
             Err(error) => Checked {

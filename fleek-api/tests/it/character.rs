@@ -140,10 +140,10 @@ fn broken_files_list_every_problem_with_its_path() {
             },
             vec![
                 "$.name: expected a string, found a number",
-                "$.bio: expected a list of strings, found an object",
+                "$.bio: expected a string or a list of strings, found an object",
                 "$.adjectives[1]: expected a string, found a number",
                 "$.adjectives[2]: expected a string, found null",
-                "$.clients: expected a list of strings, found a string",
+                "$.clients: expected a list of client names, found a string",
             ],
         ),
         (
@@ -169,10 +169,11 @@ fn broken_files_list_every_problem_with_its_path() {
                 v["style"] = json!({"all": [], "chat": "short"});
                 v["settings"] = json!({"secrets": {"TWITTER_USERNAME": 5}});
             },
+            // In the order of Eliza's schema, which has `settings` before `style`.
             vec![
-                "$.style.chat: expected a list of strings, found a string",
-                "$.style.post: `style.post` is missing",
                 "$.settings.secrets.TWITTER_USERNAME: expected a string, found a number",
+                "$.style.chat: expected a list of strings, found a string",
+                "$.style.post: `post` is missing",
             ],
         ),
     ];
@@ -246,7 +247,6 @@ fn eliza_and_fleek_rules_list_every_problem() {
                 v["clients"] = json!(["direct", "myspace"]);
             },
             vec![
-                (Rules::Eliza, "$.name", "the name is empty"),
                 (Rules::Eliza, "$.id", "\"nova-1\" is not a UUID"),
                 (
                     Rules::Eliza,
@@ -254,6 +254,8 @@ fn eliza_and_fleek_rules_list_every_problem() {
                     "\"skynet\" is not a model provider",
                 ),
                 (Rules::Eliza, "$.clients[1]", "\"myspace\" is not a client"),
+                // Eliza 0.1.9's schema takes an empty name; Fleek names the agent after it.
+                (Rules::Fleek, "$.name", "the name is empty"),
             ],
         ),
     ];

@@ -18,6 +18,7 @@ mod cli;
 mod client;
 mod contract;
 mod deploy;
+mod eliza_rules;
 mod errors;
 mod logs;
 mod mock;

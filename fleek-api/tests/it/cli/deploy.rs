@@ -172,3 +172,40 @@ fn a_bad_avatar_or_framework_version_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn another_framework_version_is_warned_that_the_rules_checked_were_0_1_9s() {
+    let server = fleek("Running", true);
+    server.list_framework_versions(|_, then| {
+        then.ok(&typed(
+            json!({"name": "eliza", "versions": ["eliza-0.1.9", "v2.beta.28"]}),
+        ));
+    });
+    let dir = scratch("deploy-framework");
+    let file = write_json(&dir, "nova.json", &nova());
+    let deploy = |version: &str| {
+        fleek_agents(&[
+            "deploy",
+            &file,
+            "--project",
+            PROJECT,
+            "--framework-version",
+            version,
+        ])
+        .against(&server)
+        .run()
+    };
+    let run = deploy("v2.beta.28");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the character was checked against Eliza 0.1.9's rules; --framework-version \
+             v2.beta.28 may judge it otherwise"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = deploy("eliza-0.1.9");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("checked against"), "{}", run.stderr);
+}

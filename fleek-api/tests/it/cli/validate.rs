@@ -88,3 +88,44 @@ fn no_file_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("CHARACTER.JSON"), "{}", run.stderr);
 }
+
+#[test]
+fn a_file_that_does_not_load_has_every_problem_of_both_rules_listed_at_once() {
+    // A missing field, a client Eliza 0.1.9 does not know, a plugin object without its
+    // description, and an empty topic list: once, all four.
+    let dir = scratch("validate-one-pass");
+    let mut file = nova();
+    let object = file.as_object_mut().expect("an object");
+    object.remove("lore");
+    object.insert("clients".into(), serde_json::json!(["direct", "fax"]));
+    object.insert("plugins".into(), serde_json::json!([{"name": "weather"}]));
+    object.insert("topics".into(), serde_json::json!([]));
+    let path = write_json(&dir, "several.json", &file);
+    let run = fleek_agents(&["validate", &path, "-o", "json"])
+        .without_key()
+        .run();
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let problems: Vec<(String, String)> = run.json()[0]["problems"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            (
+                p["rules"].as_str().expect("rules").into(),
+                p["path"].as_str().expect("a path").into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("eliza", "$.lore"),
+        ("eliza", "$.clients[1]"),
+        ("eliza", "$.plugins[0].description"),
+        ("fleek", "$.topics"),
+    ];
+    assert_eq!(
+        problems,
+        expected.map(|(r, p)| (r.to_string(), p.to_string())),
+        "{}",
+        run.stdout
+    );
+}
