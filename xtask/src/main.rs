@@ -20,6 +20,8 @@
 //!   rounds.
 //! - `cargo xtask modules` — print the import graph of `fleek-api`'s modules and fail on any
 //!   cycle but `generated ↔ hooks`.
+//! - `cargo xtask eliza-conformance` — judge the character files of `conformance/eliza/` with
+//!   Eliza 0.1.9's own schema and with `fleek-agents validate`, and fail where they differ.
 //! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
 //!   newer than `fleek-api`'s.
 
@@ -28,6 +30,7 @@ mod conform;
 mod contract;
 mod docs;
 mod drift;
+mod eliza_conformance;
 mod footprint;
 mod lint;
 mod modules;
@@ -61,6 +64,9 @@ commands:
                                  other than generated <-> hooks
   msrv                           fail if a crate fleek-api compiles (every feature) declares a
                                  rust-version newer than fleek-api's
+  eliza-conformance              judge conformance/eliza/ (real character files and probes)
+                                 with Eliza 0.1.9's own schema (pinned @elizaos/core, run by
+                                 node) and with `fleek-agents validate`; fail where they differ
   footprint [--tls T] [--rounds N]
                                  build a tiny fleek-api consumer, a tiny bare-reqwest one and
                                  the bare one with fleek-api's dependencies, from empty target
@@ -85,6 +91,7 @@ fn main() -> ExitCode {
         ["drift", rest @ ..] => drift::run(rest),
         ["verify-live"] => verify_live::run(),
         ["footprint", rest @ ..] => footprint::run(rest),
+        ["eliza-conformance"] => eliza_conformance::run(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
