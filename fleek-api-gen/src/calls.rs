@@ -84,7 +84,13 @@ fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<
     };
     // A JSON body that came with any 2xx is decoded here, from the answer's bytes, so that a
     // failure keeps the status it came with; any other answer goes through progenitor's
-    // `answer()` (`sends` splits `send()` in two and widens its success arm to every 2xx).
+    // `answer()` (`sends` splits `send()` in two and widens its success arm to every 2xx). A
+    // request `crate::hooks::send` refused keeps its typed refusal.
+    let failed = quote! {
+        ::std::result::Result::Err(e) => {
+            ::std::result::Result::Err(crate::error::Error::from_failure(#operation, e).await)
+        }
+    };
     let call = match body_kind(body) {
         BodyKind::Json => quote! {
             match self.response().await {
@@ -94,12 +100,17 @@ fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<
                 ::std::result::Result::Ok(response) => {
                     crate::call::json(#operation, Self::answer(response).await).await
                 }
-                ::std::result::Result::Err(e) => {
-                    crate::call::json(#operation, ::std::result::Result::Err(e)).await
-                }
+                #failed
             }
         },
-        _ => quote!(crate::call::#helper(#operation, self.send().await).await),
+        _ => quote! {
+            match self.response().await {
+                ::std::result::Result::Ok(response) => {
+                    crate::call::#helper(#operation, Self::answer(response).await).await
+                }
+                #failed
+            }
+        },
     };
     let tokens = quote! {
         impl<'a> crate::call::Call for builder::#ident<'a> {

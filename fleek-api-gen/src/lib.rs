@@ -153,9 +153,11 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         // One `Client` with every operation, rather than one trait per tag.
         .with_tag(TagStyle::Merged)
-        // The hand-written `ClientHooks` impl owns auth, retries and tracing; `Expected` makes
-        // forgetting it a compile error instead of silently using no-op hooks.
-        .with_hooks(HooksMode::Expected)
+        // The generated code sends through the hand-written `crate::hooks::send` (auth,
+        // retries, tracing, typed refusals): `sends` rewrites progenitor's hook calls into it
+        // and fails when one is left, so progenitor's own no-op `ClientHooks` impl, which
+        // `Optional` emits, is never called.
+        .with_hooks(HooksMode::Optional)
         .with_inner_type(quote::quote!(crate::hooks::Inner))
         // Let users compare values and publish JSON Schemas of the API's types.
         .with_derive("PartialEq")

@@ -196,6 +196,49 @@ fn status_bounds(pat: &Pat) -> Option<(u16, u16)> {
     }
 }
 
+/// progenitor's hook calls (`client.pre(..)`, `client.exec(..)`, `client.post(..)`, then
+/// `let response = result?;`) as one `let response = crate::hooks::send(client, request,
+/// &info).await?;`: the hand-written path that keeps its refusals typed. Fails when the
+/// calls are not found as expected, or when any hook call is left.
+fn through_hooks_send(head: &[Stmt]) -> Result<Vec<Stmt>, String> {
+    let text = |stmt: &Stmt| stmt.to_token_stream().to_string();
+    let pre = head
+        .iter()
+        .position(|stmt| text(stmt).starts_with("client . pre ("))
+        .ok_or("has no `client.pre(..)` call")?;
+    let expected = [
+        "client . pre (& mut request , & info) . await ?",
+        "let result = client . exec (request , & info) . await ;",
+        "client . post (& result , & info) . await ?",
+        "let response = result ? ;",
+    ];
+    let found: Vec<String> = head[pre..].iter().map(text).collect();
+    let found_trimmed: Vec<&str> = found.iter().map(|t| t.trim_end_matches(" ;")).collect();
+    let expected_trimmed: Vec<&str> = expected.iter().map(|t| t.trim_end_matches(" ;")).collect();
+    if found_trimmed != expected_trimmed {
+        return Err(format!(
+            "its hook calls are not progenitor's four statements: {found:?}"
+        ));
+    }
+    let mut stmts = head[..pre].to_vec();
+    stmts.push(syn::parse_quote! {
+        let response = crate::hooks::send(client, request, &info).await?;
+    });
+    let left = stmts.iter().map(text).find(|t| {
+        [
+            "client . pre (",
+            "client . exec (",
+            "client . post (& result",
+        ]
+        .iter()
+        .any(|call| t.contains(call))
+    });
+    match left {
+        Some(stmt) => Err(format!("a hook call is left after the rewrite: {stmt}")),
+        None => Ok(stmts),
+    }
+}
+
 /// One success arm, `200u16..=299u16`, in place of the success arms progenitor made from the
 /// spec's codes; a JSON body is decoded by `crate::call::success` (an empty body as `{}`).
 fn any_2xx(tail: &mut Stmt) -> Result<(), String> {
@@ -241,6 +284,7 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
     if tail.len() != 1 || !matches!(tail[0], Stmt::Expr(Expr::Match(_), None)) {
         return Err("does not end with a match on the status".into());
     }
+    let head = through_hooks_send(head)?;
     let mut tail = tail[0].clone();
     any_2xx(&mut tail)?;
     let attrs = &send.attrs;
@@ -250,10 +294,11 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
             pub async fn send(self) -> #output {
                 Self::answer(self.response().await?).await
             }
-            /// Builds and sends the request through the hooks; the answer, whatever its status.
+            /// Builds the request and sends it through `crate::hooks::send`; the answer,
+            /// whatever its status, or why it was not sent (a refusal stays typed).
             pub(crate) async fn response(
                 self,
-            ) -> ::std::result::Result<::reqwest::Response, #error> {
+            ) -> ::std::result::Result<::reqwest::Response, crate::refusal::Failure<#error>> {
                 #(#head)*
                 Ok(response)
             }
@@ -265,4 +310,56 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
     };
     let imp: syn::ItemImpl = syn::parse2(tokens).map_err(|e| e.to_string())?;
     Ok(imp.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stmts(code: &str) -> Vec<Stmt> {
+        let block: syn::Block = syn::parse_str(&format!("{{ {code} }}")).expect("a block");
+        block.stmts
+    }
+
+    #[test]
+    fn the_four_hook_calls_become_one_send() {
+        let head = stmts(
+            "let info = OperationInfo { operation_id: \"x\" };
+             client.pre(&mut request, &info).await?;
+             let result = client.exec(request, &info).await;
+             client.post(&result, &info).await?;
+             let response = result?;",
+        );
+        let rewritten = through_hooks_send(&head).expect("rewritten");
+        let text: Vec<String> = rewritten
+            .iter()
+            .map(|s| s.to_token_stream().to_string())
+            .collect();
+        assert_eq!(text.len(), 2);
+        assert_eq!(
+            text[1],
+            "let response = crate :: hooks :: send (client , request , & info) . await ? ;"
+        );
+    }
+
+    #[test]
+    fn hook_calls_of_another_form_fail_generation() {
+        for code in [
+            // No hook call at all.
+            "let response = client.client.execute(request).await?;",
+            // A different order.
+            "client.pre(&mut request, &info).await?;
+             client.post(&result, &info).await?;
+             let result = client.exec(request, &info).await;
+             let response = result?;",
+            // A hook call before the four.
+            "client.post(&result, &info).await?;
+             client.pre(&mut request, &info).await?;
+             let result = client.exec(request, &info).await;
+             client.post(&result, &info).await?;
+             let response = result?;",
+        ] {
+            assert!(through_hooks_send(&stmts(code)).is_err(), "{code}");
+        }
+    }
 }

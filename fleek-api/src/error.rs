@@ -14,6 +14,8 @@ use reqwest::StatusCode;
 
 use progenitor_client::ByteStream;
 
+use crate::refusal::{Failure, Refusal};
+
 /// At most this much of an error body is kept (64 KiB); the rest is dropped and
 /// [`Error::body_truncated`] says so.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -93,7 +95,12 @@ pub enum ErrorKind {
     /// The client holds no credential the operation accepts (an agent-token client calling
     /// an operation that needs the API key); nothing was sent.
     MissingCredentials,
-    /// Anything else (a misconfigured HTTP client, a refused redirect).
+    /// A request or its answer would have crossed to another origin than the configured
+    /// API (an HTTP client supplied with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)
+    /// followed a redirect away): the key stays with the API, and such an answer is not
+    /// read.
+    OffOrigin,
+    /// Anything else (a refused redirect, a failure of the supplied HTTP client).
     Other,
 }
 
@@ -269,10 +276,31 @@ impl Error {
                 }
                 error
             }
-            // Only the crate's own `pre` hook makes these: no credential fits the operation.
+            // The crate's refusals reach here typed (`from_failure`); a `Custom` error is
+            // one that progenitor's `send()` made from a refusal, and says only its message.
             progenitor_client::Error::Custom(detail) => {
-                Error::new(operation, ErrorKind::MissingCredentials, detail)
+                Error::new(operation, ErrorKind::Other, detail)
             }
+        }
+    }
+
+    /// A request that `hooks::send` refused (its kind is the refusal's), or one that failed
+    /// to build or send.
+    pub(crate) async fn from_failure<E: ErrorBody>(
+        operation: impl Into<Cow<'static, str>>,
+        failure: Failure<progenitor_client::Error<E>>,
+    ) -> Self {
+        match failure {
+            Failure::Refused(refusal) => {
+                let kind = match refusal {
+                    Refusal::NoCredential(_) => ErrorKind::MissingCredentials,
+                    Refusal::OffOriginRequest { .. } | Refusal::OffOriginAnswer { .. } => {
+                        ErrorKind::OffOrigin
+                    }
+                };
+                Error::new(operation, kind, refusal.to_string())
+            }
+            Failure::Sending(error) => Error::from_progenitor(operation, None, error).await,
         }
     }
 
@@ -362,6 +390,7 @@ impl Error {
             }
             (ErrorKind::InvalidArgument, _) => "nothing was sent: fix the argument",
             (ErrorKind::MissingCredentials, _) => "no credential for this operation",
+            (ErrorKind::OffOrigin, _) => "the API key stays with the configured API origin",
             (ErrorKind::Other, _) => "",
         }
     }

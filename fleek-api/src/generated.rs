@@ -3626,13 +3626,7 @@ impl ClientInfo<crate::hooks::Inner> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::hooks::Inner>,
-    {}
-};
+impl ClientHooks<crate::hooks::Inner> for &Client {}
 impl Client {
     /**List AI agents
 
@@ -4358,10 +4352,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, cursor, project_id, size } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -4382,10 +4380,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_agents",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4452,10 +4447,14 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4477,10 +4476,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_agent_legacy",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4545,10 +4541,14 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4569,10 +4569,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4622,10 +4619,14 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4644,10 +4645,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "publish_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4698,10 +4696,14 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4720,10 +4722,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4800,10 +4799,14 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -4828,10 +4831,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4882,10 +4882,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4904,10 +4908,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -4988,10 +4989,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, cursor, size } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
@@ -5014,10 +5019,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_agent_logs",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5068,10 +5070,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5090,10 +5096,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_agent_status",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5144,10 +5147,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5166,10 +5173,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_public_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5218,10 +5222,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5233,10 +5241,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "start_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5285,10 +5290,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5300,10 +5309,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "stop_agent",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5352,10 +5358,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5367,10 +5377,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_agent_attestation",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5429,10 +5436,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5447,10 +5458,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "proxy_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5523,10 +5531,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5542,10 +5554,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "proxy_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5618,10 +5627,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5637,10 +5650,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "proxy_post",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5700,10 +5710,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, key } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5718,10 +5732,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "proxy_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5794,10 +5805,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, agent_id, key, body } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
@@ -5813,10 +5828,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "proxy_patch",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5854,10 +5866,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client } = self;
             let url = format!("{}/api/v1/machines/images/eliza", client.baseurl,);
             #[allow(unused_mut)]
@@ -5872,10 +5888,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_framework_versions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5912,10 +5925,14 @@ pub mod builder {
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client } = self;
             let url = format!("{}/api/v1/plans", client.baseurl,);
             #[allow(unused_mut)]
@@ -5930,10 +5947,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_plans",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -5985,10 +5999,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, project_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/subscriptions", client.baseurl,);
@@ -6005,10 +6023,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_subscriptions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6077,10 +6092,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6102,10 +6121,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_subscription",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6187,10 +6203,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6216,10 +6236,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_subscription_quantity",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6285,10 +6302,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6309,10 +6330,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_checkout_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6365,10 +6383,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6387,10 +6409,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_subscription",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6473,10 +6492,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, subscription_id, body } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6502,10 +6525,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_subscription_quantity",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6559,10 +6579,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, subscription_id } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6581,10 +6605,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cancel_subscription",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6652,10 +6673,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, cursor, project_id } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -6674,10 +6699,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_payment_methods",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6733,10 +6755,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, payment_method_id } = self;
             let payment_method_id = payment_method_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6755,10 +6781,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_payment_method",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6826,10 +6849,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
-        /// Builds and sends the request through the hooks; the answer, whatever its status.
+        /// Builds the request and sends it through `crate::hooks::send`; the answer,
+        /// whatever its status, or why it was not sent (a refusal stays typed).
         pub(crate) async fn response(
             self,
-        ) -> ::std::result::Result<::reqwest::Response, Error<ByteStream>> {
+        ) -> ::std::result::Result<
+            ::reqwest::Response,
+            crate::refusal::Failure<Error<ByteStream>>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -6850,10 +6877,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_payment_portal_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::hooks::send(client, request, &info).await?;
             Ok(response)
         }
         /// The answer as a `ResponseValue`, or an error, by its status.
@@ -6890,7 +6914,9 @@ impl<'a> crate::call::Call for builder::ListAgents<'a> {
                 crate::call::json("list_agents", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("list_agents", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_agents", e).await,
+                )
             }
         }
     }
@@ -6907,8 +6933,9 @@ impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("create_agent_legacy", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_agent_legacy", e).await,
+                )
             }
         }
     }
@@ -6924,7 +6951,9 @@ impl<'a> crate::call::Call for builder::CreateAgent<'a> {
                 crate::call::json("create_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("create_agent", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_agent", e).await,
+                )
             }
         }
     }
@@ -6940,7 +6969,9 @@ impl<'a> crate::call::Call for builder::PublishAgent<'a> {
                 crate::call::json("publish_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("publish_agent", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("publish_agent", e).await,
+                )
             }
         }
     }
@@ -6956,7 +6987,9 @@ impl<'a> crate::call::Call for builder::GetAgent<'a> {
                 crate::call::json("get_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_agent", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent", e).await,
+                )
             }
         }
     }
@@ -6972,7 +7005,9 @@ impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
                 crate::call::json("update_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("update_agent", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("update_agent", e).await,
+                )
             }
         }
     }
@@ -6988,7 +7023,9 @@ impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
                 crate::call::json("delete_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("delete_agent", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("delete_agent", e).await,
+                )
             }
         }
     }
@@ -7004,7 +7041,9 @@ impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
                 crate::call::json("get_agent_logs", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_agent_logs", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_logs", e).await,
+                )
             }
         }
     }
@@ -7020,8 +7059,9 @@ impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
                 crate::call::json("get_agent_status", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_agent_status", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_status", e).await,
+                )
             }
         }
     }
@@ -7037,8 +7077,9 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
                 crate::call::json("get_public_agent", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_public_agent", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_public_agent", e).await,
+                )
             }
         }
     }
@@ -7046,49 +7087,122 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
 impl<'a> crate::call::Call for builder::StartAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::empty("start_agent", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::empty("start_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("start_agent", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::StopAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::empty("stop_agent", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::empty("stop_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("stop_agent", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("get_agent_attestation", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("get_agent_attestation", Self::answer(response).await)
+                    .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_attestation", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ProxyGet<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("proxy_get", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("proxy_get", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_get", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPut<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("proxy_put", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("proxy_put", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_put", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPost<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("proxy_post", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("proxy_post", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_post", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("proxy_delete", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("proxy_delete", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_delete", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        crate::call::bytes("proxy_patch", self.send().await).await
+        match self.response().await {
+            ::std::result::Result::Ok(response) => {
+                crate::call::bytes("proxy_patch", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_patch", e).await,
+                )
+            }
+        }
     }
 }
 impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
@@ -7106,11 +7220,9 @@ impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "list_framework_versions",
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_framework_versions", e).await,
+                )
             }
         }
     }
@@ -7126,7 +7238,9 @@ impl<'a> crate::call::Call for builder::ListPlans<'a> {
                 crate::call::json("list_plans", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("list_plans", ::std::result::Result::Err(e)).await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_plans", e).await,
+                )
             }
         }
     }
@@ -7143,8 +7257,9 @@ impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("list_subscriptions", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_subscriptions", e).await,
+                )
             }
         }
     }
@@ -7161,8 +7276,9 @@ impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("create_subscription", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_subscription", e).await,
+                )
             }
         }
     }
@@ -7182,11 +7298,10 @@ impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "update_subscription_quantity",
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("update_subscription_quantity", e)
+                        .await,
+                )
             }
         }
     }
@@ -7206,11 +7321,9 @@ impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "create_checkout_session",
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_checkout_session", e).await,
+                )
             }
         }
     }
@@ -7226,8 +7339,9 @@ impl<'a> crate::call::Call for builder::GetSubscription<'a> {
                 crate::call::json("get_subscription", Self::answer(response).await).await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_subscription", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_subscription", e).await,
+                )
             }
         }
     }
@@ -7247,11 +7361,10 @@ impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "set_subscription_quantity",
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("set_subscription_quantity", e)
+                        .await,
+                )
             }
         }
     }
@@ -7268,8 +7381,9 @@ impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("cancel_subscription", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("cancel_subscription", e).await,
+                )
             }
         }
     }
@@ -7286,8 +7400,9 @@ impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("list_payment_methods", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_payment_methods", e).await,
+                )
             }
         }
     }
@@ -7304,8 +7419,9 @@ impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json("get_payment_method", ::std::result::Result::Err(e))
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_payment_method", e).await,
+                )
             }
         }
     }
@@ -7325,11 +7441,10 @@ impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
                     .await
             }
             ::std::result::Result::Err(e) => {
-                crate::call::json(
-                        "create_payment_portal_session",
-                        ::std::result::Result::Err(e),
-                    )
-                    .await
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_payment_portal_session", e)
+                        .await,
+                )
             }
         }
     }

@@ -70,6 +70,7 @@ mod open_enum;
 pub mod paging;
 mod path;
 pub mod proxy;
+mod refusal;
 mod retry;
 mod tolerant;
 pub mod wait;

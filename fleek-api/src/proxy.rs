@@ -7,7 +7,7 @@
 //! key: both check it with [`AgentPath`].
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, OperationInfo};
+use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 #[cfg(feature = "schema")]
@@ -120,7 +120,7 @@ impl AgentApi<'_> {
         if let Some((bytes, content_type)) = body {
             request = request.header(CONTENT_TYPE, content_type).body(bytes);
         }
-        let mut request = request
+        let request = request
             .build()
             .map_err(|e| Error::from_reqwest(OPERATION, e))?;
         // The hooks read the spec's tables (credentials, idempotency) by operation: name the
@@ -129,16 +129,11 @@ impl AgentApi<'_> {
         let info = OperationInfo {
             operation_id: spec_operation(&method),
         };
-        let client = self.client;
-        if let Err(e) = client.pre::<()>(&mut request, &info).await {
-            return Err(Error::from_progenitor(OPERATION, None, e).await);
-        }
-        let result = client.exec(request, &info).await;
-        client
-            .post::<()>(&result, &info)
-            .await
-            .map_err(|e| Error::new(OPERATION, ErrorKind::Other, e.to_string()))?;
-        let response = result.map_err(|e| Error::from_reqwest(OPERATION, e))?;
+        // The path every generated operation takes, so one failure has one kind everywhere.
+        let response = match crate::hooks::send::<()>(self.client, request, &info).await {
+            Ok(response) => response,
+            Err(failure) => return Err(Error::from_failure(OPERATION, failure).await),
+        };
         let status = response.status();
         let headers = response.headers().clone();
         let body = response

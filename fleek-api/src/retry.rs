@@ -1,7 +1,10 @@
-//! When a failed request is sent again, and how long to wait first: pure policy. What the
-//! spec says about an operation (`x-idempotent`) is passed in by the hooks.
+//! When a failed request is sent again, and how long to wait first: the policy, and [`run`],
+//! the loop that applies it, generic over how a request is sent and how the loop sleeps (so
+//! that it is tested with a fake clock). What the spec says about an operation
+//! (`x-idempotent`) is passed in by the hooks.
 
 use std::collections::hash_map::RandomState;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
 
@@ -149,6 +152,51 @@ pub(crate) enum Decision {
     RetryAfter(Duration),
 }
 
+/// Sends `request`, and again as `policy` decides for each result, sleeping with `sleep`
+/// between attempts; returns the last result and how many attempts were made.
+///
+/// `copy` makes the copy a retry sends (`None` when the request cannot be copied, as a
+/// streaming body: it is then sent once); no copy is made when no retry is left. `outcome`
+/// says how an attempt ended, as the policy needs to know it.
+pub(crate) async fn run<Req, Res, Send, Sent, Sleep, Slept>(
+    policy: &RetryPolicy,
+    idempotent: bool,
+    request: Req,
+    copy: impl Fn(&Req) -> Option<Req>,
+    mut send: Send,
+    outcome: impl Fn(&Res) -> Outcome<'_>,
+    mut sleep: Sleep,
+) -> (Res, u32)
+where
+    Send: FnMut(Req) -> Sent,
+    Sent: Future<Output = Res>,
+    Sleep: FnMut(Duration) -> Slept,
+    Slept: Future<Output = ()>,
+{
+    let mut request = request;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let next = if attempt < policy.max_attempts() {
+            copy(&request)
+        } else {
+            None
+        };
+        let result = send(request).await;
+        let decision = policy.decide(idempotent, attempt, outcome(&result));
+        match (decision, next) {
+            (Decision::RetryAfter(wait), Some(next)) => {
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                // The answer is let go before the wait, so its connection is free again.
+                drop(result);
+                sleep(wait).await;
+                request = next;
+            }
+            _ => return (result, attempt),
+        }
+    }
+}
+
 /// Whether sending a request twice has the same effect as sending it once: what the spec
 /// says of its operation (`x-idempotent`) when it says, otherwise what the method says.
 pub(crate) fn is_idempotent(spec_says: Option<bool>, method: &Method) -> bool {
@@ -191,7 +239,149 @@ fn random_fraction() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+
     use super::*;
+
+    /// One attempt's result in the loop's tests: a status and its `Retry-After`, or a
+    /// connection that did not open, or one that broke.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Fake {
+        Answer(u16, Option<&'static str>),
+        NotConnected,
+        Broken,
+    }
+
+    fn fake_outcome(result: &Fake) -> Outcome<'_> {
+        match *result {
+            Fake::Answer(code, retry_after) => {
+                Outcome::Status(StatusCode::from_u16(code).expect("valid"), retry_after)
+            }
+            Fake::NotConnected => Outcome::NotConnected,
+            Fake::Broken => Outcome::Failed,
+        }
+    }
+
+    /// Runs the loop on a fake server answering `answers` in turn and a fake clock that
+    /// records each wait instead of sleeping: (the last result, attempts, the waits, the
+    /// requests sent).
+    fn drive(
+        policy: &RetryPolicy,
+        idempotent: bool,
+        copyable: bool,
+        answers: &[Fake],
+    ) -> (Fake, u32, Vec<Duration>, Vec<u32>) {
+        let sent = RefCell::new(Vec::new());
+        let waits = RefCell::new(Vec::new());
+        let (last, attempts) = block_on_ready(run(
+            policy,
+            idempotent,
+            1u32,
+            |request: &u32| copyable.then_some(request + 1),
+            |request| {
+                sent.borrow_mut().push(request);
+                let answer = answers[sent.borrow().len() - 1];
+                async move { answer }
+            },
+            fake_outcome,
+            |wait| {
+                waits.borrow_mut().push(wait);
+                async {}
+            },
+        ));
+        (last, attempts, waits.into_inner(), sent.into_inner())
+    }
+
+    /// Polls a future that never waits on anything (the fakes are all ready) to its end.
+    fn block_on_ready<F: Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut context = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn the_loop_retries_transient_answers_then_returns_the_success() {
+        let answers = [
+            Fake::Answer(503, None),
+            Fake::Answer(429, None),
+            Fake::Answer(200, None),
+        ];
+        let (last, attempts, waits, sent) = drive(&policy(), true, true, &answers);
+        assert_eq!((last, attempts), (Fake::Answer(200, None), 3));
+        assert_eq!(
+            sent,
+            [1, 2, 3],
+            "each retry sends the copy made before the attempt"
+        );
+        assert_eq!(waits.len(), 2);
+        // Full jitter: at most base * 2^(attempt-1).
+        assert!(waits[0] <= Duration::from_millis(100), "{waits:?}");
+        assert!(waits[1] <= Duration::from_millis(200), "{waits:?}");
+    }
+
+    #[test]
+    fn the_loop_stops_at_max_attempts_with_the_last_answer() {
+        let answers = [Fake::Answer(500, None); 4];
+        let (last, attempts, waits, _) = drive(&policy(), true, true, &answers);
+        assert_eq!(
+            (last, attempts, waits.len()),
+            (Fake::Answer(500, None), 4, 3)
+        );
+    }
+
+    #[test]
+    fn the_loop_waits_as_long_as_retry_after_asks_and_gives_up_beyond_the_cap() {
+        let answers = [Fake::Answer(429, Some("1")), Fake::Answer(200, None)];
+        let (_, attempts, waits, _) = drive(&policy(), true, true, &answers);
+        assert_eq!((attempts, waits), (2, vec![Duration::from_secs(1)]));
+        // 60 s is more than the 2 s cap: the error comes back at once.
+        let answers = [Fake::Answer(429, Some("60"))];
+        let (last, attempts, waits, _) = drive(&policy(), true, true, &answers);
+        assert_eq!((last, attempts, waits.len()), (answers[0], 1, 0));
+    }
+
+    #[test]
+    fn a_write_is_sent_again_only_when_it_cannot_have_arrived() {
+        let (_, attempts, _, _) = drive(&policy(), false, true, &[Fake::Answer(503, None)]);
+        assert_eq!(attempts, 1);
+        let (_, attempts, _, _) = drive(&policy(), false, true, &[Fake::Broken]);
+        assert_eq!(attempts, 1);
+        let answers = [Fake::NotConnected, Fake::Answer(201, None)];
+        let (last, attempts, _, _) = drive(&policy(), false, true, &answers);
+        assert_eq!((last, attempts), (Fake::Answer(201, None), 2));
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_copied_is_sent_once() {
+        let (last, attempts, waits, _) = drive(&policy(), true, false, &[Fake::Answer(503, None)]);
+        assert_eq!(
+            (last, attempts, waits.len()),
+            (Fake::Answer(503, None), 1, 0)
+        );
+    }
+
+    #[test]
+    fn no_copy_is_made_when_no_retry_is_left() {
+        let copies = RefCell::new(0);
+        let (_, attempts) = block_on_ready(run(
+            &RetryPolicy::none(),
+            true,
+            (),
+            |_: &()| {
+                *copies.borrow_mut() += 1;
+                Some(())
+            },
+            |()| async { Fake::Answer(503, None) },
+            fake_outcome,
+            |_| async {},
+        ));
+        assert_eq!((attempts, *copies.borrow()), (1, 0));
+    }
 
     fn policy() -> RetryPolicy {
         RetryPolicy::default()

@@ -238,6 +238,24 @@ async fn a_supplied_http_client_that_follows_redirects_elsewhere_is_caught() {
         .expect("builds");
     let error = client.list_plans().call().await.expect_err("caught");
     assert!(error.to_string().contains("redirect_policy"), "{error}");
+    // Its own kind: not a missing credential (what every hook refusal used to be).
+    assert_eq!(error.kind(), ErrorKind::OffOrigin, "{error}");
+    assert_eq!(error.operation(), "list_plans");
+    // The hand-written proxy takes the same path, so the same failure has the same kind.
+    let error = client
+        .agent_api(AGENT)
+        .get::<serde_json::Value>("agents")
+        .await
+        .expect_err("caught");
+    assert_eq!(error.kind(), ErrorKind::OffOrigin, "{error}");
+    // And a raw body operation (decoded by another helper) too.
+    let error = client
+        .get_agent_attestation()
+        .agent_id(AGENT)
+        .call()
+        .await
+        .expect_err("caught");
+    assert_eq!(error.kind(), ErrorKind::OffOrigin, "{error}");
     // With the crate's own policy, the other origin is never asked.
     let client = Client::builder()
         .api_key(KEY)
@@ -331,4 +349,28 @@ async fn a_body_cut_short_is_a_connection_error() {
     let error = failed_get_agent(&crate::common::client_for(&url)).await;
     assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
     assert!(std::error::Error::source(&error).is_some());
+}
+
+#[tokio::test]
+async fn progenitors_send_reports_a_refusal_as_its_custom_error_and_call_keeps_it_typed() {
+    // The invariant `Error::from_progenitor` states: a `Custom` error comes only from a
+    // refusal that `send()` turned into progenitor's type.
+    let server = wiremock::MockServer::start().await;
+    let client = Client::builder()
+        .agent_token("pt_5f1c2e9a7b_S3CR3T")
+        .base_url(server.uri())
+        .build()
+        .expect("builds");
+    match client.list_plans().send().await {
+        Err(progenitor_client::Error::Custom(message)) => {
+            assert!(
+                message.contains("list_plans needs the API key"),
+                "{message}"
+            )
+        }
+        other => panic!("expected progenitor's Custom error, got {other:?}"),
+    }
+    let error = client.list_plans().call().await.expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::MissingCredentials);
+    assert!(crate::common::received(&server).await.is_empty());
 }
