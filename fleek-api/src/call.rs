@@ -50,13 +50,33 @@ pub(crate) async fn json<T, E: ErrorBody>(
 /// A JSON success body: an empty one (a `204 No Content`, or any 2xx with nothing in it)
 /// reads as `{}`. No source shows which 2xx Fleek answers with, and clients of the API accept
 /// any, so an operation whose answer has no required field (a delete) succeeds on an empty
-/// body, and one that needs fields fails to decode, keeping the status.
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::from_slice(b"{}")
+/// body, and one that needs fields fails to decode, keeping the status. A failure names the
+/// JSON path where decoding stopped.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Undecodable> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
     } else {
-        serde_json::from_slice(body)
-    }
+        body
+    };
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| Undecodable {
+        path: e.path().to_string(),
+        error: e.into_inner(),
+    })?;
+    // Trailing characters after the value are an error, as `serde_json::from_slice` says.
+    json.end().map_err(|error| Undecodable {
+        path: ".".into(),
+        error,
+    })?;
+    Ok(value)
+}
+
+/// Why a body did not decode: where (`serde_path_to_error`'s path, `.` for the top level)
+/// and what the parser said.
+#[derive(Debug)]
+pub(crate) struct Undecodable {
+    pub(crate) path: String,
+    pub(crate) error: serde_json::Error,
 }
 
 /// A 2xx answer's JSON body, decoded as [`parse`] does, as the `ResponseValue` the generated
@@ -72,29 +92,32 @@ pub(crate) async fn success<T: serde::de::DeserializeOwned, E>(
         .map_err(progenitor_client::Error::ResponseBodyError)?;
     match parse(&full) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(full, e)),
+        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(
+            full, e.error,
+        )),
     }
 }
 
 /// A JSON body that came with a 2xx status, decoded from its bytes as [`parse`] does (no
-/// `ResponseValue`, so no copy of the headers). A failure keeps that status.
+/// `ResponseValue`, so no copy of the headers unless it fails). A failure keeps that status,
+/// the headers, the body, and the JSON path where decoding stopped.
 pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
     operation: &'static str,
     response: reqwest::Response,
 ) -> Result<T, Error> {
-    let status = response.status().as_u16();
-    let failed =
-        |e: progenitor_client::Error<()>| Error::from_progenitor(operation, Some(status), e);
+    let status = response.status();
+    let headers = response.headers().clone();
     let full = match response.bytes().await {
         Ok(full) => full,
-        Err(e) => return Err(failed(progenitor_client::Error::ResponseBodyError(e)).await),
+        Err(e) => {
+            return Err(Error::from_reqwest(operation, e)
+                .with_status(status)
+                .with_headers(&headers))
+        }
     };
-    match parse(&full) {
-        Ok(value) => Ok(value),
-        Err(e) => Err(failed(progenitor_client::Error::InvalidResponsePayload(full, e)).await),
-    }
+    parse(&full)
+        .map_err(|e| Error::undecodable(operation, status, &headers, full, &e.path, e.error))
 }
-
 /// No body (any body that came is ignored).
 pub(crate) async fn empty<E: ErrorBody>(
     operation: &'static str,

@@ -54,32 +54,20 @@ pub const USER_AGENT: &str = concat!("fleek-api/", env!("CARGO_PKG_VERSION"));
 /// assert_eq!(client.retry_policy().max_attempts(), 5);
 /// # Ok::<(), fleek_api::error::BuildError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<Result<ApiKey, &'static str>>,
     agent_token: Option<Result<AgentToken, &'static str>>,
     base_url: Option<String>,
-    connect_timeout: Duration,
-    timeout: Duration,
-    user_agent: String,
+    // `None` until set, so that `build` can refuse one set beside `http_client`, where it
+    // would not apply.
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+    operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            api_key: None,
-            agent_token: None,
-            base_url: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-            user_agent: USER_AGENT.to_string(),
-            retry: RetryPolicy::default(),
-            http_client: None,
-        }
-    }
 }
 
 impl ClientBuilder {
@@ -142,21 +130,44 @@ impl ClientBuilder {
         self
     }
 
-    /// How long opening a connection may take.
+    /// How long opening a connection may take; [`DEFAULT_CONNECT_TIMEOUT`] by default.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// How long one attempt of a request may take in all, body included.
+    /// How long one attempt of a request may take in all, body included;
+    /// [`DEFAULT_TIMEOUT`] by default. Each retry gets this much again: see
+    /// [`operation_timeout`](Self::operation_timeout) for a deadline on the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
-    /// The `User-Agent` header; `fleek-api/<version>` by default.
+    /// How long a whole call may take, every attempt and every wait between them included;
+    /// none by default (the per-attempt [`timeout`](Self::timeout) and the
+    /// [`RetryPolicy`] bound it). A call that passes it fails with
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout). It applies with a supplied
+    /// [`http_client`](Self::http_client) too.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = fleek_api::Client::builder()
+    ///     .api_key("fk_live_0123456789")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .operation_timeout(Duration::from_secs(25))
+    ///     .build()?;
+    /// # Ok::<(), fleek_api::error::BuildError>(())
+    /// ```
+    pub fn operation_timeout(mut self, deadline: Duration) -> Self {
+        self.operation_timeout = Some(deadline);
+        self
+    }
+
+    /// The `User-Agent` header; `fleek-api/<version>` ([`USER_AGENT`]) by default.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -167,8 +178,10 @@ impl ClientBuilder {
     }
 
     /// Uses this HTTP client instead of building one: for proxies, custom TLS roots,
-    /// connection pools shared with other code. The timeouts and the user agent set on this
-    /// builder are then not applied; set them on `client`.
+    /// connection pools shared with other code. Set the timeouts and the user agent on
+    /// `client`: [`build`](Self::build) refuses [`timeout`](Self::timeout),
+    /// [`connect_timeout`](Self::connect_timeout) and [`user_agent`](Self::user_agent) beside
+    /// it, which it could not apply ([`operation_timeout`](Self::operation_timeout) applies).
     ///
     /// Build `client` with `.redirect(fleek_api::config::redirect_policy())`: a client that follows
     /// redirects to other origins would hand them the API key. A response that arrives from
@@ -183,8 +196,9 @@ impl ClientBuilder {
     /// # Errors
     /// [`BuildError::MissingApiKey`] (neither a key nor an agent token),
     /// [`BuildError::InvalidApiKey`], [`BuildError::InvalidAgentToken`],
-    /// [`BuildError::InvalidBaseUrl`], or [`BuildError::Http`] when the HTTP client cannot
-    /// start.
+    /// [`BuildError::InvalidBaseUrl`], [`BuildError::NotApplied`] (a setting of the HTTP
+    /// client beside [`http_client`](Self::http_client)), or [`BuildError::Http`] when the
+    /// HTTP client cannot start.
     pub fn build(self) -> Result<Client, BuildError> {
         let api_key = self
             .api_key
@@ -199,13 +213,23 @@ impl ClientBuilder {
         }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let http = match self.http_client {
-            Some(client) => client,
+            Some(client) => {
+                let set = [
+                    ("timeout", self.timeout.is_some()),
+                    ("connect_timeout", self.connect_timeout.is_some()),
+                    ("user_agent", self.user_agent.is_some()),
+                ];
+                if let Some((setting, _)) = set.iter().find(|(_, set)| *set) {
+                    return Err(BuildError::NotApplied { setting });
+                }
+                client
+            }
             None => {
                 let builder = reqwest::Client::builder()
                     .redirect(redirect_policy())
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .user_agent(self.user_agent);
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .user_agent(self.user_agent.unwrap_or_else(|| USER_AGENT.to_string()));
                 // With `rustls-ring` reqwest has no crypto provider of its own: this client
                 // gets ring, and nothing process-wide is installed.
                 #[cfg(feature = "rustls-ring")]
@@ -225,6 +249,7 @@ impl ClientBuilder {
                 },
                 base_url,
                 retry: self.retry,
+                operation_timeout: self.operation_timeout,
                 #[cfg(feature = "cli")]
                 kept_body: None,
             },

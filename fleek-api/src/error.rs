@@ -71,6 +71,17 @@ pub enum BuildError {
     /// certificate verifier).
     #[error("TLS could not be set up: {0}")]
     Tls(String),
+    /// A setting of the HTTP client was given beside
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client), which would not
+    /// apply it.
+    #[error(
+        "`ClientBuilder::{setting}` does not apply to a client given with `http_client`: set \
+         it on that reqwest::Client instead, and remove it from the ClientBuilder"
+    )]
+    NotApplied {
+        /// The setting: `timeout`, `connect_timeout` or `user_agent`.
+        setting: &'static str,
+    },
     /// The HTTP client could not be set up (for example, no TLS backend could start).
     #[error("the HTTP client could not be set up: {0}")]
     Http(#[from] reqwest::Error),
@@ -134,6 +145,7 @@ struct Details {
     body_truncated: bool,
     json: Option<serde_json::Value>,
     retry_after: Option<Duration>,
+    headers: Option<reqwest::header::HeaderMap>,
     detail: String,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -152,6 +164,7 @@ impl Error {
             body_truncated: false,
             json: None,
             retry_after: None,
+            headers: None,
             detail: detail.into(),
             source: None,
         }))
@@ -162,12 +175,13 @@ impl Error {
         self
     }
 
-    /// Keeps the answer's `Retry-After` (seconds or an HTTP date), when it has one.
-    pub(crate) fn with_retry_after(mut self, headers: &reqwest::header::HeaderMap) -> Self {
+    /// Keeps the answer's headers, and its `Retry-After` (seconds or an HTTP date) read.
+    pub(crate) fn with_headers(mut self, headers: &reqwest::header::HeaderMap) -> Self {
         self.0.retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry::parse_retry_after);
+        self.0.headers = Some(headers.clone());
         self
     }
 
@@ -200,7 +214,10 @@ impl Error {
             ErrorKind::Other
         };
         let status = e.status();
-        let mut error = Error::new(operation, kind, without_url(&e)).with_source(e);
+        // The URL may carry query parameters a caller would rather not log; the operation
+        // names what was called. reqwest drops it from the error itself, source included.
+        let e = e.without_url();
+        let mut error = Error::new(operation, kind, with_causes(&e)).with_source(e);
         error.0.status = status;
         error
     }
@@ -211,10 +228,33 @@ impl Error {
         response: reqwest::Response,
     ) -> Self {
         let status = response.status();
-        let retry =
-            Error::new(operation, ErrorKind::Status, "").with_retry_after(response.headers());
+        let retry = Error::new(operation, ErrorKind::Status, "").with_headers(response.headers());
         let (body, truncated) = read_capped(response.bytes_stream(), MAX_ERROR_BODY).await;
         retry.with_status(status).with_body(body, truncated)
+    }
+
+    /// A success answer whose body did not decode: its status, headers and (capped) body,
+    /// and where in the JSON decoding stopped (`serde_path_to_error`'s path, `.` for the top
+    /// level).
+    pub(crate) fn undecodable(
+        operation: impl Into<Cow<'static, str>>,
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        body: Bytes,
+        path: &str,
+        e: serde_json::Error,
+    ) -> Self {
+        let at = match path {
+            "." => "the top level".to_string(),
+            path => format!("`{path}`"),
+        };
+        let truncated = body.len() > MAX_ERROR_BODY;
+        let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+        Error::new(operation, ErrorKind::Decode, format!("at {at}: {e}"))
+            .with_status(status)
+            .with_headers(headers)
+            .with_body(kept, truncated)
+            .with_source(e)
     }
 
     /// Turns an error of a generated method into an [`Error`], reading what is left of the
@@ -244,8 +284,8 @@ impl Error {
             | progenitor_client::Error::InvalidUpgrade(e) => Error::from_reqwest(operation, e),
             progenitor_client::Error::ErrorResponse(response) => {
                 let status = response.status();
-                let error = Error::new(operation, ErrorKind::Status, "")
-                    .with_retry_after(response.headers());
+                let error =
+                    Error::new(operation, ErrorKind::Status, "").with_headers(response.headers());
                 let (body, truncated) = response.into_inner().into_body().await;
                 error.with_status(status).with_body(body, truncated)
             }
@@ -301,6 +341,11 @@ impl Error {
                 Error::new(operation, kind, refusal.to_string())
             }
             Failure::Sending(error) => Error::from_progenitor(operation, None, error).await,
+            Failure::Deadline(after) => Error::new(
+                operation,
+                ErrorKind::Timeout,
+                crate::refusal::deadline(after),
+            ),
         }
     }
 
@@ -324,7 +369,8 @@ impl Error {
         self.0.body.as_deref()
     }
 
-    /// Whether the body was longer than [`MAX_ERROR_BODY`] and was cut.
+    /// Whether the body kept is not the whole body: it was longer than [`MAX_ERROR_BODY`]
+    /// and was cut, or the connection broke while it was read.
     pub fn body_truncated(&self) -> bool {
         self.0.body_truncated
     }
@@ -343,6 +389,29 @@ impl Error {
     /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
+    }
+
+    /// The headers of the answer, when the server answered.
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        self.0.headers.as_ref()
+    }
+
+    /// The id the server gave the request, for support, when it sent one: the first of the
+    /// headers `x-request-id`, `x-amzn-requestid` and `cf-ray` (no source shows which, if
+    /// any, Fleek sends).
+    ///
+    /// ```
+    /// # fn report(error: &fleek_api::Error) {
+    /// if let Some(id) = error.request_id() {
+    ///     eprintln!("quote request id {id} to Fleek's support");
+    /// }
+    /// # }
+    /// ```
+    pub fn request_id(&self) -> Option<&str> {
+        let headers = self.0.headers.as_ref()?;
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
     }
 
     /// The body parsed as JSON, when it is whole JSON.
@@ -414,6 +483,9 @@ impl fmt::Display for Error {
                 write!(f, "; body: {}", excerpt(body, 300))?;
             }
         }
+        if let Some(id) = self.request_id() {
+            write!(f, "; request id {id}")?;
+        }
         Ok(())
     }
 }
@@ -426,6 +498,9 @@ impl std::error::Error for Error {
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
+
+/// The headers a request id is read from, in this order.
+const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "cf-ray"];
 
 /// What is kept of an error response's body, whatever type progenitor gave it: a raw body
 /// (`ByteStream`, read up to [`MAX_ERROR_BODY`]), no body (`()`), or a JSON type (written
@@ -466,7 +541,12 @@ where
     S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
 {
     let mut body = Vec::new();
-    while let Some(Ok(chunk)) = stream.next().await {
+    while let Some(chunk) = stream.next().await {
+        // A body cut short by a read error is marked as cut, as one cut at `cap` is: what
+        // is kept is not the whole body.
+        let Ok(chunk) = chunk else {
+            return (Bytes::from(body), true);
+        };
         let room = cap - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
@@ -487,14 +567,10 @@ fn excerpt(body: &[u8], max: usize) -> String {
     out
 }
 
-/// reqwest's message without the URL it appends (the operation names what was called, and
-/// a URL may carry query parameters a caller would rather not log), followed by its causes
-/// ("error sending request: tcp connect error: Connection refused").
-fn without_url(e: &reqwest::Error) -> String {
+/// reqwest's message followed by its causes ("error sending request: tcp connect error:
+/// Connection refused").
+fn with_causes(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
-    if let Some(url) = e.url() {
-        text = text.replace(&format!(" for url ({url})"), "");
-    }
     let mut cause = std::error::Error::source(e);
     while let Some(inner) = cause {
         let inner_text = inner.to_string();
@@ -505,4 +581,43 @@ fn without_url(e: &reqwest::Error) -> String {
         cause = inner.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(chunks: Vec<Result<&'static [u8], &'static str>>, cap: usize) -> (Bytes, bool) {
+        let stream = futures_util::stream::iter(
+            chunks
+                .into_iter()
+                .map(|chunk| chunk.map(Bytes::from_static)),
+        );
+        let waker = std::task::Waker::noop();
+        let mut context = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(read_capped(stream, cap));
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_cut_by_a_read_error_is_marked_as_cut() {
+        let (body, cut) = read(vec![Ok(b"{\"err"), Err("connection reset")], 100);
+        assert_eq!((body.as_ref(), cut), (b"{\"err".as_slice(), true));
+    }
+
+    #[test]
+    fn a_body_is_cut_at_the_cap_and_kept_whole_below_it() {
+        assert_eq!(
+            read(vec![Ok(b"abcdef")], 4),
+            (Bytes::from_static(b"abcd"), true)
+        );
+        assert_eq!(
+            read(vec![Ok(b"ab"), Ok(b"cd")], 4),
+            (Bytes::from_static(b"abcd"), false)
+        );
+    }
 }

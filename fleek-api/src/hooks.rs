@@ -24,6 +24,8 @@ pub struct Inner {
     /// The configured API base URL: the key goes to its origin and nowhere else.
     pub(crate) base_url: reqwest::Url,
     pub(crate) retry: RetryPolicy,
+    /// The deadline of a whole call, retries included (`ClientBuilder::operation_timeout`).
+    pub(crate) operation_timeout: Option<std::time::Duration>,
     /// The CLI's copy of each answer's body (`cli::capture`); `None` for library clients.
     #[cfg(feature = "cli")]
     pub(crate) kept_body: Option<crate::cli::capture::Slot>,
@@ -68,15 +70,23 @@ pub(crate) async fn send<E>(
     let idempotent = crate::retry::is_idempotent(spec_says, request.method());
     // With no subscriber listening the span is disabled: its fields were never built, and
     // the request runs without entering it on every poll.
-    let result = if span.is_disabled() {
-        with_retries(client, request, idempotent, None).await
-    } else {
-        let recorded = span.clone();
-        with_retries(client, request, idempotent, Some(recorded))
-            .instrument(span)
-            .await
+    let sending = async {
+        if span.is_disabled() {
+            with_retries(client, request, idempotent, None).await
+        } else {
+            let recorded = span.clone();
+            with_retries(client, request, idempotent, Some(recorded))
+                .instrument(span)
+                .await
+        }
     };
-    let response = result?;
+    let response = match inner.operation_timeout {
+        Some(deadline) => match tokio::time::timeout(deadline, sending).await {
+            Ok(result) => result?,
+            Err(_) => return Err(Failure::Deadline(deadline)),
+        },
+        None => sending.await?,
+    };
     // The crate's own HTTP client never follows a redirect to another origin; one supplied
     // with `ClientBuilder::http_client` might have.
     if !same_origin(response.url(), &inner.base_url) {

@@ -42,6 +42,9 @@ pub(crate) enum Failure<P> {
     Refused(Refusal),
     /// Failed to build or send.
     Sending(P),
+    /// No answer within the whole call's deadline (`ClientBuilder::operation_timeout`),
+    /// retries included.
+    Deadline(std::time::Duration),
 }
 
 impl<E> From<progenitor_client::Error<E>> for Failure<progenitor_client::Error<E>> {
@@ -68,7 +71,16 @@ impl<E> From<Failure<progenitor_client::Error<E>>> for progenitor_client::Error<
     fn from(failure: Failure<progenitor_client::Error<E>>) -> Self {
         match failure {
             Failure::Refused(refusal) => progenitor_client::Error::Custom(refusal.to_string()),
+            Failure::Deadline(after) => progenitor_client::Error::Custom(deadline(after)),
             Failure::Sending(error) => error,
         }
     }
+}
+
+/// What a passed deadline says.
+pub(crate) fn deadline(after: std::time::Duration) -> String {
+    format!(
+        "no answer within the operation timeout of {after:?}, retries included \
+         (ClientBuilder::operation_timeout)"
+    )
 }

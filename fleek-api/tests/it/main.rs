@@ -29,3 +29,4 @@ mod requests;
 mod retry;
 mod shapes;
 mod statuses;
+mod support;
