@@ -347,14 +347,42 @@ impl Rule {
                     }
                     tried.push(found);
                 }
-                // None passes. The option that fits the value's kind (a list of strings for
-                // a list that starts with a string, a file for an object with `path`) says
-                // most precisely what to fix; when none fits, say what is expected.
-                match options.iter().position(|option| option.fits(value)) {
+                // None passes. The option that fits the value (a list of strings for a list
+                // that starts with a string, a file for an object with `path`) says most
+                // precisely what to fix; else the only option of the value's kind (a list of
+                // strings for a list, when the union has one list); else say what is
+                // expected.
+                let only_of_kind = || {
+                    let mut of_kind = options
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, option)| option.is_kind_of(value));
+                    match (of_kind.next(), of_kind.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
+                };
+                match options
+                    .iter()
+                    .position(|option| option.fits(value))
+                    .or_else(only_of_kind)
+                {
                     Some(i) => out.append(&mut tried[i]),
-                    None => out.push(wrong(path, what, value)),
+                    None => out.push(unfit(path, options, what, value)),
                 }
             }
+        }
+    }
+
+    /// Whether the value is of the JSON kind this rule takes, whatever is inside it.
+    fn is_kind_of(self, value: &Value) -> bool {
+        match self {
+            Rule::Any => true,
+            Rule::Text | Rule::Uuid(_) | Rule::Known(_) => value.is_string(),
+            Rule::Flag => value.is_boolean(),
+            Rule::TextMap | Rule::Object(..) => value.is_object(),
+            Rule::List(..) => value.is_array(),
+            Rule::Either(options, _) => options.iter().any(|option| option.is_kind_of(value)),
         }
     }
 
@@ -416,6 +444,31 @@ impl Names {
             Names::Client => ClientName::KNOWN.iter().map(|c| c.as_str()).collect(),
         };
         names.join(", ")
+    }
+}
+
+/// A union none of whose options fits the value: what it takes, and, for a list, the first
+/// item no option's items take.
+fn unfit(path: &str, options: &[Rule], what: &str, value: &Value) -> Problem {
+    let items = options.iter().filter_map(|option| match option {
+        Rule::List(item, _) => Some(*item),
+        _ => None,
+    });
+    let odd = value.as_array().and_then(|values| {
+        values
+            .iter()
+            .enumerate()
+            .find(|(_, value)| items.clone().all(|item| !item.fits(value)))
+    });
+    match odd {
+        Some((i, item)) => Problem::eliza(
+            path,
+            format!(
+                "expected {what}; item [{i}] is {}: make every item of one kind",
+                kind(item)
+            ),
+        ),
+        None => wrong(path, what, value),
     }
 }
 

@@ -2,8 +2,11 @@
 
 use std::fmt;
 
-/// Whose rule a problem breaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+use serde::Serialize;
+
+/// Whose rule a problem breaks; serialized as `"eliza"` or `"fleek"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Rules {
     /// Eliza 0.1.9's character schema (`CharacterSchema` of `@elizaos/core@0.1.9`): the
     /// agent would not start.
@@ -12,8 +15,17 @@ pub enum Rules {
     Fleek,
 }
 
-/// One problem of a character file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One problem of a character file; serialized as `{"rules", "path", "message"}` (what
+/// `fleek-agents validate -o json` prints).
+///
+/// ```
+/// let report = fleek_api::character::Report::of_json(&serde_json::json!({"name": 7}));
+/// let first = serde_json::to_value(&report.problems()[0])?;
+/// assert_eq!(first["rules"], "eliza");
+/// assert_eq!(first["path"], "$.name");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Whose rule it breaks.
     pub rules: Rules,

@@ -124,11 +124,7 @@ impl Checked {
             "eliza": self.passes(Rules::Eliza),
             "fleek": self.passes(Rules::Fleek),
             "error": self.unreadable,
-            "problems": self.problems.iter().map(|p| json!({
-                "rules": match p.rules { Rules::Eliza => "eliza", Rules::Fleek => "fleek" },
-                "path": p.path,
-                "message": p.message,
-            })).collect::<Vec<_>>(),
+            "problems": self.problems,
         })
     }
 }

@@ -251,3 +251,151 @@ fn an_empty_name_is_fleeks_problem_not_elizas() {
     assert!(report.eliza().is_empty(), "{report}");
     assert_eq!(report.fleek()[0].path, "$.name");
 }
+
+/// Every field of a probe that has them all, replaced by each kind of JSON value: when the
+/// typed model refuses the value, the raw check reports a problem at that field (so a file
+/// that does not load always says why, never the parser's bare message); when the raw check
+/// reports one and the model loads the file anyway, it is one of the cases the model
+/// tolerates on purpose, so that a file with such a value still loads and shows it.
+#[test]
+fn the_model_and_the_problem_finder_agree_field_by_field() {
+    let mut base = probe("ok-optional-objects.json");
+    base["messageExamples"][0][0]["content"] = serde_json::json!({
+        "text": "Hi", "action": "NONE", "inReplyTo": "123e4567-e89b-12d3-a456-426614174000",
+        "attachments": []
+    });
+    base["knowledge"] = serde_json::json!(["A fact.", {"path": "facts.md"}]);
+    base["plugins"] = serde_json::json!(["@elizaos/plugin-twilio"]);
+    assert!(Report::of_json(&base).eliza().is_empty());
+    Character::from_value(base.clone()).expect("the base loads");
+
+    let kinds = [
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!(7),
+        serde_json::json!("text"),
+        serde_json::json!([]),
+        serde_json::json!(["a"]),
+        serde_json::json!([7]),
+        serde_json::json!({}),
+        serde_json::json!({"k": "v"}),
+    ];
+    let mut pointers = Vec::new();
+    collect_pointers(&base, String::new(), &mut pointers);
+    assert!(pointers.len() > 40, "{}", pointers.len());
+    let mut tolerated = std::collections::BTreeSet::new();
+    for pointer in &pointers {
+        for kind in &kinds {
+            let mut file = base.clone();
+            *file.pointer_mut(pointer).expect("the field") = kind.clone();
+            let path = json_path(pointer);
+            let report = Report::of_json(&file);
+            // At the field, inside it, or at a union that holds it (`$.plugins` for a
+            // plugin that fits neither of its kinds).
+            let related = |a: &str, b: &str| {
+                a.strip_prefix(b)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            };
+            let reported = report
+                .eliza()
+                .iter()
+                .any(|p| related(&p.path, &path) || related(&path, &p.path));
+            let loads = Character::from_value(file.clone()).is_ok();
+            if !loads {
+                assert!(
+                    reported,
+                    "{path} = {kind}: the model refuses it, the finder says nothing: {report}"
+                );
+            } else if reported {
+                tolerated.insert(tolerance(&path, kind));
+            }
+        }
+    }
+    // What the model keeps though Eliza refuses it, and why each is kept.
+    let expected: std::collections::BTreeSet<&str> = [
+        // An optional field given as null loads as absent; Eliza refuses null.
+        "null for an optional field",
+        // A name Eliza 0.1.9 does not know is kept as `Other`: newer Elizas know more.
+        "an unknown name",
+        // A UUID field is typed as text; its form is Eliza's rule.
+        "a UUID that is not one",
+        // Fields the model does not type (kept in `extra` or as JSON values).
+        "a field the model keeps as it came",
+    ]
+    .into_iter()
+    .collect();
+    let tolerated: std::collections::BTreeSet<&str> =
+        tolerated.iter().map(String::as_str).collect();
+    assert_eq!(tolerated, expected);
+}
+
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let pointer = format!("{at}/{key}");
+                out.push(pointer.clone());
+                collect_pointers(child, pointer, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let pointer = format!("{at}/{i}");
+                out.push(pointer.clone());
+                collect_pointers(child, pointer, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `/messageExamples/0/1/user` as `$.messageExamples[0][1].user`.
+fn json_path(pointer: &str) -> String {
+    let mut path = String::from("$");
+    for part in pointer.split('/').skip(1) {
+        if part.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{part}]"));
+        } else {
+            path.push_str(&format!(".{part}"));
+        }
+    }
+    path
+}
+
+/// Which of the model's deliberate tolerances a loaded value that Eliza refuses falls under;
+/// anything else is named as a case of its own, which fails the test.
+fn tolerance(path: &str, kind: &Value) -> String {
+    if kind.is_null() && !["$.name", "$.modelProvider"].contains(&path) {
+        return "null for an optional field".into();
+    }
+    if path == "$.modelProvider" || path == "$.clients" || path.starts_with("$.clients[") {
+        return "an unknown name".into();
+    }
+    if path == "$.id" || path.ends_with(".inReplyTo") {
+        return "a UUID that is not one".into();
+    }
+    // What the model keeps as JSON values or in `extra`, untyped.
+    let untyped = [
+        "$.knowledge",
+        "$.templates",
+        "$.clientConfig",
+        "$.twitterProfile",
+        "$.nft",
+        "$.extends",
+        "$.modelEndpointOverride",
+        "$.settings.voice",
+        "$.settings.model",
+        "$.settings.embeddingModel",
+    ];
+    let content_untyped = [".content.source", ".content.url", ".content.attachments"];
+    let inside = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    if untyped.iter().any(|p| inside(p))
+        || content_untyped.iter().any(|suffix| path.contains(suffix))
+    {
+        return "a field the model keeps as it came".into();
+    }
+    format!("{path} = {kind} (not a known tolerance)")
+}
