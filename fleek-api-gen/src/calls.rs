@@ -113,6 +113,7 @@ fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<
         },
     };
     let tokens = quote! {
+        impl<'a> crate::call::sealed::Sealed for builder::#ident<'a> {}
         impl<'a> crate::call::Call for builder::#ident<'a> {
             type Output = #output;
             async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {

@@ -234,9 +234,9 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
         let cursor_setter = format_ident!("{}", snake_case(&paging.cursor));
         let next_kind = if paging.next_is_url {
             let name = &paging.cursor;
-            quote!(crate::paging::Next::Url(#name))
+            quote!(crate::paging::NextField::Url(#name))
         } else {
-            quote!(crate::paging::Next::Cursor)
+            quote!(crate::paging::NextField::Cursor)
         };
         let next_cursor = quote! {
             crate::paging::next_cursor(

@@ -305,7 +305,7 @@ fn a_paged_operation_gets_pages_stream_and_next_cursor() {
     let client = generate(&spec).expect("generates").client;
     for expected in [
         "impl<'a> crate::paging::Paged for super::builder::ListX<'a>",
-        "crate::paging::Next::Cursor",
+        "crate::paging::NextField::Cursor",
         "pub fn pages(",
         "pub fn stream(",
         "impl Page {",
@@ -324,7 +324,7 @@ fn a_next_page_given_as_a_uri_is_read_as_a_url() {
     let spec = paged_spec("{items: data, next: next, cursor: cursor}", &page);
     let client = generate(&spec).expect("generates").client;
     assert!(
-        client.contains("crate::paging::Next::Url(\"cursor\")"),
+        client.contains("crate::paging::NextField::Url(\"cursor\")"),
         "{client}"
     );
 }

@@ -28,12 +28,21 @@ use crate::error::{Error, ErrorBody};
 /// # Ok(())
 /// # }
 /// ```
-pub trait Call {
+///
+/// It is implemented for every operation's builder, and sealed: only this crate implements
+/// it, so methods can be added to it without breaking anyone.
+pub trait Call: sealed::Sealed {
     /// The decoded body.
     type Output;
 
     /// Sends the request and decodes the answer.
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+}
+
+/// The seal of [`Call`]: the generator implements `Sealed` beside each `Call` impl.
+pub(crate) mod sealed {
+    /// Implemented by the operations' builders only.
+    pub trait Sealed {}
 }
 
 /// A JSON body.

@@ -3321,7 +3321,7 @@ deploys.
             let page = self;
             crate::paging::next_cursor(
                 "list_agents",
-                crate::paging::Next::Url("cursor"),
+                crate::paging::NextField::Url("cursor"),
                 crate::paging::AsNext::as_next(&page.next_page),
             )
         }
@@ -3378,7 +3378,7 @@ deploys.
             let page = self;
             crate::paging::next_cursor(
                 "get_agent_logs",
-                crate::paging::Next::Url("cursor"),
+                crate::paging::NextField::Url("cursor"),
                 crate::paging::AsNext::as_next(&page.next_page),
             )
         }
@@ -3435,7 +3435,7 @@ deploys.
             let page = self;
             crate::paging::next_cursor(
                 "list_payment_methods",
-                crate::paging::Next::Cursor,
+                crate::paging::NextField::Cursor,
                 crate::paging::AsNext::as_next(&page.next),
             )
         }
@@ -6903,6 +6903,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+impl<'a> crate::call::sealed::Sealed for builder::ListAgents<'a> {}
 impl<'a> crate::call::Call for builder::ListAgents<'a> {
     type Output = types::AgentPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -6921,6 +6922,7 @@ impl<'a> crate::call::Call for builder::ListAgents<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CreateAgentLegacy<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -6940,6 +6942,7 @@ impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CreateAgent<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -6958,6 +6961,7 @@ impl<'a> crate::call::Call for builder::CreateAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::PublishAgent<'a> {}
 impl<'a> crate::call::Call for builder::PublishAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -6976,6 +6980,7 @@ impl<'a> crate::call::Call for builder::PublishAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetAgent<'a> {}
 impl<'a> crate::call::Call for builder::GetAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -6994,6 +6999,7 @@ impl<'a> crate::call::Call for builder::GetAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::UpdateAgent<'a> {}
 impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7012,6 +7018,7 @@ impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::DeleteAgent<'a> {}
 impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
     type Output = types::DeleteAgentResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7030,6 +7037,7 @@ impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetAgentLogs<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
     type Output = types::LogPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7048,6 +7056,7 @@ impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetAgentStatus<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
     type Output = types::AgentRunningStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7066,6 +7075,7 @@ impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetPublicAgent<'a> {}
 impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
     type Output = types::PublicAgent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7084,6 +7094,7 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::StartAgent<'a> {}
 impl<'a> crate::call::Call for builder::StartAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7099,6 +7110,7 @@ impl<'a> crate::call::Call for builder::StartAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::StopAgent<'a> {}
 impl<'a> crate::call::Call for builder::StopAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7114,6 +7126,7 @@ impl<'a> crate::call::Call for builder::StopAgent<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetAgentAttestation<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7130,6 +7143,7 @@ impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ProxyGet<'a> {}
 impl<'a> crate::call::Call for builder::ProxyGet<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7145,6 +7159,7 @@ impl<'a> crate::call::Call for builder::ProxyGet<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ProxyPut<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPut<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7160,6 +7175,7 @@ impl<'a> crate::call::Call for builder::ProxyPut<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ProxyPost<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPost<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7175,6 +7191,7 @@ impl<'a> crate::call::Call for builder::ProxyPost<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ProxyDelete<'a> {}
 impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7190,6 +7207,7 @@ impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ProxyPatch<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7205,6 +7223,7 @@ impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ListFrameworkVersions<'a> {}
 impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
     type Output = types::FrameworkVersions;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7227,6 +7246,7 @@ impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ListPlans<'a> {}
 impl<'a> crate::call::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7245,6 +7265,7 @@ impl<'a> crate::call::Call for builder::ListPlans<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ListSubscriptions<'a> {}
 impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
     type Output = types::SubscriptionList;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7264,6 +7285,7 @@ impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CreateSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7283,6 +7305,7 @@ impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::UpdateSubscriptionQuantity<'a> {}
 impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7306,6 +7329,7 @@ impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CreateCheckoutSession<'a> {}
 impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
     type Output = types::CheckoutSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7328,6 +7352,7 @@ impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetSubscription<'a> {}
 impl<'a> crate::call::Call for builder::GetSubscription<'a> {
     type Output = types::SubscriptionDetails;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7346,6 +7371,7 @@ impl<'a> crate::call::Call for builder::GetSubscription<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::SetSubscriptionQuantity<'a> {}
 impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7369,6 +7395,7 @@ impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CancelSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7388,6 +7415,7 @@ impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::ListPaymentMethods<'a> {}
 impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
     type Output = types::PaymentMethodPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7407,6 +7435,7 @@ impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::GetPaymentMethod<'a> {}
 impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
     type Output = types::PaymentMethod;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
@@ -7426,6 +7455,7 @@ impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
         }
     }
 }
+impl<'a> crate::call::sealed::Sealed for builder::CreatePaymentPortalSession<'a> {}
 impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
     type Output = types::PaymentPortalSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {

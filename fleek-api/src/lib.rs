@@ -80,7 +80,7 @@ pub use config::ClientBuilder;
 // The generated module exports progenitor's error type as `Error` too; the crate's own
 // `Error` shadows it, and `error::GeneratedError` names progenitor's.
 pub use error::{Error, ErrorKind};
-pub use generated::*;
+pub use generated::{builder, prelude, types, ByteStream, Client, ClientInfo, ResponseValue};
 pub use retry::RetryPolicy;
 
 // The READMEs' examples compile as doctests: the crate's (its crates.io page), and the

@@ -52,7 +52,7 @@ fn query_parameter(url: &str, name: &str) -> Option<String> {
 
 /// What a page's next-page field holds (the spec's `format: uri` tells which).
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Next {
+pub(crate) enum NextField {
     /// A URL whose query parameter of this name is the cursor.
     Url(&'static str),
     /// The cursor itself.
@@ -81,15 +81,15 @@ impl AsNext for String {
 /// loop forever).
 pub(crate) fn next_cursor(
     operation: &'static str,
-    next: Next,
+    next: NextField,
     value: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     match next {
-        Next::Cursor => Ok(Some(value.to_string())),
-        Next::Url(parameter) => query_parameter(value, parameter).map(Some).ok_or_else(|| {
+        NextField::Cursor => Ok(Some(value.to_string())),
+        NextField::Url(parameter) => query_parameter(value, parameter).map(Some).ok_or_else(|| {
             Error::new(
                 operation,
                 ErrorKind::Decode,
@@ -153,24 +153,25 @@ where
     P: Paged + 'a,
     P::Output: Send,
 {
-    enum Next<P> {
+    /// What the walk does next.
+    enum Walk<P> {
         Fetch(P, Option<String>),
         Fail(Error),
         Done,
     }
     struct State<P> {
-        next: Next<P>,
+        next: Walk<P>,
         previous: Option<String>,
     }
     let state = State {
-        next: Next::Fetch(first, None),
+        next: Walk::Fetch(first, None),
         previous: None,
     };
     stream::unfold(state, |mut state| async move {
-        let (request, cursor) = match std::mem::replace(&mut state.next, Next::Done) {
-            Next::Done => return None,
-            Next::Fail(error) => return Some((Err(error), state)),
-            Next::Fetch(request, cursor) => (request, cursor),
+        let (request, cursor) = match std::mem::replace(&mut state.next, Walk::Done) {
+            Walk::Done => return None,
+            Walk::Fail(error) => return Some((Err(error), state)),
+            Walk::Fetch(request, cursor) => (request, cursor),
         };
         let page = match request.clone().call().await {
             Ok(page) => page,
@@ -180,14 +181,14 @@ where
             Ok(next) => match step(next, cursor.as_deref(), state.previous.as_deref()) {
                 Step::To(next) => {
                     state.previous = cursor;
-                    Next::Fetch(request.with_cursor(next.clone()), Some(next))
+                    Walk::Fetch(request.with_cursor(next.clone()), Some(next))
                 }
-                Step::End => Next::Done,
-                Step::Loop(next) => Next::Fail(looped(P::OPERATION, &next)),
+                Step::End => Walk::Done,
+                Step::Loop(next) => Walk::Fail(looped(P::OPERATION, &next)),
             },
             Err(error) => {
                 tracing::warn!(operation = P::OPERATION, %error, "the walk over pages stops");
-                Next::Fail(error)
+                Walk::Fail(error)
             }
         };
         Some((Ok(page), state))

@@ -19,9 +19,6 @@ use crate::error::{Error, ErrorKind};
 use crate::generated::Client;
 pub use crate::path::{AgentPath, PathError};
 
-/// The operation name proxy calls carry in errors and traces.
-const OPERATION: &str = "proxy";
-
 /// The spec's operation for a proxy call with `method`.
 fn spec_operation(method: &Method) -> &'static str {
     match *method {
@@ -34,8 +31,15 @@ fn spec_operation(method: &Method) -> &'static str {
 }
 
 /// A call refused because of its path: nothing was sent; the [`PathError`] is the source.
-fn refused(e: PathError) -> Error {
-    Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string()).with_source(e)
+fn refused(method: &Method) -> impl FnOnce(PathError) -> Error + '_ {
+    move |e| {
+        Error::new(
+            spec_operation(method),
+            ErrorKind::InvalidArgument,
+            e.to_string(),
+        )
+        .with_source(e)
+    }
 }
 
 /// What the agent answered through the proxy.
@@ -59,6 +63,8 @@ pub struct ProxyResponse {
     pub headers: HeaderMap,
     /// The body, whole.
     pub body: Bytes,
+    /// The spec's operation the call was (`proxy_get`, `proxy_post`, ...), for errors.
+    pub(crate) operation: &'static str,
 }
 
 impl ProxyResponse {
@@ -68,7 +74,7 @@ impl ProxyResponse {
     /// [`ErrorKind::Decode`] (keeping the body) when it is not JSON of that shape.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::new(OPERATION, ErrorKind::Decode, e.to_string())
+            Error::new(self.operation, ErrorKind::Decode, e.to_string())
                 .with_status(self.status)
                 .with_body(self.body.clone(), false)
                 .with_source(e)
@@ -99,9 +105,13 @@ impl AgentApi<'_> {
         path: &AgentPath,
         body: Option<(Bytes, &str)>,
     ) -> Result<ProxyResponse, Error> {
+        // Errors name the spec's proxy operation for this method. Methods the spec does not
+        // list reach the same path and share its security; their own method still decides
+        // idempotency.
+        let operation = spec_operation(&method);
         if self.agent_id.is_empty() {
             return Err(Error::new(
-                OPERATION,
+                operation,
                 ErrorKind::InvalidArgument,
                 "the agent id is empty",
             ));
@@ -122,28 +132,27 @@ impl AgentApi<'_> {
         }
         let request = request
             .build()
-            .map_err(|e| Error::from_reqwest(OPERATION, e))?;
-        // The hooks read the spec's tables (credentials, idempotency) by operation: name the
-        // spec's proxy operation for this method. Methods the spec does not list reach the
-        // same path and share its security; their own method still decides idempotency.
+            .map_err(|e| Error::from_reqwest(operation, e))?;
+        // The hooks read the spec's tables (credentials, idempotency) by operation.
         let info = OperationInfo {
-            operation_id: spec_operation(&method),
+            operation_id: operation,
         };
         // The path every generated operation takes, so one failure has one kind everywhere.
         let response = match crate::hooks::send::<()>(self.client, request, &info).await {
             Ok(response) => response,
-            Err(failure) => return Err(Error::from_failure(OPERATION, failure).await),
+            Err(failure) => return Err(Error::from_failure(operation, failure).await),
         };
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|e| Error::from_reqwest(OPERATION, e))?;
+            .map_err(|e| Error::from_reqwest(operation, e))?;
         Ok(ProxyResponse {
             status,
             headers,
             body,
+            operation,
         })
     }
 
@@ -158,7 +167,7 @@ impl AgentApi<'_> {
         B: Serialize + ?Sized,
         T: DeserializeOwned,
     {
-        let path = AgentPath::parse(path).map_err(refused)?;
+        let path = AgentPath::parse(path).map_err(refused(&method))?;
         self.json_at(method, &path, body).await
     }
 
@@ -177,7 +186,11 @@ impl AgentApi<'_> {
         let body = match body {
             Some(body) => Some((
                 Bytes::from(serde_json::to_vec(body).map_err(|e| {
-                    Error::new(OPERATION, ErrorKind::InvalidArgument, e.to_string())
+                    Error::new(
+                        spec_operation(&method),
+                        ErrorKind::InvalidArgument,
+                        e.to_string(),
+                    )
                 })?),
                 "application/json",
             )),
@@ -185,9 +198,11 @@ impl AgentApi<'_> {
         };
         let response = self.send(method, path, body).await?;
         if !response.status.is_success() {
-            return Err(Error::new(OPERATION, ErrorKind::Status, format!("{path}"))
-                .with_status(response.status)
-                .with_body(response.body, false));
+            return Err(
+                Error::new(response.operation, ErrorKind::Status, format!("{path}"))
+                    .with_status(response.status)
+                    .with_body(response.body, false),
+            );
         }
         response.json()
     }
@@ -227,7 +242,8 @@ impl AgentApi<'_> {
     /// # Errors
     /// As [`json`](Self::json).
     pub async fn eliza_agent(&self, eliza_agent_id: &str) -> Result<ElizaAgentDetails, Error> {
-        let path = AgentPath::from_segments(["agents", eliza_agent_id]).map_err(refused)?;
+        let path =
+            AgentPath::from_segments(["agents", eliza_agent_id]).map_err(refused(&Method::GET))?;
         self.json_at::<(), _>(Method::GET, &path, None).await
     }
 
@@ -243,7 +259,8 @@ impl AgentApi<'_> {
     ) -> Result<Vec<Reply>, Error> {
         // Fleek's Eliza fork takes the character's name as the id too: `Nova Bot` is one
         // segment, encoded once.
-        let path = AgentPath::from_segments([eliza_agent_id, "message"]).map_err(refused)?;
+        let path = AgentPath::from_segments([eliza_agent_id, "message"])
+            .map_err(refused(&Method::POST))?;
         self.json_at(Method::POST, &path, Some(message)).await
     }
 }

@@ -80,7 +80,7 @@ fn success(response: ProxyResponse, path: &AgentPath) -> Result<ProxyResponse, C
         return Ok(response);
     }
     Err(Error::new(
-        "proxy",
+        response.operation,
         ErrorKind::Status,
         format!("the agent answered {path}"),
     )
@@ -109,7 +109,7 @@ pub(crate) async fn message(
             .map(|agent| agent.id)
             .ok_or_else(|| {
                 CliError::from(Error::new(
-                    "proxy",
+                    "proxy_get",
                     ErrorKind::Other,
                     "the agent's runtime hosts no Eliza agent to talk to",
                 ))

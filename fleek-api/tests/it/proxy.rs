@@ -101,7 +101,8 @@ async fn an_unknown_eliza_agent_is_a_404_with_the_agents_body() {
     assert_eq!(error.kind(), ErrorKind::Status);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(error.json(), Some(&json!({"error": "Agent not found"})));
-    assert_eq!(error.operation(), "proxy");
+    // The spec's operation, as for every call.
+    assert_eq!(error.operation(), "proxy_get");
 }
 
 #[tokio::test]
