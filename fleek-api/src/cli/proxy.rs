@@ -1,7 +1,6 @@
 //! `fleek-agents message` and `fleek-agents api`: the running agent's own API, through
 //! Fleek's proxy, with the library's path checks.
 
-use bytes::Bytes;
 use clap::{Arg, ArgMatches, Command};
 use reqwest::Method;
 
@@ -9,7 +8,7 @@ use super::args;
 use super::exit::CliError;
 use super::output::{Format, Output};
 use crate::error::{Error, ErrorKind};
-use crate::proxy::{AgentApi, AgentPath, Message, ProxyResponse, Reply};
+use crate::proxy::{AgentApi, AgentPath, Body, Message, ProxyResponse, Reply};
 use crate::Client;
 
 pub(crate) fn message_command() -> Command {
@@ -117,17 +116,11 @@ pub(crate) async fn message(
     };
     let mut message = Message::new(args::required::<String>(matches, "text")?.as_str());
     message.user_name = matches.get_one::<String>("user-name").cloned();
-    let body = serde_json::to_vec(&message)
+    let body = Body::json(&message)
         .map_err(|e| CliError::usage(format!("the message cannot be sent as JSON: {e}")))?;
     let path = AgentPath::from_segments([eliza_agent.as_str(), "message"])
         .map_err(|e| CliError::usage(e.to_string()))?;
-    let response = api
-        .send(
-            Method::POST,
-            &path,
-            Some((Bytes::from(body), "application/json")),
-        )
-        .await?;
+    let response = api.send(Method::POST, &path, Some(body)).await?;
     let response = success(response, &path)?;
     match output.format {
         Format::Json => output.json(&response.body),
@@ -158,7 +151,7 @@ pub(crate) async fn api(
         Some(data) => {
             serde_json::from_str::<serde_json::Value>(data)
                 .map_err(|e| CliError::usage(format!("--data is not JSON: {e}")))?;
-            Some((Bytes::from(data.clone()), "application/json"))
+            Some(Body::new(data.clone(), "application/json"))
         }
         None => None,
     };

@@ -135,7 +135,7 @@ async fn the_token_reaches_status_public_view_and_the_hand_written_proxy() {
     let client = token_client(&server.uri());
     let _: serde_json::Value = client
         .agent_api(AGENT)
-        .get("agents")
+        .get(&fleek_api::proxy::AgentPath::parse("agents").expect("valid"))
         .await
         .expect("the proxy answers");
     let request = only_request(&server).await;

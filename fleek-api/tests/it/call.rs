@@ -244,7 +244,7 @@ async fn a_supplied_http_client_that_follows_redirects_elsewhere_is_caught() {
     // The hand-written proxy takes the same path, so the same failure has the same kind.
     let error = client
         .agent_api(AGENT)
-        .get::<serde_json::Value>("agents")
+        .get::<serde_json::Value>(&fleek_api::proxy::AgentPath::parse("agents").expect("valid"))
         .await
         .expect_err("caught");
     assert_eq!(error.kind(), ErrorKind::OffOrigin, "{error}");

@@ -5,7 +5,7 @@ use crate::common::AGENT;
 use crate::common::{only_request, respond, setup, KEY};
 use bytes::Bytes;
 use fleek_api::{
-    proxy::{AgentPath, Message},
+    proxy::{AgentPath, Body, Message},
     ErrorKind,
 };
 use reqwest::Method;
@@ -146,13 +146,16 @@ async fn paths_that_could_leave_the_agent_are_refused_and_nothing_is_sent() {
         "//evil.example/steal",
         "agents\\..\\plans",
     ] {
-        let error = api.get::<Value>(bad).await.expect_err(bad);
-        assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{bad}");
+        // Refused when the path is checked: the transport takes only checked paths.
+        let error = AgentPath::parse(bad).expect_err(bad);
         assert!(error.to_string().contains("refused"), "{bad}: {error}");
     }
+    // The Eliza helpers check theirs the same way, and send nothing.
+    let error = api.eliza_agent("..").await.expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
     let error = client
         .agent_api("")
-        .get::<Value>("agents")
+        .get::<Value>(&agents())
         .await
         .expect_err("empty agent id");
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
@@ -175,7 +178,7 @@ async fn raw_bodies_go_both_ways_with_any_method() {
         .send(
             Method::PUT,
             &path,
-            Some((
+            Some(Body::new(
                 Bytes::from_static(b"\x01\x02\x03"),
                 "application/octet-stream",
             )),
@@ -213,7 +216,7 @@ async fn a_message_is_not_resent_after_a_503() {
     // A GET through the proxy is retried like any GET.
     client
         .agent_api(AGENT)
-        .get::<Value>("agents")
+        .get::<Value>(&agents())
         .await
         .expect_err("503");
     assert_eq!(crate::common::received(&server).await.len(), 6);
@@ -244,4 +247,9 @@ async fn an_eliza_id_or_name_with_a_space_is_encoded_once() {
             format!("/api/v1/ai-agents/{AGENT}/api/agents/a%20b"),
         ]
     );
+}
+
+/// `agents`, checked.
+fn agents() -> AgentPath {
+    AgentPath::parse("agents").expect("a valid path")
 }

@@ -1,5 +1,7 @@
 //! Calling a running agent's own HTTP API through Fleek's proxy,
-//! `/api/v1/ai-agents/{agentId}/api/{*key}`, with any method.
+//! `/api/v1/ai-agents/{agentId}/api/{*key}`, with any method: the transport here (a checked
+//! [`AgentPath`], a [`Body`], the answer), and Eliza's own API built on it in `eliza`
+//! ([`Message`], [`Reply`], [`ElizaAgent`], and the [`AgentApi`] methods that use them).
 //!
 //! The generated `proxy_*` methods and this module send a path of several segments with its
 //! `/` intact (the spec marks the key `x-wildcard`), encoding each segment and refusing any
@@ -10,14 +12,15 @@ use bytes::Bytes;
 use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
-#[cfg(feature = "schema")]
-use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
 use crate::generated::Client;
 pub use crate::path::{AgentPath, PathError};
+
+mod eliza;
+pub use eliza::{ElizaAgent, ElizaAgentDetails, Message, Reply};
 
 /// The spec's operation for a proxy call with `method`.
 fn spec_operation(method: &Method) -> &'static str {
@@ -31,7 +34,7 @@ fn spec_operation(method: &Method) -> &'static str {
 }
 
 /// A call refused because of its path: nothing was sent; the [`PathError`] is the source.
-fn refused(method: &Method) -> impl FnOnce(PathError) -> Error + '_ {
+pub(crate) fn refused(method: &Method) -> impl FnOnce(PathError) -> Error + '_ {
     move |e| {
         Error::new(
             spec_operation(method),
@@ -82,6 +85,51 @@ impl ProxyResponse {
     }
 }
 
+/// A request body and its content type.
+///
+/// ```
+/// use fleek_api::proxy::Body;
+///
+/// let body = Body::json(&serde_json::json!({"text": "Hi"}))?;
+/// assert_eq!(body.content_type(), "application/json");
+/// assert_eq!(body.bytes().as_ref(), br#"{"text":"Hi"}"#);
+/// let form = Body::new("a=1", "application/x-www-form-urlencoded");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body {
+    bytes: Bytes,
+    content_type: String,
+}
+
+impl Body {
+    /// A body of these bytes, sent with this `Content-Type`.
+    pub fn new(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        Self {
+            bytes: bytes.into(),
+            content_type: content_type.into(),
+        }
+    }
+
+    /// A value as JSON, sent as `application/json`.
+    ///
+    /// # Errors
+    /// When the value does not serialize (a map with keys that are not strings).
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        Ok(Self::new(serde_json::to_vec(value)?, "application/json"))
+    }
+
+    /// The bytes sent.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// The `Content-Type` sent with them.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+}
+
 /// A running agent's own API, reached through Fleek's proxy; see [`Client::agent_api`].
 #[derive(Clone, Debug)]
 pub struct AgentApi<'a> {
@@ -90,8 +138,8 @@ pub struct AgentApi<'a> {
 }
 
 impl AgentApi<'_> {
-    /// Sends `method` to `path` inside the agent's API, with an optional body and its
-    /// content type, and returns the agent's answer whatever its status.
+    /// Sends `method` to `path` inside the agent's API, with an optional [`Body`], and
+    /// returns the agent's answer whatever its status.
     ///
     /// The request goes through the client's hooks: the key, retries (by method, as for the
     /// generated operations) and tracing.
@@ -103,7 +151,7 @@ impl AgentApi<'_> {
         &self,
         method: Method,
         path: &AgentPath,
-        body: Option<(Bytes, &str)>,
+        body: Option<Body>,
     ) -> Result<ProxyResponse, Error> {
         // Errors name the spec's proxy operation for this method. Methods the spec does not
         // list reach the same path and share its security; their own method still decides
@@ -127,8 +175,10 @@ impl AgentApi<'_> {
             .client
             .request(method.clone(), url)
             .header(ACCEPT, "application/json, */*;q=0.5");
-        if let Some((bytes, content_type)) = body {
-            request = request.header(CONTENT_TYPE, content_type).body(bytes);
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, body.content_type)
+                .body(body.bytes);
         }
         let request = request
             .build()
@@ -160,20 +210,9 @@ impl AgentApi<'_> {
     /// is not success is an [`ErrorKind::Status`] error with the agent's body.
     ///
     /// # Errors
-    /// As [`send`](Self::send), plus a bad path, an error status, or an answer that does
-    /// not decode.
-    pub async fn json<B, T>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        let path = AgentPath::parse(path).map_err(refused(&method))?;
-        self.json_at(method, &path, body).await
-    }
-
-    /// [`json`](Self::json) on a path already checked and encoded: it is sent as it is,
-    /// never parsed (and so encoded) again.
-    async fn json_at<B, T>(
+    /// As [`send`](Self::send), plus a body that does not serialize, an error status, or
+    /// an answer that does not decode.
+    pub async fn json<B, T>(
         &self,
         method: Method,
         path: &AgentPath,
@@ -184,16 +223,14 @@ impl AgentApi<'_> {
         T: DeserializeOwned,
     {
         let body = match body {
-            Some(body) => Some((
-                Bytes::from(serde_json::to_vec(body).map_err(|e| {
-                    Error::new(
-                        spec_operation(&method),
-                        ErrorKind::InvalidArgument,
-                        e.to_string(),
-                    )
-                })?),
-                "application/json",
-            )),
+            Some(body) => Some(Body::json(body).map_err(|e| {
+                Error::new(
+                    spec_operation(&method),
+                    ErrorKind::InvalidArgument,
+                    e.to_string(),
+                )
+                .with_source(e)
+            })?),
             None => None,
         };
         let response = self.send(method, path, body).await?;
@@ -201,6 +238,7 @@ impl AgentApi<'_> {
             return Err(
                 Error::new(response.operation, ErrorKind::Status, format!("{path}"))
                     .with_status(response.status)
+                    .with_headers(&response.headers)
                     .with_body(response.body, false),
             );
         }
@@ -211,7 +249,7 @@ impl AgentApi<'_> {
     ///
     /// # Errors
     /// As [`json`](Self::json).
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &AgentPath) -> Result<T, Error> {
         self.json::<(), T>(Method::GET, path, None).await
     }
 
@@ -221,47 +259,10 @@ impl AgentApi<'_> {
     /// As [`json`](Self::json).
     pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &AgentPath,
         body: &B,
     ) -> Result<T, Error> {
         self.json(Method::POST, path, Some(body)).await
-    }
-
-    /// The Eliza agents the runtime hosts (`GET agents`).
-    ///
-    /// # Errors
-    /// As [`json`](Self::json).
-    pub async fn eliza_agents(&self) -> Result<Vec<ElizaAgent>, Error> {
-        let list: ElizaAgentList = self.get("agents").await?;
-        Ok(list.agents)
-    }
-
-    /// One of the runtime's Eliza agents with its character (`GET agents/{id}`); an unknown
-    /// id is a 404 status error whose JSON body is `{"error": "Agent not found"}`.
-    ///
-    /// # Errors
-    /// As [`json`](Self::json).
-    pub async fn eliza_agent(&self, eliza_agent_id: &str) -> Result<ElizaAgentDetails, Error> {
-        let path =
-            AgentPath::from_segments(["agents", eliza_agent_id]).map_err(refused(&Method::GET))?;
-        self.json_at::<(), _>(Method::GET, &path, None).await
-    }
-
-    /// Sends a message to one of the runtime's Eliza agents (`POST {id}/message`) and
-    /// returns its replies.
-    ///
-    /// # Errors
-    /// As [`json`](Self::json); an unknown Eliza agent id is a 404 status error.
-    pub async fn send_message(
-        &self,
-        eliza_agent_id: &str,
-        message: &Message,
-    ) -> Result<Vec<Reply>, Error> {
-        // Fleek's Eliza fork takes the character's name as the id too: `Nova Bot` is one
-        // segment, encoded once.
-        let path = AgentPath::from_segments([eliza_agent_id, "message"])
-            .map_err(refused(&Method::POST))?;
-        self.json_at(Method::POST, &path, Some(message)).await
     }
 }
 
@@ -269,15 +270,17 @@ impl Client {
     /// A running agent's own API, through Fleek's proxy.
     ///
     /// ```no_run
-    /// use fleek_api::proxy::Message;
+    /// use fleek_api::proxy::{AgentPath, Message};
     ///
-    /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+    /// # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let api = client.agent_api("cm7b2q3vx0001la08zk4h2mto");
     /// let eliza = &api.eliza_agents().await?[0];
     /// for reply in api.send_message(&eliza.id, &Message::new("What can you do?")).await? {
     ///     println!("{}: {}", reply.user, reply.text);
     /// }
-    /// let raw: serde_json::Value = api.get("agents").await?;
+    /// // Any route of the agent's API: the path is checked once, then sent as it is.
+    /// let agents = AgentPath::parse("agents")?;
+    /// let raw: serde_json::Value = api.get(&agents).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -287,82 +290,4 @@ impl Client {
             agent_id: agent_id.into(),
         }
     }
-}
-
-#[derive(Deserialize)]
-struct ElizaAgentList {
-    agents: Vec<ElizaAgent>,
-}
-
-/// An Eliza agent inside a runtime (`GET agents` of Eliza 0.1.9).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-pub struct ElizaAgent {
-    /// The Eliza agent's id (a UUID), used in message paths.
-    pub id: String,
-    /// Its character's name.
-    pub name: String,
-    /// The clients it runs (`direct`, `twitter`, ...).
-    #[serde(default)]
-    pub clients: Vec<String>,
-}
-
-/// An Eliza agent with its character (`GET agents/{id}` of Eliza 0.1.9).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-pub struct ElizaAgentDetails {
-    /// The Eliza agent's id.
-    pub id: String,
-    /// Its character, as the runtime loaded it (see [`Character`](crate::character::Character) to
-    /// read it typed).
-    pub character: serde_json::Value,
-}
-
-/// A message to an Eliza agent (`POST {id}/message` of Eliza 0.1.9).
-///
-/// ```
-/// let message = fleek_api::proxy::Message { user_name: Some("Ada".into()), ..fleek_api::proxy::Message::new("Hi") };
-/// assert_eq!(serde_json::to_value(&message)?, serde_json::json!({"text": "Hi", "userName": "Ada"}));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Message {
-    /// What the user says.
-    pub text: String,
-    /// The conversation; Eliza makes one up when it is missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<String>,
-    /// Who speaks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// The speaker's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-}
-
-impl Message {
-    /// A message with just its text.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            room_id: None,
-            user_id: None,
-            user_name: None,
-        }
-    }
-}
-
-/// One reply of an Eliza agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-pub struct Reply {
-    /// Who replies (the character's name).
-    pub user: String,
-    /// The reply.
-    pub text: String,
-    /// The action the agent took, if any (`NONE`, `CONTINUE`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
 }
