@@ -250,7 +250,10 @@ impl std::error::Error for DeployError {
 /// the cause as its source; for `?` in functions that return [`Error`].
 impl From<DeployError> for Error {
     fn from(e: DeployError) -> Self {
-        Error::new("deploy", e.kind(), e.to_string()).with_source(e)
+        let operation = e.error().operation().to_string();
+        Error::new(operation, e.kind(), e.to_string())
+            .in_task("deploy")
+            .with_source(e)
     }
 }
 

@@ -139,6 +139,9 @@ pub struct Error(Box<Details>);
 #[derive(Debug)]
 struct Details {
     operation: Cow<'static, str>,
+    /// The task of several calls that failed (`deploy`, `wait_until_running`), when the
+    /// error is one; `operation` is then the last spec operation it called.
+    task: Option<&'static str>,
     kind: ErrorKind,
     status: Option<StatusCode>,
     body: Option<Bytes>,
@@ -158,6 +161,7 @@ impl Error {
     ) -> Self {
         Self(Box::new(Details {
             operation: operation.into(),
+            task: None,
             kind,
             status: None,
             body: None,
@@ -168,6 +172,12 @@ impl Error {
             detail: detail.into(),
             source: None,
         }))
+    }
+
+    /// Names the task of several calls the error ended (`deploy`, `wait_until_running`).
+    pub(crate) fn in_task(mut self, task: &'static str) -> Self {
+        self.0.task = Some(task);
+        self
     }
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
@@ -349,9 +359,17 @@ impl Error {
         }
     }
 
-    /// The operation that failed, e.g. `get_agent` (its `operationId` in the spec).
+    /// The operation that failed, e.g. `get_agent`: always an `operationId` of the spec (for
+    /// a task of several calls, the last it called; see [`task`](Self::task)).
     pub fn operation(&self) -> &str {
         &self.0.operation
+    }
+
+    /// The task of several calls this error ended, when it is one: `deploy` (see
+    /// [`Deploy`](crate::deploy::Deploy)) or `wait_until_running` (see
+    /// [`Wait`](crate::wait::Wait)).
+    pub fn task(&self) -> Option<&str> {
+        self.0.task
     }
 
     /// What kind of failure this is.
@@ -451,6 +469,8 @@ impl Error {
                 "the answer did not decode: the API may have changed; the body is kept in the \
                  error"
             }
+            // A task's own deadline says what timed out in its detail.
+            (ErrorKind::Timeout, _) if self.0.task.is_some() => "",
             (ErrorKind::Timeout, _) => {
                 "no answer in time: try again, or raise ClientBuilder::timeout"
             }
@@ -467,7 +487,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed", self.0.operation)?;
+        write!(f, "{} failed", self.0.task.unwrap_or(&self.0.operation))?;
         if let Some(status) = self.0.status {
             write!(f, " ({status})")?;
         }

@@ -81,6 +81,7 @@ pub use config::ClientBuilder;
 // `Error` shadows it, and `error::GeneratedError` names progenitor's.
 pub use error::{Error, ErrorKind};
 pub use generated::{builder, prelude, types, ByteStream, Client, ClientInfo, ResponseValue};
+pub use open_enum::Unknown;
 pub use retry::RetryPolicy;
 
 // The READMEs' examples compile as doctests: the crate's (its crates.io page), and the

@@ -2,8 +2,10 @@
 //!
 //! Fleek adds statuses over time, and Eliza adds clients and model providers. A closed Rust
 //! enum would turn a new value into a decode error for the whole response (or character
-//! file), so each enum made here has an `Other(String)` variant that keeps the value as it
-//! came and writes it back unchanged. The generator writes the spec's open enums
+//! file), so each enum made here has an `Other(Unknown)` variant that keeps the value as it
+//! came and writes it back unchanged. An [`Unknown`] is made only by parsing, and only from
+//! a value that is not a known one: `Other` never holds a value a named variant stands for,
+//! so two equal values are always equal as enums. The generator writes the spec's open enums
 //! (`x-extensible-enum`) as invocations of it (`generated_enums.rs`); the character model
 //! uses it by hand.
 //!
@@ -12,14 +14,66 @@
 //! let status: AgentStatus = serde_json::from_str(r#""Running""#)?;
 //! assert_eq!(status, AgentStatus::Running);
 //! let new: AgentStatus = serde_json::from_str(r#""Hibernating""#)?;
-//! assert_eq!(new, AgentStatus::Other("Hibernating".into()));
+//! assert!(matches!(&new, AgentStatus::Other(value) if value == "Hibernating"));
 //! assert_eq!(serde_json::to_string(&new)?, r#""Hibernating""#);
 //! let status: SubscriptionStatus = "PastDue".parse().unwrap_or_else(|e| match e {});
 //! assert_eq!(status, SubscriptionStatus::PastDue);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-/// Defines a string enum with known variants and `Other(String)` for the rest, with
+/// A value an open enum does not know (its `Other` variant), as it came: never one of the
+/// enum's known values.
+///
+/// ```
+/// use fleek_api::{types::AgentStatus, Unknown};
+/// let status: AgentStatus = "Hibernating".parse().unwrap_or_else(|e| match e {});
+/// let AgentStatus::Other(value) = &status else { unreachable!() };
+/// assert_eq!(value.as_str(), "Hibernating");
+/// assert_eq!("Running".parse::<AgentStatus>(), Ok(AgentStatus::Running), "a known value is never Other");
+/// # let _: &Unknown = value;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Unknown(String);
+
+impl Unknown {
+    /// Made by the enums' `FromStr` only, for a value none of their variants stands for.
+    pub(crate) fn new(value: &str) -> Self {
+        Self(value.to_string())
+    }
+
+    /// The value as it came.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Unknown {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Unknown {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Unknown {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// Defines a string enum with known variants and `Other(Unknown)` for the rest, with
 /// `Display`, `FromStr` (never fails), serde and JSON Schema implementations.
 macro_rules! open_enum {
     (
@@ -33,8 +87,9 @@ macro_rules! open_enum {
         #[non_exhaustive]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
-            /// A value this version of the crate does not know, kept as it came.
-            Other(String),
+            /// A value this version of the crate does not know, kept as it came (never one
+            /// of the values above).
+            Other($crate::open_enum::Unknown),
         }
 
         impl $name {
@@ -45,7 +100,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $($name::$variant => $wire,)+
-                    $name::Other(other) => other,
+                    $name::Other(other) => other.as_str(),
                 }
             }
         }
@@ -62,7 +117,7 @@ macro_rules! open_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(match s {
                     $($wire => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
+                    other => $name::Other($crate::open_enum::Unknown::new(other)),
                 })
             }
         }

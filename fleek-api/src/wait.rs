@@ -293,7 +293,9 @@ impl Poller {
         detail.push_str(
             ". It may still start: check get_agent_status later, or delete_agent to remove it",
         );
-        let error = Error::new("wait", ErrorKind::Timeout, detail);
+        // The operation it polled; the task is the wait.
+        let error = Error::new("get_agent_status", ErrorKind::Timeout, detail)
+            .in_task("wait_until_running");
         match self.last_error.take() {
             Some(last) => error.with_source(last),
             None => error,

@@ -206,7 +206,9 @@ open_enum! {
     /// ```
     /// use fleek_api::character::ModelProvider;
     /// assert_eq!("anthropic".parse::<ModelProvider>(), Ok(ModelProvider::Anthropic));
-    /// assert_eq!(ModelProvider::Other("brand-new".into()).as_str(), "brand-new");
+    /// let new: ModelProvider = "brand-new".parse().unwrap_or_else(|e| match e {});
+    /// assert_eq!(new.as_str(), "brand-new");
+    /// assert!(matches!(new, ModelProvider::Other(_)));
     /// ```
     ModelProvider {
         /// OpenAI.

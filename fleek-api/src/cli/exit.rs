@@ -133,21 +133,27 @@ impl fmt::Display for CliError {
 
 impl From<Error> for CliError {
     fn from(error: Error) -> Self {
-        let exit = match error.kind() {
+        let exit = Self::exit_for(error.kind());
+        Self::new(exit, error.to_string())
+    }
+}
+
+impl CliError {
+    /// The exit code of a failure of this kind.
+    fn exit_for(kind: ErrorKind) -> Exit {
+        match kind {
             ErrorKind::Status => Exit::Api,
             ErrorKind::Timeout => Exit::Timeout,
             ErrorKind::Connection => Exit::Network,
             ErrorKind::InvalidArgument | ErrorKind::MissingCredentials => Exit::Usage,
             _ => Exit::Failure,
-        };
-        Self::new(exit, error.to_string())
+        }
     }
 }
 
 impl From<crate::deploy::DeployError> for CliError {
     fn from(error: crate::deploy::DeployError) -> Self {
-        let exit = CliError::from(Error::new("deploy", error.kind(), "")).exit;
-        Self::new(exit, error.to_string())
+        Self::new(Self::exit_for(error.kind()), error.to_string())
     }
 }
 

@@ -61,9 +61,11 @@ fn unknown_fields_at_every_level_survive_a_round_trip() {
     let character = parse(&file).expect("an Eliza character");
     assert_eq!(
         character.model_provider,
-        ModelProvider::Other("brand-new-provider".into())
+        "brand-new-provider"
+            .parse::<ModelProvider>()
+            .unwrap_or_else(|e| match e {})
     );
-    assert_eq!(character.clients[1], ClientName::Other("matrix".into()));
+    assert!(matches!(&character.clients[1], ClientName::Other(name) if name == "matrix"));
     assert_eq!(character.bio, Bio::Text("One line bio.".into()));
     let written: Value = serde_json::from_str(&character.to_config_string()).expect("JSON");
     assert_eq!(written, file);

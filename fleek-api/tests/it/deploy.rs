@@ -244,6 +244,24 @@ async fn a_deployment_that_never_finishes_times_out_naming_the_state() {
     assert!(text.contains(AGENT), "{text}");
     assert!(text.contains("its status is Pending"), "{text}");
     assert!(text.contains("delete_agent"), "{text}");
+    // The call error names only spec operations: the one the wait polled; the task is
+    // named apart, and the advice for a slow network is not given for a slow agent.
+    let error = error.into_error();
+    assert_eq!(error.operation(), "get_agent_status");
+    assert_eq!(error.task(), Some("wait_until_running"));
+    let text = error.to_string();
+    assert!(text.starts_with("wait_until_running failed"), "{text}");
+    assert!(!text.contains("ClientBuilder::timeout"), "{text}");
+    // As a call error for `?`, a deployment error keeps the failed call's operation too.
+    let error = fast(client.deploy(PROJECT, &character))
+        .timeout(Duration::from_millis(150))
+        .run(|_| {})
+        .await
+        .expect_err("times out");
+    let error = fleek_api::Error::from(error);
+    assert_eq!(error.operation(), "get_agent_status");
+    assert_eq!(error.task(), Some("deploy"));
+    assert!(error.to_string().starts_with("deploy failed"), "{error}");
 }
 
 #[tokio::test]
