@@ -151,7 +151,7 @@ pub(crate) async fn run(
 
     let progress = Progress::start(
         &format!("drafting {} in project {project}", character.name),
-        output.color_stderr,
+        &output.streams.err,
     );
     let mut run = Run {
         output,

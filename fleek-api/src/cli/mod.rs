@@ -41,6 +41,7 @@ mod output;
 mod progress;
 mod proxy;
 mod status;
+mod streams;
 mod style;
 mod tables;
 mod validate;
@@ -55,6 +56,7 @@ use exit::CliError;
 pub use exit::Exit;
 use generated::Operation;
 use output::{Format, Output};
+use streams::Streams;
 
 /// The name of the binary.
 pub const BIN: &str = "fleek-agents";
@@ -102,19 +104,54 @@ pub fn command() -> Command {
                 .help("The API's origin instead of FLEEK_API_URL or https://api.fleek.xyz"),
         )
         .after_help(after_help())
-        .subcommands([
-            deploy::command(),
-            validate::command(),
-            logs::command(),
-            status::command(),
-            proxy::message_command(),
-            proxy::api_command(),
-            completions_command(),
-        ]);
+        .subcommands(HandWritten::ALL.iter().map(|command| command.command()));
     for operation in Operation::ALL {
         command = command.subcommand(operation.command());
     }
     command
+}
+
+/// The hand-written commands, listed once: the command tree, the dispatcher and the tests
+/// read this table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HandWritten {
+    Deploy,
+    Validate,
+    Logs,
+    Status,
+    Message,
+    Api,
+    Completions,
+}
+
+impl HandWritten {
+    const ALL: [HandWritten; 7] = [
+        HandWritten::Deploy,
+        HandWritten::Validate,
+        HandWritten::Logs,
+        HandWritten::Status,
+        HandWritten::Message,
+        HandWritten::Api,
+        HandWritten::Completions,
+    ];
+
+    fn command(self) -> Command {
+        match self {
+            HandWritten::Deploy => deploy::command(),
+            HandWritten::Validate => validate::command(),
+            HandWritten::Logs => logs::command(),
+            HandWritten::Status => status::command(),
+            HandWritten::Message => proxy::message_command(),
+            HandWritten::Api => proxy::api_command(),
+            HandWritten::Completions => completions_command(),
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|command| command.command().get_name() == name)
+    }
 }
 
 fn after_help() -> String {
@@ -122,7 +159,8 @@ fn after_help() -> String {
         "Every other command is one operation of Fleek's API, named for its operationId.\n\n\
          Environment:\n  FLEEK_API_KEY  the API key (create one in the Fleek web app: Account \
          settings → API tokens)\n  FLEEK_API_URL  the API's origin\n  NO_COLOR       no colour \
-         when set\n\nExit codes:\n",
+         when set\n  CLICOLOR_FORCE colour even when the output is not a terminal\n\nExit \
+         codes:\n",
     );
     for exit in Exit::ALL {
         text.push_str(&format!("  {}  {}\n", exit.code(), exit.meaning()));
@@ -180,7 +218,7 @@ where
         Some("json") => Format::Json,
         _ => Format::Human,
     };
-    let output = Output::new(format);
+    let output = Output::new(format, Streams::system());
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -201,52 +239,45 @@ async fn dispatch(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
             "no command given: see `fleek-agents --help`",
         ));
     };
-    match name {
-        "validate" => return validate::run(sub, output),
-        "completions" => return completions(sub),
-        "deploy" => return deploy::run(matches, sub, output).await,
-        _ => {}
-    }
-    let mut client = credentials::client(matches)?;
-    // Each answer's body is kept for `--output json` (see `capture`).
-    client.inner.kept_body = Some(output.kept.clone());
-    match name {
-        "logs" => logs::run(&client, sub, output).await,
-        "status" => status::run(&client, sub, output).await,
-        "message" => proxy::message(&client, sub, output).await,
-        "api" => proxy::api(&client, sub, output).await,
-        other => match Operation::from_name(other) {
-            Some(operation) => operation.execute(&client, sub, output).await,
-            None => Err(CliError::usage(format!("unknown command {other}"))),
+    // Validation needs no key, and deploy validates before it asks for one: each command
+    // that calls the API builds its client itself.
+    match HandWritten::from_name(name) {
+        Some(HandWritten::Validate) => validate::run(sub, output),
+        Some(HandWritten::Completions) => completions(sub, output),
+        Some(HandWritten::Deploy) => deploy::run(matches, sub, output).await,
+        Some(HandWritten::Logs) => logs::run(&api(matches, output)?, sub, output).await,
+        Some(HandWritten::Status) => status::run(&api(matches, output)?, sub, output).await,
+        Some(HandWritten::Message) => proxy::message(&api(matches, output)?, sub, output).await,
+        Some(HandWritten::Api) => proxy::api(&api(matches, output)?, sub, output).await,
+        None => match Operation::from_name(name) {
+            Some(operation) => operation.execute(&api(matches, output)?, sub, output).await,
+            None => Err(CliError::usage(format!("unknown command {name}"))),
         },
     }
 }
 
-fn completions(matches: &ArgMatches) -> Result<(), CliError> {
+/// The client of a command that calls the API, keeping each answer's body for `--output
+/// json` (see `capture`).
+fn api(matches: &ArgMatches, output: &Output) -> Result<crate::Client, CliError> {
+    let mut client = credentials::client(matches)?;
+    client.inner.kept_body = Some(output.kept.clone());
+    Ok(client)
+}
+
+fn completions(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {
     let shell = matches
         .get_one::<clap_complete::Shell>("shell")
         .copied()
         .ok_or_else(|| CliError::usage("no shell given"))?;
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command(), BIN, &mut script);
-    let mut stdout = std::io::stdout().lock();
-    std::io::Write::write_all(&mut stdout, &script)?;
+    output.streams.out.write(&script)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const HAND_WRITTEN: [&str; 7] = [
-        "deploy",
-        "validate",
-        "logs",
-        "status",
-        "message",
-        "api",
-        "completions",
-    ];
 
     #[test]
     fn the_command_tree_is_consistent() {
@@ -258,8 +289,18 @@ mod tests {
     fn no_operation_is_named_like_a_hand_written_command() {
         for operation in Operation::ALL {
             let name = operation.command().get_name().to_string();
-            assert!(!HAND_WRITTEN.contains(&name.as_str()), "{name}");
+            assert_eq!(HandWritten::from_name(&name), None, "{name}");
             assert_eq!(Operation::from_name(&name), Some(*operation));
+        }
+    }
+
+    #[test]
+    fn every_hand_written_command_is_in_the_tree_and_found_by_its_name() {
+        let tree = command();
+        for hand_written in HandWritten::ALL {
+            let name = hand_written.command().get_name().to_string();
+            assert!(tree.find_subcommand(&name).is_some(), "{name}");
+            assert_eq!(HandWritten::from_name(&name), Some(hand_written));
         }
     }
 }

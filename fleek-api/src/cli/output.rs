@@ -3,12 +3,12 @@
 
 use std::any::Any;
 use std::future::Future;
-use std::io::{self, IsTerminal, Write};
 
 use bytes::Bytes;
 
 use super::capture::Slot;
 use super::exit::{CliError, Exit};
+use super::streams::Streams;
 use super::style::{paint, RED, YELLOW};
 use super::tables;
 use crate::{Error, ErrorKind};
@@ -23,31 +23,26 @@ pub(crate) enum Format {
 }
 
 /// Where and how to print.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Output {
     pub(crate) format: Format,
-    /// Colour on stdout: a terminal, and `NO_COLOR` unset or empty.
+    /// Colour on stdout (see `Streams::system`).
     pub(crate) color: bool,
     /// Colour on stderr, by the same rule.
     pub(crate) color_stderr: bool,
-    stdout_terminal: bool,
+    /// Where it all goes.
+    pub(crate) streams: Streams,
     /// Where the client keeps each answer's body (see `capture`).
     pub(crate) kept: Slot,
 }
 
-/// <https://no-color.org>: set and not empty means no colour.
-fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-}
-
 impl Output {
-    pub(crate) fn new(format: Format) -> Self {
-        let stdout_terminal = io::stdout().is_terminal();
+    pub(crate) fn new(format: Format, streams: Streams) -> Self {
         Self {
             format,
-            color: stdout_terminal && !no_color(),
-            color_stderr: io::stderr().is_terminal() && !no_color(),
-            stdout_terminal,
+            color: streams.out.color,
+            color_stderr: streams.err.color,
+            streams,
             kept: Slot::default(),
         }
     }
@@ -99,7 +94,7 @@ impl Output {
     /// A body that is not JSON (the attestation's quote, a proxied answer): to a file or a
     /// pipe as it is; on a terminal as text when it is text.
     pub(crate) fn raw(&self, bytes: &[u8]) -> Result<(), CliError> {
-        if self.stdout_terminal {
+        if self.streams.out.terminal {
             return match std::str::from_utf8(bytes) {
                 Ok(text) => self.text(&indented(text.as_bytes())),
                 Err(_) => Err(CliError::new(
@@ -112,9 +107,7 @@ impl Output {
                 )),
             };
         }
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(bytes)?;
-        stdout.flush()?;
+        self.streams.out.write(bytes)?;
         Ok(())
     }
 
@@ -123,12 +116,11 @@ impl Output {
         if body.is_empty() {
             return Ok(());
         }
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(body)?;
-        if !body.ends_with(b"\n") {
-            stdout.write_all(b"\n")?;
+        if body.ends_with(b"\n") {
+            self.streams.out.write(body)?;
+        } else {
+            self.streams.out.write(&[body, b"\n"].concat())?;
         }
-        stdout.flush()?;
         Ok(())
     }
 
@@ -139,9 +131,7 @@ impl Output {
 
     /// Text that ends a line.
     pub(crate) fn line(&self, text: &str) -> Result<(), CliError> {
-        let mut stdout = io::stdout().lock();
-        writeln!(stdout, "{text}")?;
-        stdout.flush()?;
+        self.streams.out.write(format!("{text}\n").as_bytes())?;
         Ok(())
     }
 
@@ -153,12 +143,15 @@ impl Output {
     /// A warning on stderr (never fails: a warning that cannot be written is dropped).
     pub(crate) fn warn(&self, message: &str) {
         let label = paint("warning:", YELLOW, self.color_stderr);
-        let _ = writeln!(io::stderr().lock(), "{label} {message}");
+        let _ = self
+            .streams
+            .err
+            .write(format!("{label} {message}\n").as_bytes());
     }
 
     /// A line on stderr as it is (a GitHub Actions workflow command, a resume hint).
     pub(crate) fn stderr(&self, line: &str) {
-        let _ = writeln!(io::stderr().lock(), "{line}");
+        let _ = self.streams.err.write(format!("{line}\n").as_bytes());
     }
 
     /// The error that ends the command, on stderr.
@@ -167,7 +160,10 @@ impl Output {
             return;
         }
         let label = paint("error:", RED, self.color_stderr);
-        let _ = writeln!(io::stderr().lock(), "{label} {}", error.message);
+        let _ = self
+            .streams
+            .err
+            .write(format!("{label} {}\n", error.message).as_bytes());
     }
 }
 
@@ -176,5 +172,42 @@ fn indented(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_and_errors_are_coloured_only_where_colour_is_wanted() {
+        let (streams, captured) = Streams::captured(true, true);
+        let output = Output::new(Format::Human, streams);
+        output.warn("slow");
+        output.error(&CliError::usage("bad flag"));
+        assert_eq!(
+            captured.stderr(),
+            "\x1b[33mwarning:\x1b[0m slow\n\x1b[31merror:\x1b[0m bad flag\n"
+        );
+        let (streams, captured) = Streams::captured(false, false);
+        let output = Output::new(Format::Human, streams);
+        output.warn("slow");
+        assert_eq!(captured.stderr(), "warning: slow\n");
+    }
+
+    #[test]
+    fn binary_data_is_refused_on_a_terminal_and_written_whole_elsewhere() {
+        let (streams, captured) = Streams::captured(true, false);
+        let output = Output::new(Format::Human, streams);
+        let error = output
+            .raw(&[0xff, 0x00, 0x9f])
+            .expect_err("binary on a terminal");
+        assert_eq!(error.exit, Exit::Usage);
+        assert!(captured.stdout().is_empty());
+        let (streams, captured) = Streams::captured(false, false);
+        Output::new(Format::Human, streams)
+            .raw(b"quote")
+            .expect("written");
+        assert_eq!(captured.stdout(), "quote");
     }
 }

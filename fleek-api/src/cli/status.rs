@@ -123,7 +123,7 @@ async fn wait(
 ) -> Result<State, CliError> {
     let progress = Progress::start(
         &format!("waiting for agent {agent} to run"),
-        output.color_stderr,
+        &output.streams.err,
     );
     let mut last_status: Option<AgentStatus> = None;
     // In a block, so that the wait (which borrows the progress and the last status) ends

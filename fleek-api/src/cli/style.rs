@@ -1,15 +1,30 @@
-//! ANSI colours, for output that is going to a terminal (see `Output::color`).
+//! Colours, as `anstyle` styles, for output that wants them (see `streams`).
 
-pub(crate) const RED: &str = "31";
-pub(crate) const GREEN: &str = "32";
-pub(crate) const YELLOW: &str = "33";
-pub(crate) const BOLD: &str = "1";
+use anstyle::{AnsiColor, Style};
 
-/// `text` in an ANSI colour when `color` is on.
-pub(crate) fn paint(text: &str, code: &str, color: bool) -> String {
+pub(crate) const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+pub(crate) const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+pub(crate) const YELLOW: Style =
+    Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+pub(crate) const BOLD: Style = Style::new().bold();
+
+/// `text` in `style` when `color` is on.
+pub(crate) fn paint(text: &str, style: Style, color: bool) -> String {
     if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
+        format!("{}{text}{}", style.render(), style.render_reset())
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_codes_are_the_usual_ansi_ones() {
+        assert_eq!(paint("ok", GREEN, true), "\x1b[32mok\x1b[0m");
+        assert_eq!(paint("ID", BOLD, true), "\x1b[1mID\x1b[0m");
+        assert_eq!(paint("ok", RED, false), "ok");
     }
 }

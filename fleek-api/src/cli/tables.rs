@@ -30,7 +30,7 @@ pub(crate) fn of(value: &dyn Any, color: bool) -> Option<String> {
 /// A cell, with the colour it gets on a terminal.
 struct Cell {
     text: String,
-    color: Option<&'static str>,
+    color: Option<anstyle::Style>,
 }
 
 impl From<String> for Cell {
@@ -85,7 +85,7 @@ fn push_row(
     out: &mut String,
     row: &[Cell],
     widths: &[usize],
-    all: Option<&'static str>,
+    all: Option<anstyle::Style>,
     color: bool,
 ) {
     let last = row.len().saturating_sub(1);
@@ -96,7 +96,7 @@ fn push_row(
             width - cell.text.chars().count()
         };
         match all.or(cell.color).filter(|_| color) {
-            Some(code) => out.push_str(&paint(&cell.text, code, true)),
+            Some(style) => out.push_str(&paint(&cell.text, style, true)),
             None => out.push_str(&cell.text),
         }
         if i != last {

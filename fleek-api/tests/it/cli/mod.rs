@@ -64,7 +64,8 @@ impl Run {
 }
 
 /// `fleek-agents <args>` with a clean environment: the test key in `FLEEK_API_KEY`, no
-/// `FLEEK_API_URL` (every test that calls sets one), no `NO_COLOR`.
+/// `FLEEK_API_URL` (every test that calls sets one), no `NO_COLOR`, `CLICOLOR` or
+/// `CLICOLOR_FORCE`.
 pub struct FleekAgents(Command);
 
 pub fn fleek_agents(args: &[&str]) -> FleekAgents {
@@ -74,6 +75,8 @@ pub fn fleek_agents(args: &[&str]) -> FleekAgents {
         "FLEEK_API_KEY",
         "FLEEK_API_URL",
         "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
         "RUST_BACKTRACE",
     ] {
         command.env_remove(name);

@@ -1,5 +1,7 @@
 //! On a terminal (a pseudo-terminal from util-linux's `script`): colour, unless `NO_COLOR`
-//! is set, and a spinner with the stage and the time spent.
+//! is set, and a spinner with the stage and the time spent; off one, colour only with
+//! `CLICOLOR_FORCE`. (The spinner and the colouring themselves are also tested in-process,
+//! on captured streams: `cli::progress` and `cli::output`.)
 
 use std::process::Command;
 
@@ -71,4 +73,26 @@ fn a_wait_shows_a_spinner_with_the_stage_and_the_time_spent() {
         "{screen:?}"
     );
     assert!(screen.contains("did not run within 1.0s"), "{screen:?}");
+}
+
+#[test]
+fn clicolor_force_colours_the_output_even_off_a_terminal() {
+    let server = agents();
+    let run = |env: &[(&str, &str)]| {
+        let mut command = super::fleek_agents(&["list-agents"])
+            .against(&server)
+            .command();
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().expect("runs");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b[32mRunning\x1b[0m"), "{forced:?}");
+    assert!(
+        !run(&[]).contains('\x1b'),
+        "a pipe gets no colour by default"
+    );
 }
