@@ -77,10 +77,10 @@ pub(crate) fn send_types(builder: &Builder<'_>, operation: &str) -> Result<(Type
 
 fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<Item>, Error> {
     let ident = &builder.item.ident;
-    let (output, helper) = match body_kind(body) {
-        BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes)),
-        BodyKind::Empty => (quote!(()), quote!(empty)),
-        BodyKind::Json => (quote!(#body), quote!(json)),
+    let (output, helper, decoder) = match body_kind(body) {
+        BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes), quote!(decode_bytes)),
+        BodyKind::Empty => (quote!(()), quote!(empty), quote!(decode_empty)),
+        BodyKind::Json => (quote!(#body), quote!(json), quote!(decode_json)),
     };
     // A JSON body that came with any 2xx is decoded here, from the answer's bytes, so that a
     // failure keeps the status it came with; any other answer goes through progenitor's
@@ -118,6 +118,19 @@ fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<
             type Output = #output;
             async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
                 #call
+            }
+            async fn call_raw(
+                self,
+            ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+                match self.response().await {
+                    ::std::result::Result::Ok(response) if response.status().is_success() => {
+                        crate::call::raw(#operation, response, crate::call::#decoder).await
+                    }
+                    ::std::result::Result::Ok(response) => ::std::result::Result::Err(
+                        crate::call::status_error(#operation, Self::answer(response).await).await,
+                    ),
+                    #failed
+                }
             }
         }
     };

@@ -6,13 +6,14 @@
 //! crate: it `todo!()`s on raw bodies and on `ByteStream` errors (every Fleek operation's),
 //! and bounds every type by `schemars::JsonSchema`. So the generator keeps the two parts that
 //! do fit — the clap commands and the statements that fill the builder — and ends each
-//! operation with the crate's own `call()` and the CLI's output instead:
+//! operation with the crate's own `call_raw()` (the answer as received, for `--output json`,
+//! and its decoded value, for tables) and the CLI's output instead:
 //!
 //! ```text
 //! Operation::GetAgent => {
 //!     let mut request = client.get_agent();
 //!     if let Some(value) = matches.get_one::<types::AgentId>("agent-id") { ... }
-//!     output.show(request.call()).await
+//!     output.show(request.call_raw()).await
 //! }
 //! ```
 //!
@@ -369,7 +370,7 @@ fn render(operations: &[Operation]) -> TokenStream {
                 match self {
                     #(Operation::#variants => {
                         #(#fills)*
-                        output.show(request.call()).await
+                        output.show(request.call_raw()).await
                     })*
                 }
             }

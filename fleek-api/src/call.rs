@@ -37,6 +37,144 @@ pub trait Call: sealed::Sealed {
 
     /// Sends the request and decodes the answer.
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+
+    /// Sends the request and returns the success answer as received — status, headers and
+    /// body bytes — to decode or not ([`Raw::value`]). A status that is not success is an
+    /// [`Error`], as for [`call`](Self::call).
+    ///
+    /// ```no_run
+    /// # async fn run(client: fleek_api::Client) -> Result<(), fleek_api::Error> {
+    /// use fleek_api::Call;
+    /// let raw = client.list_plans().call_raw().await?;
+    /// println!("{} {:?}", raw.status(), raw.headers().get("content-type"));
+    /// println!("{}", String::from_utf8_lossy(raw.body()));
+    /// let plans = raw.value()?; // decoded from the same bytes
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn call_raw(self) -> impl Future<Output = Result<Raw<Self::Output>, Error>> + Send;
+}
+
+/// A success answer as received, for [`Call::call_raw`]: its status, headers and body, and
+/// the operation's value decoded from them on demand.
+pub struct Raw<T> {
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+    decode: Decoder<T>,
+}
+
+/// How a [`Raw`] body becomes the operation's value.
+pub(crate) type Decoder<T> =
+    fn(&'static str, reqwest::StatusCode, &reqwest::header::HeaderMap, &Bytes) -> Result<T, Error>;
+
+impl<T> Raw<T> {
+    /// The status (a success).
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The body, exactly as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body decoded as [`call`](Call::call) decodes it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) when it does not decode, keeping the
+    /// status, the headers, the body and the JSON path where decoding stopped.
+    pub fn value(&self) -> Result<T, Error> {
+        (self.decode)(self.operation, self.status, &self.headers, &self.body)
+    }
+}
+
+impl<T> std::fmt::Debug for Raw<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Raw")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// A success answer read whole, for [`Call::call_raw`].
+pub(crate) async fn raw<T>(
+    operation: &'static str,
+    response: reqwest::Response,
+    decode: Decoder<T>,
+) -> Result<Raw<T>, Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(|e| {
+        Error::from_reqwest(operation, e)
+            .with_status(status)
+            .with_headers(&headers)
+    })?;
+    Ok(Raw {
+        operation,
+        status,
+        headers,
+        body,
+        decode,
+    })
+}
+
+/// A JSON value, as [`parse`] decodes it.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &Bytes,
+) -> Result<T, Error> {
+    parse(body)
+        .map_err(|e| Error::undecodable(operation, status, headers, body.clone(), &e.path, e.error))
+}
+
+/// The body itself.
+pub(crate) fn decode_bytes(
+    _: &'static str,
+    _: reqwest::StatusCode,
+    _: &reqwest::header::HeaderMap,
+    body: &Bytes,
+) -> Result<Bytes, Error> {
+    Ok(body.clone())
+}
+
+/// Nothing (any body is ignored, as [`empty`] does).
+pub(crate) fn decode_empty(
+    _: &'static str,
+    _: reqwest::StatusCode,
+    _: &reqwest::header::HeaderMap,
+    _: &Bytes,
+) -> Result<(), Error> {
+    Ok(())
+}
+
+/// The error of an answer whose status is not success (`answer` matched it against the
+/// spec's statuses); for [`Call::call_raw`].
+pub(crate) async fn status_error<T, E: ErrorBody>(
+    operation: &'static str,
+    answer: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+) -> Error {
+    match answer {
+        Err(e) => Error::from_progenitor(operation, None, e).await,
+        // `answer` makes an error of every status that is not success; were it not to,
+        // say so rather than pass a value that was not asked for.
+        Ok(value) => Error::new(
+            operation,
+            crate::ErrorKind::Other,
+            format!("status {} was read as a success", value.status()),
+        ),
+    }
 }
 
 /// The seal of [`Call`]: the generator implements `Sealed` beside each `Call` impl.

@@ -250,8 +250,6 @@ impl ClientBuilder {
                 base_url,
                 retry: self.retry,
                 operation_timeout: self.operation_timeout,
-                #[cfg(feature = "cli")]
-                kept_body: None,
             },
         ))
     }

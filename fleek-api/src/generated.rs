@@ -6921,6 +6921,29 @@ impl<'a> crate::call::Call for builder::ListAgents<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("list_agents", response, crate::call::decode_json).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "list_agents",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_agents", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateAgentLegacy<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
@@ -6933,6 +6956,34 @@ impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
             ::std::result::Result::Ok(response) => {
                 crate::call::json("create_agent_legacy", Self::answer(response).await)
                     .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_agent_legacy", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "create_agent_legacy",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "create_agent_legacy",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -6960,6 +7011,30 @@ impl<'a> crate::call::Call for builder::CreateAgent<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("create_agent", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "create_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_agent", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::PublishAgent<'a> {}
 impl<'a> crate::call::Call for builder::PublishAgent<'a> {
@@ -6971,6 +7046,30 @@ impl<'a> crate::call::Call for builder::PublishAgent<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("publish_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("publish_agent", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("publish_agent", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "publish_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -6998,6 +7097,26 @@ impl<'a> crate::call::Call for builder::GetAgent<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("get_agent", response, crate::call::decode_json).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("get_agent", Self::answer(response).await)
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::UpdateAgent<'a> {}
 impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
@@ -7009,6 +7128,30 @@ impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("update_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("update_agent", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("update_agent", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "update_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7036,6 +7179,30 @@ impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("delete_agent", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "delete_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("delete_agent", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetAgentLogs<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
@@ -7047,6 +7214,30 @@ impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("get_agent_logs", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_logs", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("get_agent_logs", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_agent_logs",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7074,6 +7265,30 @@ impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("get_agent_status", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_agent_status",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_status", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetPublicAgent<'a> {}
 impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
@@ -7085,6 +7300,30 @@ impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("get_public_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_public_agent", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("get_public_agent", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_public_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7109,6 +7348,30 @@ impl<'a> crate::call::Call for builder::StartAgent<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("start_agent", response, crate::call::decode_empty)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "start_agent",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("start_agent", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::StopAgent<'a> {}
 impl<'a> crate::call::Call for builder::StopAgent<'a> {
@@ -7117,6 +7380,26 @@ impl<'a> crate::call::Call for builder::StopAgent<'a> {
         match self.response().await {
             ::std::result::Result::Ok(response) => {
                 crate::call::empty("stop_agent", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("stop_agent", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("stop_agent", response, crate::call::decode_empty).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("stop_agent", Self::answer(response).await)
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7142,6 +7425,34 @@ impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "get_agent_attestation",
+                        response,
+                        crate::call::decode_bytes,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_agent_attestation",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_agent_attestation", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyGet<'a> {}
 impl<'a> crate::call::Call for builder::ProxyGet<'a> {
@@ -7150,6 +7461,26 @@ impl<'a> crate::call::Call for builder::ProxyGet<'a> {
         match self.response().await {
             ::std::result::Result::Ok(response) => {
                 crate::call::bytes("proxy_get", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_get", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("proxy_get", response, crate::call::decode_bytes).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("proxy_get", Self::answer(response).await)
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7174,6 +7505,26 @@ impl<'a> crate::call::Call for builder::ProxyPut<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("proxy_put", response, crate::call::decode_bytes).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("proxy_put", Self::answer(response).await)
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_put", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyPost<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPost<'a> {
@@ -7182,6 +7533,26 @@ impl<'a> crate::call::Call for builder::ProxyPost<'a> {
         match self.response().await {
             ::std::result::Result::Ok(response) => {
                 crate::call::bytes("proxy_post", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_post", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("proxy_post", response, crate::call::decode_bytes).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("proxy_post", Self::answer(response).await)
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7206,6 +7577,30 @@ impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("proxy_delete", response, crate::call::decode_bytes)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "proxy_delete",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_delete", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyPatch<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
@@ -7214,6 +7609,30 @@ impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
         match self.response().await {
             ::std::result::Result::Ok(response) => {
                 crate::call::bytes("proxy_patch", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("proxy_patch", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("proxy_patch", response, crate::call::decode_bytes)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "proxy_patch",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7245,6 +7664,34 @@ impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "list_framework_versions",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "list_framework_versions",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_framework_versions", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ListPlans<'a> {}
 impl<'a> crate::call::Call for builder::ListPlans<'a> {
@@ -7256,6 +7703,26 @@ impl<'a> crate::call::Call for builder::ListPlans<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("list_plans", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_plans", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("list_plans", response, crate::call::decode_json).await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error("list_plans", Self::answer(response).await)
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7284,6 +7751,34 @@ impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "list_subscriptions",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "list_subscriptions",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_subscriptions", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
@@ -7296,6 +7791,34 @@ impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
             ::std::result::Result::Ok(response) => {
                 crate::call::json("create_subscription", Self::answer(response).await)
                     .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_subscription", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "create_subscription",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "create_subscription",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7328,6 +7851,35 @@ impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "update_subscription_quantity",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "update_subscription_quantity",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("update_subscription_quantity", e)
+                        .await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateCheckoutSession<'a> {}
 impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
@@ -7351,6 +7903,34 @@ impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "create_checkout_session",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "create_checkout_session",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_checkout_session", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetSubscription<'a> {}
 impl<'a> crate::call::Call for builder::GetSubscription<'a> {
@@ -7362,6 +7942,30 @@ impl<'a> crate::call::Call for builder::GetSubscription<'a> {
             }
             ::std::result::Result::Ok(response) => {
                 crate::call::json("get_subscription", Self::answer(response).await).await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_subscription", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw("get_subscription", response, crate::call::decode_json)
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_subscription",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7394,6 +7998,35 @@ impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "set_subscription_quantity",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "set_subscription_quantity",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("set_subscription_quantity", e)
+                        .await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CancelSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
@@ -7406,6 +8039,34 @@ impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
             ::std::result::Result::Ok(response) => {
                 crate::call::json("cancel_subscription", Self::answer(response).await)
                     .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("cancel_subscription", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "cancel_subscription",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "cancel_subscription",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7434,6 +8095,34 @@ impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
             }
         }
     }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "list_payment_methods",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "list_payment_methods",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("list_payment_methods", e).await,
+                )
+            }
+        }
+    }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetPaymentMethod<'a> {}
 impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
@@ -7446,6 +8135,34 @@ impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
             ::std::result::Result::Ok(response) => {
                 crate::call::json("get_payment_method", Self::answer(response).await)
                     .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("get_payment_method", e).await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "get_payment_method",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "get_payment_method",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
@@ -7469,6 +8186,35 @@ impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
                         Self::answer(response).await,
                     )
                     .await
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    crate::error::Error::from_failure("create_payment_portal_session", e)
+                        .await,
+                )
+            }
+        }
+    }
+    async fn call_raw(
+        self,
+    ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
+        match self.response().await {
+            ::std::result::Result::Ok(response) if response.status().is_success() => {
+                crate::call::raw(
+                        "create_payment_portal_session",
+                        response,
+                        crate::call::decode_json,
+                    )
+                    .await
+            }
+            ::std::result::Result::Ok(response) => {
+                ::std::result::Result::Err(
+                    crate::call::status_error(
+                            "create_payment_portal_session",
+                            Self::answer(response).await,
+                        )
+                        .await,
+                )
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(

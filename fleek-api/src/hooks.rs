@@ -26,9 +26,6 @@ pub struct Inner {
     pub(crate) retry: RetryPolicy,
     /// The deadline of a whole call, retries included (`ClientBuilder::operation_timeout`).
     pub(crate) operation_timeout: Option<std::time::Duration>,
-    /// The CLI's copy of each answer's body (`cli::capture`); `None` for library clients.
-    #[cfg(feature = "cli")]
-    pub(crate) kept_body: Option<crate::cli::capture::Slot>,
 }
 
 /// Sends `request` for the operation `info` names: origin check, credential, retries,
@@ -94,11 +91,6 @@ pub(crate) async fn send<E>(
             operation: info.operation_id.to_string(),
             origin: response.url().origin().ascii_serialization(),
         }));
-    }
-    // `fleek-agents --output json` prints the body as received.
-    #[cfg(feature = "cli")]
-    if let Some(slot) = &inner.kept_body {
-        return Ok(crate::cli::capture::keep(slot, response).await?);
     }
     Ok(response)
 }

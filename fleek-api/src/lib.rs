@@ -75,7 +75,7 @@ mod retry;
 mod tolerant;
 pub mod wait;
 
-pub use call::Call;
+pub use call::{Call, Raw};
 pub use config::ClientBuilder;
 // The generated module exports progenitor's error type as `Error` too; the crate's own
 // `Error` shadows it, and `error::GeneratedError` names progenitor's.

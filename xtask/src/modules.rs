@@ -1,6 +1,8 @@
 //! `cargo xtask modules`: the import graph between the modules of `fleek-api`, and a check
 //! that it has no cycle but the one progenitor forces (`generated ↔ hooks`: the generated
-//! client names the hooks' inner type, and the hooks implement the generated client's trait).
+//! client names the hooks' inner type and sends through them, and the hooks read the
+//! generated tables), and that the library never imports the CLI (`cli` depends on the
+//! library, never the reverse).
 //!
 //! The graph is read from the source text: `crate::a::b` and `super::x` paths (comments
 //! left out), each resolved to the deepest module it names; a name re-exported at the crate
@@ -26,6 +28,8 @@ const ROOT_NAMES: &[(&str, &str)] = &[
     ("types", "generated"),
     ("builder", "generated"),
     ("Call", "call"),
+    ("Raw", "call"),
+    ("Unknown", "open_enum"),
     ("ClientBuilder", "config"),
     ("Error", "error"),
     ("ErrorKind", "error"),
@@ -40,6 +44,14 @@ pub(crate) fn run() -> Result<(), Failure> {
         let list: Vec<&str> = imports.iter().map(String::as_str).collect();
         println!("{module} -> {}", list.join(", "));
     }
+    let into_cli = arrows_into_cli(&graph);
+    if !into_cli.is_empty() {
+        return Err(format!(
+            "the library imports the CLI: {}; the CLI uses the library's public API, never              the reverse (add what it needs to the library instead)",
+            into_cli.join(", ")
+        ));
+    }
+    println!("modules: no module outside cli imports it");
     let allowed: BTreeSet<String> = ALLOWED.iter().map(|m| m.to_string()).collect();
     let cycles: Vec<BTreeSet<String>> = cycles(&graph)
         .into_iter()
@@ -170,6 +182,21 @@ fn resolve(path: &str, known: &BTreeSet<&str>) -> Option<String> {
 }
 
 /// The strongly connected components with more than one module (Tarjan).
+/// Every `module -> cli...` import of a module outside `cli`.
+fn arrows_into_cli(graph: &Graph) -> Vec<String> {
+    let is_cli = |module: &str| module == "cli" || module.starts_with("cli::");
+    graph
+        .iter()
+        .filter(|(module, _)| !is_cli(module))
+        .flat_map(|(module, imports)| {
+            imports
+                .iter()
+                .filter(|import| is_cli(import))
+                .map(move |import| format!("{module} -> {import}"))
+        })
+        .collect()
+}
+
 fn cycles(graph: &Graph) -> Vec<BTreeSet<String>> {
     struct State<'g> {
         graph: &'g Graph,
@@ -254,6 +281,18 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].len(), 3);
         assert!(cycles(&graph(&[("a", "b"), ("b", "c")])).is_empty());
+    }
+
+    #[test]
+    fn an_arrow_from_the_library_into_the_cli_is_found() {
+        let found = arrows_into_cli(&graph(&[
+            ("hooks", "cli::capture"),
+            ("cli::logs", "paging"),
+        ]));
+        assert_eq!(found, ["hooks -> cli::capture"]);
+        assert!(
+            arrows_into_cli(&graph(&[("cli", "cli::output"), ("cli::logs", "error")])).is_empty()
+        );
     }
 
     #[test]

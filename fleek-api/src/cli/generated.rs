@@ -187,7 +187,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("size") {
                     request = request.size(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CreateAgentLegacy => {
                 let mut request = client.create_agent_legacy();
@@ -212,7 +212,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CreateAgent => {
                 let mut request = client.create_agent();
@@ -269,21 +269,21 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::PublishAgent => {
                 let mut request = client.publish_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetAgent => {
                 let mut request = client.get_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::UpdateAgent => {
                 let mut request = client.update_agent();
@@ -339,14 +339,14 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::DeleteAgent => {
                 let mut request = client.delete_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetAgentLogs => {
                 let mut request = client.get_agent_logs();
@@ -359,42 +359,42 @@ impl Operation {
                 if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("size") {
                     request = request.size(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetAgentStatus => {
                 let mut request = client.get_agent_status();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetPublicAgent => {
                 let mut request = client.get_public_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::StartAgent => {
                 let mut request = client.start_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::StopAgent => {
                 let mut request = client.stop_agent();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetAgentAttestation => {
                 let mut request = client.get_agent_attestation();
                 if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
                     request = request.agent_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ProxyGet => {
                 let mut request = client.proxy_get();
@@ -404,7 +404,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
                     request = request.key(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ProxyPut => {
                 let mut request = client.proxy_put();
@@ -425,7 +425,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ProxyPost => {
                 let mut request = client.proxy_post();
@@ -446,7 +446,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ProxyDelete => {
                 let mut request = client.proxy_delete();
@@ -456,7 +456,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
                     request = request.key(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ProxyPatch => {
                 let mut request = client.proxy_patch();
@@ -477,22 +477,22 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ListFrameworkVersions => {
                 let request = client.list_framework_versions();
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ListPlans => {
                 let request = client.list_plans();
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ListSubscriptions => {
                 let mut request = client.list_subscriptions();
                 if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
                     request = request.project_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CreateSubscription => {
                 let mut request = client.create_subscription();
@@ -515,7 +515,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::UpdateSubscriptionQuantity => {
                 let mut request = client.update_subscription_quantity();
@@ -542,7 +542,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CreateCheckoutSession => {
                 let mut request = client.create_checkout_session();
@@ -565,7 +565,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetSubscription => {
                 let mut request = client.get_subscription();
@@ -574,7 +574,7 @@ impl Operation {
                 {
                     request = request.subscription_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::SetSubscriptionQuantity => {
                 let mut request = client.set_subscription_quantity();
@@ -598,7 +598,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CancelSubscription => {
                 let mut request = client.cancel_subscription();
@@ -607,7 +607,7 @@ impl Operation {
                 {
                     request = request.subscription_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::ListPaymentMethods => {
                 let mut request = client.list_payment_methods();
@@ -617,7 +617,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
                     request = request.project_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::GetPaymentMethod => {
                 let mut request = client.get_payment_method();
@@ -626,7 +626,7 @@ impl Operation {
                 {
                     request = request.payment_method_id(value.clone());
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
             Operation::CreatePaymentPortalSession => {
                 let mut request = client.create_payment_portal_session();
@@ -645,7 +645,7 @@ impl Operation {
                         })?;
                     request = request.body(body_value);
                 }
-                output.show(request.call()).await
+                output.show(request.call_raw()).await
             }
         }
     }

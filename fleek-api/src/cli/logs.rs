@@ -66,8 +66,12 @@ async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliErr
     let mut entries = Vec::new();
     let (mut cursor, mut previous): (Option<String>, Option<String>) = (None, None);
     let stopped = loop {
-        let (page, body) = output.kept.around(request.clone().call()).await;
-        let page = match page {
+        // The page as received, for `--output json`, and decoded, to follow it.
+        let raw = match request.clone().call_raw().await {
+            Ok(raw) => raw,
+            Err(error) => break Some(error),
+        };
+        let page = match raw.value() {
             Ok(page) => page,
             Err(error) => break Some(error),
         };
@@ -77,7 +81,7 @@ async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliErr
                     output.line(&line(entry))?;
                 }
             }
-            Format::Json => entries.extend(raw_entries(body.as_deref())),
+            Format::Json => entries.extend(raw_entries(raw.body())),
         }
         let next = match <crate::builder::GetAgentLogs<'_> as Paged>::next_cursor(&page) {
             Ok(next) => next,
@@ -102,8 +106,8 @@ async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliErr
 }
 
 /// The `data` of a log page as the API sent it.
-fn raw_entries(body: Option<&[u8]>) -> Vec<serde_json::Value> {
-    let page: Option<serde_json::Value> = body.and_then(|b| serde_json::from_slice(b).ok());
+fn raw_entries(body: &[u8]) -> Vec<serde_json::Value> {
+    let page: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     match page {
         Some(serde_json::Value::Object(mut page)) => match page.remove("data") {
             Some(serde_json::Value::Array(entries)) => entries,

@@ -26,7 +26,6 @@
 //! command tree (for documentation and completions).
 
 mod args;
-pub(crate) mod capture;
 mod credentials;
 mod deploy;
 mod duration;
@@ -245,23 +244,20 @@ async fn dispatch(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
         Some(HandWritten::Validate) => validate::run(sub, output),
         Some(HandWritten::Completions) => completions(sub, output),
         Some(HandWritten::Deploy) => deploy::run(matches, sub, output).await,
-        Some(HandWritten::Logs) => logs::run(&api(matches, output)?, sub, output).await,
-        Some(HandWritten::Status) => status::run(&api(matches, output)?, sub, output).await,
-        Some(HandWritten::Message) => proxy::message(&api(matches, output)?, sub, output).await,
-        Some(HandWritten::Api) => proxy::api(&api(matches, output)?, sub, output).await,
+        Some(HandWritten::Logs) => logs::run(&api(matches)?, sub, output).await,
+        Some(HandWritten::Status) => status::run(&api(matches)?, sub, output).await,
+        Some(HandWritten::Message) => proxy::message(&api(matches)?, sub, output).await,
+        Some(HandWritten::Api) => proxy::api(&api(matches)?, sub, output).await,
         None => match Operation::from_name(name) {
-            Some(operation) => operation.execute(&api(matches, output)?, sub, output).await,
+            Some(operation) => operation.execute(&api(matches)?, sub, output).await,
             None => Err(CliError::usage(format!("unknown command {name}"))),
         },
     }
 }
 
-/// The client of a command that calls the API, keeping each answer's body for `--output
-/// json` (see `capture`).
-fn api(matches: &ArgMatches, output: &Output) -> Result<crate::Client, CliError> {
-    let mut client = credentials::client(matches)?;
-    client.inner.kept_body = Some(output.kept.clone());
-    Ok(client)
+/// The client of a command that calls the API.
+fn api(matches: &ArgMatches) -> Result<crate::Client, CliError> {
+    credentials::client(matches)
 }
 
 fn completions(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {

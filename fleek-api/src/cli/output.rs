@@ -6,12 +6,11 @@ use std::future::Future;
 
 use bytes::Bytes;
 
-use super::capture::Slot;
 use super::exit::{CliError, Exit};
 use super::streams::Streams;
 use super::style::{paint, RED, YELLOW};
 use super::tables;
-use crate::{Error, ErrorKind};
+use crate::{Error, ErrorKind, Raw};
 
 /// `--output`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,8 +31,6 @@ pub(crate) struct Output {
     pub(crate) color_stderr: bool,
     /// Where it all goes.
     pub(crate) streams: Streams,
-    /// Where the client keeps each answer's body (see `capture`).
-    pub(crate) kept: Slot,
 }
 
 impl Output {
@@ -43,7 +40,6 @@ impl Output {
             color: streams.out.color,
             color_stderr: streams.err.color,
             streams,
-            kept: Slot::default(),
         }
     }
 
@@ -51,27 +47,24 @@ impl Output {
     /// otherwise the known lists are tables and anything else is indented JSON.
     pub(crate) async fn show<T: Any>(
         &self,
-        call: impl Future<Output = Result<T, Error>>,
+        call: impl Future<Output = Result<Raw<T>, Error>>,
     ) -> Result<(), CliError> {
-        let (result, body) = self.kept.around(call).await;
-        match result {
-            Ok(value) => self.value(&value, body.as_deref()),
+        let raw = call.await?;
+        match raw.value() {
+            Ok(value) => self.value(&value, raw.body()),
             // The answer was a success that this version's types do not read: a script
             // still gets what the API said, and the warning says why it may look new.
             Err(error) if error.kind() == ErrorKind::Decode && self.format == Format::Json => {
-                let Some(body) = body else {
-                    return Err(error.into());
-                };
                 self.warn(&format!(
                     "{error}\nprinted as received: the API's answer does not match the spec"
                 ));
-                self.json(&body)
+                self.json(raw.body())
             }
             Err(error) => Err(error.into()),
         }
     }
 
-    fn value(&self, value: &dyn Any, body: Option<&[u8]>) -> Result<(), CliError> {
+    fn value(&self, value: &dyn Any, body: &[u8]) -> Result<(), CliError> {
         if let Some(bytes) = value.downcast_ref::<Bytes>() {
             return self.raw(bytes);
         }
@@ -81,7 +74,6 @@ impl Output {
                 Format::Human => self.line("done"),
             };
         }
-        let body = body.unwrap_or_default();
         match self.format {
             Format::Json => self.json(body),
             Format::Human => match tables::of(value, self.color) {

@@ -374,3 +374,94 @@ async fn progenitors_send_reports_a_refusal_as_its_custom_error_and_call_keeps_i
     assert_eq!(error.kind(), ErrorKind::MissingCredentials);
     assert!(crate::common::received(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn call_raw_gives_the_answer_as_received_and_decodes_it_on_demand() {
+    let (server, client) = setup().await;
+    // Spacing, field order and a field the types do not know: all kept in the body.
+    let mut example = crate::common::response_example("list_subscriptions");
+    if let Some(object) = example.as_object_mut() {
+        object.insert("newField".into(), json!(1));
+    }
+    let sent = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&example).expect("JSON")
+    );
+    let sent = sent.as_str();
+    respond(
+        &server,
+        ResponseTemplate::new(201)
+            .insert_header("x-request-id", "req_1")
+            .set_body_raw(sent, "application/json"),
+    )
+    .await;
+    let raw = client
+        .list_subscriptions()
+        .project_id("p1")
+        .call_raw()
+        .await
+        .expect("a success");
+    assert_eq!(raw.status().as_u16(), 201);
+    assert_eq!(raw.headers()["x-request-id"], "req_1");
+    assert_eq!(raw.body().as_ref(), sent.as_bytes());
+    raw.value().expect("decodes from the same bytes");
+
+    // A success that does not decode is still had as received; its value says why not.
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_body_raw("{\"status\": 7}", "application/json"),
+    )
+    .await;
+    let raw = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call_raw()
+        .await
+        .expect("a success");
+    assert_eq!(raw.body().as_ref(), b"{\"status\": 7}");
+    let error = raw.value().expect_err("not an agent");
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+
+    // Not a success: the same error as `call()`.
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Agent not found"})),
+    )
+    .await;
+    let error = client
+        .get_agent()
+        .agent_id(AGENT)
+        .call_raw()
+        .await
+        .expect_err("404");
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.json(), Some(&json!({"error": "Agent not found"})));
+
+    // A raw body and no body.
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(vec![1u8, 2, 3], "application/octet-stream"),
+    )
+    .await;
+    let raw = client
+        .get_agent_attestation()
+        .agent_id(AGENT)
+        .call_raw()
+        .await
+        .expect("bytes");
+    assert_eq!(raw.value().expect("bytes").as_ref(), &[1, 2, 3]);
+    let (server, client) = setup().await;
+    respond(&server, ResponseTemplate::new(204)).await;
+    let raw = client
+        .stop_agent()
+        .agent_id(AGENT)
+        .call_raw()
+        .await
+        .expect("no body");
+    assert_eq!(raw.status().as_u16(), 204);
+    raw.value().expect("nothing to decode");
+}
