@@ -291,6 +291,11 @@ fn split(send: &ImplItemFn) -> Result<Vec<ImplItem>, String> {
     let tokens = quote! {
         impl X {
             #(#attrs)*
+            ///
+            /// progenitor's own sending, kept for code written against it and hidden from the
+            /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+            /// received), one verb with the crate's own `Error`.
+            #[doc(hidden)]
             pub async fn send(self) -> #output {
                 Self::answer(self.response().await?).await
             }

@@ -20,8 +20,9 @@ use crate::refusal::{Failure, Refusal};
 /// [`Error::body_truncated`] says so.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// The error of the generated client's methods, before [`Call::call`](crate::Call::call)
-/// turns it into an [`Error`].
+/// The error of progenitor's own `send()`, before [`Call::call`](crate::Call::call) turns it
+/// into an [`Error`]; hidden from the docs with `send()` itself.
+#[doc(hidden)]
 pub type GeneratedError = progenitor_client::Error<ByteStream>;
 
 /// Why a [`Client`](crate::Client) could not be built. Each message says what to do.
@@ -269,7 +270,8 @@ impl Error {
 
     /// Turns an error of a generated method into an [`Error`], reading what is left of the
     /// body. `success` is the status a body that fails to decode arrived with, when the caller
-    /// knows it (progenitor's error does not keep it).
+    /// knows it (progenitor's error does not keep it). Hidden from the docs with `send()`.
+    #[doc(hidden)]
     pub async fn from_generated(
         operation: impl Into<Cow<'static, str>>,
         success: Option<u16>,

@@ -4347,6 +4347,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AgentPage>, Error<ByteStream>> {
@@ -4442,6 +4447,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/ai-agents`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
@@ -4536,6 +4546,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v2/ai-agents`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
@@ -4614,6 +4629,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/publish`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
@@ -4691,6 +4711,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
@@ -4794,6 +4819,11 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/v1/ai-agents/{agentId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
@@ -4877,6 +4907,11 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeleteAgentResponse>, Error<ByteStream>> {
@@ -4984,6 +5019,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/logs`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LogPage>, Error<ByteStream>> {
@@ -5065,6 +5105,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/status`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AgentRunningStatus>, Error<ByteStream>> {
@@ -5142,6 +5187,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/public`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublicAgent>, Error<ByteStream>> {
@@ -5219,6 +5269,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/start`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5287,6 +5342,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/stop`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5355,6 +5415,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/attestation`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5433,6 +5498,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/ai-agents/{agentId}/api/{key}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5528,6 +5598,11 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/v1/ai-agents/{agentId}/api/{key}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5624,6 +5699,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/ai-agents/{agentId}/api/{key}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5707,6 +5787,11 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}/api/{key}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5802,6 +5887,11 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/api/v1/ai-agents/{agentId}/api/{key}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
@@ -5861,6 +5951,11 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/api/v1/machines/images/eliza`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FrameworkVersions>, Error<ByteStream>> {
@@ -5920,6 +6015,11 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/api/v1/plans`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<ByteStream>> {
@@ -5994,6 +6094,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/subscriptions`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SubscriptionList>, Error<ByteStream>> {
@@ -6087,6 +6192,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/subscriptions`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
@@ -6198,6 +6308,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/subscriptions/{subscriptionId}/quantity`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
@@ -6297,6 +6412,11 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v1/subscriptions/checkout`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CheckoutSession>, Error<ByteStream>> {
@@ -6378,6 +6498,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/subscriptions/{subscriptionId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SubscriptionDetails>, Error<ByteStream>> {
@@ -6487,6 +6612,11 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/v1/subscriptions/{subscriptionId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
@@ -6574,6 +6704,11 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/api/v1/subscriptions/{subscriptionId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Subscription>, Error<ByteStream>> {
@@ -6668,6 +6803,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/payment-methods`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentMethodPage>, Error<ByteStream>> {
@@ -6750,6 +6890,11 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/v1/payment-methods/{paymentMethodId}`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentMethod>, Error<ByteStream>> {
@@ -6844,6 +6989,11 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/v1/payment-methods/manage`
+        ///
+        /// progenitor's own sending, kept for code written against it and hidden from the
+        /// docs: callers use `call()` (the decoded value) or `call_raw()` (the answer as
+        /// received), one verb with the crate's own `Error`.
+        #[doc(hidden)]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentPortalSession>, Error<ByteStream>> {
