@@ -372,23 +372,25 @@ impl<'a> Deploy<'a> {
                 } => {
                     let lines: Vec<_> = last_logs.iter().map(|l| l.message.as_str()).collect();
                     let error = Error::new(
-                        "deploy",
+                        "get_agent_status",
                         ErrorKind::Other,
                         format!(
                             "agent {agent_id} failed to start; its last log lines:\n{}",
                             lines.join("\n")
                         ),
-                    );
+                    )
+                    .in_task("deploy");
                     return Err(DeployError::new(DeployStage::Wait, Some(&agent_id), error));
                 }
                 _ => {}
             }
         }
         let error = Error::new(
-            "deploy",
+            "get_agent_status",
             ErrorKind::Other,
             "the deployment ended without an outcome",
-        );
+        )
+        .in_task("deploy");
         Err(DeployError::new(DeployStage::Wait, None, error))
     }
 }
@@ -553,7 +555,7 @@ impl<'a> Deploy<'a> {
             }
             other => {
                 let error = Error::new(
-                    "deploy",
+                    "get_agent",
                     ErrorKind::InvalidArgument,
                     format!(
                         "agent {} is {other}, a state this version does not know how to go on \
@@ -593,14 +595,24 @@ impl<'a> Deploy<'a> {
 
     /// Checks the character and the framework version; nothing is sent but the list of
     /// versions.
+    /// The first operation the deployment would send: what an argument refused before
+    /// sending is an error of.
+    fn first_operation(&self) -> &'static str {
+        match self.agent_id {
+            Some(_) => "get_agent",
+            None => "create_agent",
+        }
+    }
+
     async fn check(&self) -> Result<(), Error> {
         let report = self.character.validate();
         if !report.is_deployable() {
             return Err(Error::new(
-                "deploy",
+                self.first_operation(),
                 ErrorKind::InvalidArgument,
                 format!("the character cannot be deployed; fix these first:\n{report}"),
-            ));
+            )
+            .in_task("deploy"));
         }
         if let Some(version) = &self.framework_version {
             self.check_framework_version(version).await?;
@@ -645,10 +657,11 @@ impl<'a> Deploy<'a> {
         // and `tee`.
         let project_id: types::ProjectId = self.project_id.parse().map_err(|e| {
             Error::new(
-                "deploy",
+                "update_agent",
                 ErrorKind::InvalidArgument,
                 format!("project id {:?}: {e}", self.project_id),
             )
+            .in_task("deploy")
         })?;
         self.client
             .update_agent()
@@ -690,13 +703,14 @@ impl<'a> Deploy<'a> {
             return Ok(());
         }
         Err(Error::new(
-            "deploy",
+            self.first_operation(),
             ErrorKind::InvalidArgument,
             format!(
                 "framework version {version:?} is not one Fleek offers; the valid ones are {}",
                 known.versions.join(", ")
             ),
-        ))
+        )
+        .in_task("deploy"))
     }
 }
 

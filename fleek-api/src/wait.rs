@@ -148,10 +148,11 @@ impl<'a> Wait<'a> {
             }
         }
         Err(Error::new(
-            "wait",
+            "get_agent_status",
             ErrorKind::Other,
             "the wait ended without an outcome",
-        ))
+        )
+        .in_task("wait_until_running"))
     }
 }
 

@@ -267,3 +267,84 @@ async fn a_redirect_within_the_api_origin_is_followed_with_the_key() {
         );
     }
 }
+
+/// `Error::operation()` promises an `operationId` of the spec: every operation name the
+/// hand-written code gives an error (`Error::new("...")`, `from_reqwest("...")`, and the like,
+/// on the line or the next) is one of the spec's.
+#[test]
+fn every_operation_the_hand_written_code_names_is_the_specs() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../openapi/fleek-api.yaml"
+        ))
+        .expect("the spec"),
+    )
+    .expect("YAML");
+    let mut operations = std::collections::BTreeSet::new();
+    for (_, item) in spec["paths"].as_mapping().expect("paths") {
+        for (_, operation) in item.as_mapping().expect("a path item") {
+            if let Some(id) = operation.get("operationId").and_then(|id| id.as_str()) {
+                operations.insert(id.to_string());
+            }
+        }
+    }
+    assert!(operations.contains("get_agent_status"), "{operations:?}");
+
+    let constructors = [
+        "Error::new(",
+        "from_reqwest(",
+        "from_failure(",
+        "from_progenitor(",
+        "undecodable(",
+    ];
+    let mut named = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if !name.ends_with(".rs") || name.starts_with("generated") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !constructors.iter().any(|c| line.contains(c)) {
+                    continue;
+                }
+                // The first argument, on this line or the next: a string literal, if it is one.
+                let here = line
+                    .split_once('(')
+                    .map(|(_, rest)| rest.trim())
+                    .unwrap_or("");
+                let first = if here.is_empty() {
+                    lines.get(i + 1).map(|l| l.trim()).unwrap_or("")
+                } else {
+                    here
+                };
+                if let Some(rest) = first.strip_prefix('"') {
+                    let literal = rest.split('"').next().unwrap_or_default().to_string();
+                    named.push((format!("{}:{}", path.display(), i + 1), literal));
+                }
+            }
+        }
+    }
+    assert!(!named.is_empty(), "the scan finds the literals it checks");
+    for (at, literal) in named {
+        assert!(
+            operations.contains(&literal),
+            "{at}: {literal:?} is not an operationId of the spec"
+        );
+    }
+}
