@@ -77,60 +77,33 @@ pub(crate) fn send_types(builder: &Builder<'_>, operation: &str) -> Result<(Type
 
 fn call_impl(builder: &Builder<'_>, operation: &str, body: &Type) -> Result<Vec<Item>, Error> {
     let ident = &builder.item.ident;
-    let (output, helper, decoder) = match body_kind(body) {
-        BodyKind::Raw => (quote!(::bytes::Bytes), quote!(bytes), quote!(decode_bytes)),
-        BodyKind::Empty => (quote!(()), quote!(empty), quote!(decode_empty)),
-        BodyKind::Json => (quote!(#body), quote!(json), quote!(decode_json)),
+    let (output, decoder) = match body_kind(body) {
+        BodyKind::Raw => (quote!(::bytes::Bytes), quote!(decode_bytes)),
+        BodyKind::Empty => (quote!(()), quote!(decode_empty)),
+        BodyKind::Json => (quote!(#body), quote!(decode_json)),
     };
-    // A JSON body that came with any 2xx is decoded here, from the answer's bytes, so that a
-    // failure keeps the status it came with; any other answer goes through progenitor's
-    // `answer()` (`sends` splits `send()` in two and widens its success arm to every 2xx). A
-    // request `crate::hooks::send` refused keeps its typed refusal.
-    let failed = quote! {
-        ::std::result::Result::Err(e) => {
-            ::std::result::Result::Err(crate::error::Error::from_failure(#operation, e).await)
-        }
-    };
-    let call = match body_kind(body) {
-        BodyKind::Json => quote! {
-            match self.response().await {
-                ::std::result::Result::Ok(response) if response.status().is_success() => {
-                    crate::call::decode(#operation, response).await
-                }
-                ::std::result::Result::Ok(response) => {
-                    crate::call::json(#operation, Self::answer(response).await).await
-                }
-                #failed
-            }
-        },
-        _ => quote! {
-            match self.response().await {
-                ::std::result::Result::Ok(response) => {
-                    crate::call::#helper(#operation, Self::answer(response).await).await
-                }
-                #failed
-            }
-        },
-    };
+    // Both verbs take one path (`crate::call::raw_of`): a success answer is read whole and
+    // decoded from its bytes (a JSON body that came with any 2xx, so that a failure keeps
+    // the status it came with); any other answer goes through progenitor's `answer()`
+    // (`sends` splits `send()` in two); a request `crate::hooks::send` refused keeps its
+    // typed refusal.
     let tokens = quote! {
         impl<'a> crate::call::sealed::Sealed for builder::#ident<'a> {}
         impl<'a> crate::call::Call for builder::#ident<'a> {
             type Output = #output;
             async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-                #call
+                self.call_raw().await?.value()
             }
             async fn call_raw(
                 self,
             ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-                match self.response().await {
-                    ::std::result::Result::Ok(response) if response.status().is_success() => {
-                        crate::call::raw(#operation, response, crate::call::#decoder).await
-                    }
-                    ::std::result::Result::Ok(response) => ::std::result::Result::Err(
-                        crate::call::status_error(#operation, Self::answer(response).await).await,
-                    ),
-                    #failed
-                }
+                crate::call::raw_of(
+                    #operation,
+                    self.response().await,
+                    Self::answer,
+                    crate::call::#decoder,
+                )
+                .await
             }
         }
     };

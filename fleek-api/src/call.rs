@@ -6,11 +6,11 @@
 use std::future::Future;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 
-use progenitor_client::{ByteStream, ResponseValue};
+use progenitor_client::ResponseValue;
 
 use crate::error::{Error, ErrorBody};
+use crate::refusal::Failure;
 
 /// Sends an operation and returns its body, with failures as [`Error`]s.
 ///
@@ -106,6 +106,27 @@ impl<T> std::fmt::Debug for Raw<T> {
     }
 }
 
+/// What every generated `call_raw()` (and so `call()`) does with what `response()` gave:
+/// a success answer read whole with the operation's decoder; any other answer as
+/// `answer` (progenitor's match on the spec's statuses) makes it an error; a refusal or a
+/// failure to send as [`Error::from_failure`] says.
+pub(crate) async fn raw_of<T, V, E, A>(
+    operation: &'static str,
+    sent: Result<reqwest::Response, Failure<progenitor_client::Error<E>>>,
+    answer: impl FnOnce(reqwest::Response) -> A,
+    decode: Decoder<T>,
+) -> Result<Raw<T>, Error>
+where
+    E: ErrorBody,
+    A: Future<Output = Result<ResponseValue<V>, progenitor_client::Error<E>>>,
+{
+    match sent {
+        Ok(response) if response.status().is_success() => raw(operation, response, decode).await,
+        Ok(response) => Err(status_error(operation, answer(response).await).await),
+        Err(failure) => Err(Error::from_failure(operation, failure).await),
+    }
+}
+
 /// A success answer read whole, for [`Call::call_raw`].
 pub(crate) async fn raw<T>(
     operation: &'static str,
@@ -183,17 +204,6 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// A JSON body.
-pub(crate) async fn json<T, E: ErrorBody>(
-    operation: &'static str,
-    result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-) -> Result<T, Error> {
-    match result {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(Error::from_progenitor(operation, None, e).await),
-    }
-}
-
 /// A JSON success body: an empty one (a `204 No Content`, or any 2xx with nothing in it)
 /// reads as `{}`. No source shows which 2xx Fleek answers with, and clients of the API accept
 /// any, so an operation whose answer has no required field (a delete) succeeds on an empty
@@ -243,50 +253,4 @@ pub(crate) async fn success<T: serde::de::DeserializeOwned, E>(
             full, e.error,
         )),
     }
-}
-
-/// A JSON body that came with a 2xx status, decoded from its bytes as [`parse`] does (no
-/// `ResponseValue`, so no copy of the headers unless it fails). A failure keeps that status,
-/// the headers, the body, and the JSON path where decoding stopped.
-pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    response: reqwest::Response,
-) -> Result<T, Error> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let full = match response.bytes().await {
-        Ok(full) => full,
-        Err(e) => {
-            return Err(Error::from_reqwest(operation, e)
-                .with_status(status)
-                .with_headers(&headers))
-        }
-    };
-    parse(&full)
-        .map_err(|e| Error::undecodable(operation, status, &headers, full, &e.path, e.error))
-}
-/// No body (any body that came is ignored).
-pub(crate) async fn empty<E: ErrorBody>(
-    operation: &'static str,
-    result: Result<ResponseValue<()>, progenitor_client::Error<E>>,
-) -> Result<(), Error> {
-    json(operation, result).await
-}
-
-/// A raw body, read whole.
-pub(crate) async fn bytes<E: ErrorBody>(
-    operation: &'static str,
-    result: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
-) -> Result<Bytes, Error> {
-    let value = match result {
-        Ok(value) => value,
-        Err(e) => return Err(Error::from_progenitor(operation, None, e).await),
-    };
-    let mut stream = value.into_inner().into_inner();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| Error::from_reqwest(operation, e))?;
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
 }

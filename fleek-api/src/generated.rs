@@ -7057,1322 +7057,540 @@ impl<'a> crate::call::sealed::Sealed for builder::ListAgents<'a> {}
 impl<'a> crate::call::Call for builder::ListAgents<'a> {
     type Output = types::AgentPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("list_agents", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("list_agents", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_agents", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("list_agents", response, crate::call::decode_json).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "list_agents",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_agents", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "list_agents",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateAgentLegacy<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("create_agent_legacy", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("create_agent_legacy", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_agent_legacy", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "create_agent_legacy",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "create_agent_legacy",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_agent_legacy", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "create_agent_legacy",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateAgent<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("create_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("create_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("create_agent", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "create_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "create_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::PublishAgent<'a> {}
 impl<'a> crate::call::Call for builder::PublishAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("publish_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("publish_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("publish_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("publish_agent", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "publish_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("publish_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "publish_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetAgent<'a> {}
 impl<'a> crate::call::Call for builder::GetAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("get_agent", response, crate::call::decode_json).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("get_agent", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::UpdateAgent<'a> {}
 impl<'a> crate::call::Call for builder::UpdateAgent<'a> {
     type Output = crate::tolerant::Agent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("update_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("update_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("update_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("update_agent", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "update_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("update_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "update_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::DeleteAgent<'a> {}
 impl<'a> crate::call::Call for builder::DeleteAgent<'a> {
     type Output = types::DeleteAgentResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("delete_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("delete_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("delete_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("delete_agent", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "delete_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("delete_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "delete_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetAgentLogs<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentLogs<'a> {
     type Output = types::LogPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_agent_logs", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_agent_logs", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_logs", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("get_agent_logs", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_agent_logs",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_logs", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_agent_logs",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetAgentStatus<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentStatus<'a> {
     type Output = types::AgentRunningStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_agent_status", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_agent_status", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_status", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("get_agent_status", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_agent_status",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_status", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_agent_status",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetPublicAgent<'a> {}
 impl<'a> crate::call::Call for builder::GetPublicAgent<'a> {
     type Output = types::PublicAgent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_public_agent", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_public_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_public_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("get_public_agent", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_public_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_public_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_public_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::StartAgent<'a> {}
 impl<'a> crate::call::Call for builder::StartAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::empty("start_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("start_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("start_agent", response, crate::call::decode_empty)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "start_agent",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("start_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "start_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_empty,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::StopAgent<'a> {}
 impl<'a> crate::call::Call for builder::StopAgent<'a> {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::empty("stop_agent", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("stop_agent", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("stop_agent", response, crate::call::decode_empty).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("stop_agent", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("stop_agent", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "stop_agent",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_empty,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetAgentAttestation<'a> {}
 impl<'a> crate::call::Call for builder::GetAgentAttestation<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("get_agent_attestation", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_attestation", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "get_agent_attestation",
-                        response,
-                        crate::call::decode_bytes,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_agent_attestation",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_agent_attestation", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_agent_attestation",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyGet<'a> {}
 impl<'a> crate::call::Call for builder::ProxyGet<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("proxy_get", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_get", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("proxy_get", response, crate::call::decode_bytes).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("proxy_get", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_get", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "proxy_get",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyPut<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPut<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("proxy_put", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_put", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("proxy_put", response, crate::call::decode_bytes).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("proxy_put", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_put", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "proxy_put",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyPost<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPost<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("proxy_post", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_post", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("proxy_post", response, crate::call::decode_bytes).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("proxy_post", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_post", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "proxy_post",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyDelete<'a> {}
 impl<'a> crate::call::Call for builder::ProxyDelete<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("proxy_delete", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_delete", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("proxy_delete", response, crate::call::decode_bytes)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "proxy_delete",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_delete", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "proxy_delete",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ProxyPatch<'a> {}
 impl<'a> crate::call::Call for builder::ProxyPatch<'a> {
     type Output = ::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) => {
-                crate::call::bytes("proxy_patch", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_patch", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("proxy_patch", response, crate::call::decode_bytes)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "proxy_patch",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("proxy_patch", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "proxy_patch",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_bytes,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ListFrameworkVersions<'a> {}
 impl<'a> crate::call::Call for builder::ListFrameworkVersions<'a> {
     type Output = types::FrameworkVersions;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("list_framework_versions", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "list_framework_versions",
-                        Self::answer(response).await,
-                    )
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_framework_versions", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "list_framework_versions",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "list_framework_versions",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_framework_versions", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "list_framework_versions",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ListPlans<'a> {}
 impl<'a> crate::call::Call for builder::ListPlans<'a> {
     type Output = ::std::vec::Vec<types::Plan>;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("list_plans", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("list_plans", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_plans", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("list_plans", response, crate::call::decode_json).await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error("list_plans", Self::answer(response).await)
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_plans", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "list_plans",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ListSubscriptions<'a> {}
 impl<'a> crate::call::Call for builder::ListSubscriptions<'a> {
     type Output = types::SubscriptionList;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("list_subscriptions", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("list_subscriptions", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_subscriptions", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "list_subscriptions",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "list_subscriptions",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_subscriptions", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "list_subscriptions",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CreateSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("create_subscription", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("create_subscription", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_subscription", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "create_subscription",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "create_subscription",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_subscription", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "create_subscription",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::UpdateSubscriptionQuantity<'a> {}
 impl<'a> crate::call::Call for builder::UpdateSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("update_subscription_quantity", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "update_subscription_quantity",
-                        Self::answer(response).await,
-                    )
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("update_subscription_quantity", e)
-                        .await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "update_subscription_quantity",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "update_subscription_quantity",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("update_subscription_quantity", e)
-                        .await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "update_subscription_quantity",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateCheckoutSession<'a> {}
 impl<'a> crate::call::Call for builder::CreateCheckoutSession<'a> {
     type Output = types::CheckoutSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("create_checkout_session", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "create_checkout_session",
-                        Self::answer(response).await,
-                    )
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_checkout_session", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "create_checkout_session",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "create_checkout_session",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_checkout_session", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "create_checkout_session",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetSubscription<'a> {}
 impl<'a> crate::call::Call for builder::GetSubscription<'a> {
     type Output = types::SubscriptionDetails;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_subscription", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_subscription", Self::answer(response).await).await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_subscription", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw("get_subscription", response, crate::call::decode_json)
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_subscription",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_subscription", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_subscription",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::SetSubscriptionQuantity<'a> {}
 impl<'a> crate::call::Call for builder::SetSubscriptionQuantity<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("set_subscription_quantity", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "set_subscription_quantity",
-                        Self::answer(response).await,
-                    )
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("set_subscription_quantity", e)
-                        .await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "set_subscription_quantity",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "set_subscription_quantity",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("set_subscription_quantity", e)
-                        .await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "set_subscription_quantity",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CancelSubscription<'a> {}
 impl<'a> crate::call::Call for builder::CancelSubscription<'a> {
     type Output = types::Subscription;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("cancel_subscription", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("cancel_subscription", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("cancel_subscription", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "cancel_subscription",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "cancel_subscription",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("cancel_subscription", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "cancel_subscription",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::ListPaymentMethods<'a> {}
 impl<'a> crate::call::Call for builder::ListPaymentMethods<'a> {
     type Output = types::PaymentMethodPage;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("list_payment_methods", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("list_payment_methods", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_payment_methods", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "list_payment_methods",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "list_payment_methods",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("list_payment_methods", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "list_payment_methods",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::GetPaymentMethod<'a> {}
 impl<'a> crate::call::Call for builder::GetPaymentMethod<'a> {
     type Output = types::PaymentMethod;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("get_payment_method", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json("get_payment_method", Self::answer(response).await)
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_payment_method", e).await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "get_payment_method",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "get_payment_method",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("get_payment_method", e).await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "get_payment_method",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreatePaymentPortalSession<'a> {}
 impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
     type Output = types::PaymentPortalSession;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::decode("create_payment_portal_session", response).await
-            }
-            ::std::result::Result::Ok(response) => {
-                crate::call::json(
-                        "create_payment_portal_session",
-                        Self::answer(response).await,
-                    )
-                    .await
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_payment_portal_session", e)
-                        .await,
-                )
-            }
-        }
+        self.call_raw().await?.value()
     }
     async fn call_raw(
         self,
     ) -> ::std::result::Result<crate::call::Raw<Self::Output>, crate::error::Error> {
-        match self.response().await {
-            ::std::result::Result::Ok(response) if response.status().is_success() => {
-                crate::call::raw(
-                        "create_payment_portal_session",
-                        response,
-                        crate::call::decode_json,
-                    )
-                    .await
-            }
-            ::std::result::Result::Ok(response) => {
-                ::std::result::Result::Err(
-                    crate::call::status_error(
-                            "create_payment_portal_session",
-                            Self::answer(response).await,
-                        )
-                        .await,
-                )
-            }
-            ::std::result::Result::Err(e) => {
-                ::std::result::Result::Err(
-                    crate::error::Error::from_failure("create_payment_portal_session", e)
-                        .await,
-                )
-            }
-        }
+        crate::call::raw_of(
+                "create_payment_portal_session",
+                self.response().await,
+                Self::answer,
+                crate::call::decode_json,
+            )
+            .await
     }
 }
 /// Operations whose spec says (`x-idempotent`) whether they may be sent again,
