@@ -19,7 +19,10 @@ mod model;
 mod problem;
 mod validate;
 
+// For `fleek-agents validate` and `deploy`.
+#[cfg(feature = "cli")]
 pub(crate) use eliza::ELIZA_VERSION;
+#[cfg(feature = "cli")]
 pub(crate) use load::read_json;
 
 pub use avatar::{Avatar, AvatarError, ImageType, MAX_AVATAR_BYTES};
