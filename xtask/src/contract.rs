@@ -24,8 +24,8 @@ impl Drop for Prism {
 pub(crate) fn run() -> Result<(), Failure> {
     let bin = node_tools()?;
     let port = free_port()?;
-    let log = root().join("target/prism.log");
-    let _ = std::fs::create_dir_all(root().join("target"));
+    let log = crate::target_dir().join("prism.log");
+    let _ = std::fs::create_dir_all(crate::target_dir());
     let log_file =
         std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let child = Command::new(bin.join("prism"))

@@ -3,13 +3,13 @@
 use std::process::Command;
 
 use crate::codegen::SPEC;
-use crate::{node_tools, root, run_command, Failure};
+use crate::{node_tools, run_command, Failure};
 
 /// `cargo xtask docs`: the spec as one static HTML page (Redocly's `build-docs`), written
-/// under `target/`; nothing is opened.
+/// under the target directory; nothing is opened.
 pub(crate) fn run() -> Result<(), Failure> {
     let bin = node_tools()?;
-    let out = root().join("target/api-reference/index.html");
+    let out = crate::target_dir().join("api-reference/index.html");
     run_command(
         Command::new(bin.join("redocly"))
             .args([

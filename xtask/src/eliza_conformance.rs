@@ -21,7 +21,7 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::{root, run_command, Failure};
+use crate::{root, run_command, target_dir, Failure};
 
 const DIR: &str = "conformance/eliza";
 
@@ -185,21 +185,6 @@ fn explain(verdict: &Verdict, ours: &[&Problem]) -> String {
         text.push_str(&format!("\n    {}: {}", problem.path, problem.message));
     }
     text
-}
-
-/// The target directory: `CARGO_TARGET_DIR` when set, else the workspace's `target/`.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            }
-        }
-        None => root().join("target"),
-    }
 }
 
 /// `npm ci` of the pinned Eliza into `work`, unless the installed lockfile is the same.

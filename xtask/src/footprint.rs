@@ -128,7 +128,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    let base = root().join("target/footprint");
+    let base = crate::target_dir().join("footprint");
     let lock = root().join("Cargo.lock");
     let fleek_api = root().join("fleek-api");
     let mut report = String::new();

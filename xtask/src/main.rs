@@ -10,7 +10,8 @@
 //!   `openapi/package.json`), failing on any error or warning.
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
-//! - `cargo xtask docs` — render the spec into one static HTML page under `target/`.
+//! - `cargo xtask docs` — render the spec into one static HTML page under the target
+//!   directory (`CARGO_TARGET_DIR` when set, as every command here honours it).
 //! - `cargo xtask drift FILE` — compare the spec with Fleek's own OpenAPI document and fail
 //!   on any difference `openapi/drift-known.yaml` does not explain.
 //! - `cargo xtask verify-live` — call every read-only operation of the real API (needs
@@ -52,7 +53,7 @@ commands:
                                  and fails if anything is stale or pending
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
   contract                       run every operation against Prism, a validating mock of the spec
-  docs                           render the spec to target/api-reference/index.html
+  docs                           render the spec to <target dir>/api-reference/index.html
   drift FILE                     compare the spec with Fleek's own OpenAPI document (JSON or
                                  YAML, saved from the live API); fail on any difference
                                  openapi/drift-known.yaml does not explain
@@ -113,6 +114,21 @@ fn root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The target directory: `CARGO_TARGET_DIR` when set, else the workspace's `target/`.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        None => root().join("target"),
+    }
 }
 
 /// A unified diff of `old` and `new`, for the terminal.
