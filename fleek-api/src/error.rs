@@ -205,6 +205,13 @@ impl Error {
         self
     }
 
+    /// Keeps a body that was read whole, cut at [`MAX_ERROR_BODY`].
+    pub(crate) fn with_whole_body(self, body: Bytes) -> Self {
+        let truncated = body.len() > MAX_ERROR_BODY;
+        let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+        self.with_body(kept, truncated)
+    }
+
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
@@ -259,12 +266,10 @@ impl Error {
             "." => "the top level".to_string(),
             path => format!("`{path}`"),
         };
-        let truncated = body.len() > MAX_ERROR_BODY;
-        let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
         Error::new(operation, ErrorKind::Decode, format!("at {at}: {e}"))
             .with_status(status)
             .with_headers(headers)
-            .with_body(kept, truncated)
+            .with_whole_body(body)
             .with_source(e)
     }
 
@@ -302,10 +307,8 @@ impl Error {
                 error.with_status(status).with_body(body, truncated)
             }
             progenitor_client::Error::InvalidResponsePayload(body, e) => {
-                let truncated = body.len() > MAX_ERROR_BODY;
-                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
                 let mut error = Error::new(operation, ErrorKind::Decode, e.to_string())
-                    .with_body(kept, truncated)
+                    .with_whole_body(body)
                     .with_source(e);
                 error.0.status = success.and_then(|s| StatusCode::from_u16(s).ok());
                 error

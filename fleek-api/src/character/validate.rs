@@ -73,7 +73,7 @@ impl Report {
     /// particular shape: a file with a missing field still has its other fields judged.
     ///
     /// ```
-    /// use fleek_api::character::{Report, Rules};
+    /// use fleek_api::character::Report;
     ///
     /// let file = serde_json::json!({"name": "Nova", "clients": ["direct", "fax"], "plugins": [7]});
     /// let report = Report::of_json(&file);
@@ -81,7 +81,6 @@ impl Report {
     /// assert!(paths.contains(&"$.modelProvider"), "a missing field");
     /// assert!(paths.contains(&"$.clients[1]"), "and, in the same pass, an unknown client");
     /// assert!(paths.contains(&"$.plugins"), "a list of names or of plugin objects");
-    /// # let _ = Rules::Eliza;
     /// ```
     pub fn of_json(value: &serde_json::Value) -> Self {
         let mut problems = eliza::problems(value);

@@ -167,7 +167,7 @@ pub(crate) async fn run(
         let next = match future::select(events.next(), interrupted.as_mut()).await {
             Either::Left((next, _)) => next,
             Either::Right(_) => {
-                progress.finish();
+                drop(progress); // stops the spinner and clears its line
                 return Err(run.interrupted(matches));
             }
         };
@@ -201,7 +201,7 @@ pub(crate) async fn run(
         }
     };
     let took = progress.elapsed();
-    progress.finish();
+    drop(progress); // stops the spinner and clears its line
     let (agent_id, unchanged) = outcome?;
     match output.format {
         Format::Human if unchanged => output.line(&format!(

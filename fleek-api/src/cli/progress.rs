@@ -88,9 +88,6 @@ impl Progress {
     pub(crate) fn elapsed(&self) -> Duration {
         self.started.elapsed()
     }
-
-    /// Stops the spinner and clears its line (as dropping it does).
-    pub(crate) fn finish(self) {}
 }
 
 impl Drop for Progress {

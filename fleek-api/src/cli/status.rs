@@ -162,7 +162,7 @@ async fn wait(
             Either::Right(_) => None,
         }
     };
-    progress.finish();
+    drop(progress); // stops the spinner and clears its line
     let outcome = match outcome {
         Some(outcome) => outcome,
         // Nothing was changed; the last state seen is what is known.
