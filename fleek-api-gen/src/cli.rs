@@ -17,6 +17,9 @@
 //! }
 //! ```
 //!
+//! A paged operation (`x-pagination`) gains `--all` and `--limit` and ends with the CLI's
+//! page walker (`super::pages::show(request, matches, output)`) instead.
+//!
 //! It also drops progenitor's `--json-body-template` flag, which progenitor declares but never
 //! implements, and gives a raw request body (which progenitor's CLI leaves out) a
 //! `--body-file <FILE>` flag.
@@ -47,10 +50,13 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
 
     let methods = cli_methods(&file)?;
     let mut operations = Vec::new();
-    for (_, spec_operation, id) in crate::operations::with_ids(spec) {
+    for (item, spec_operation, id) in crate::operations::with_ids(spec) {
         let operation = snake_case(id);
         let raw_body =
             raw_body(spec, spec_operation).map_err(|message| Error::operation(id, message))?;
+        let paged = crate::paging::pagination(spec.components.as_ref(), item, spec_operation)
+            .map_err(|message| Error::operation(id, message))?
+            .is_some();
         let command = methods
             .iter()
             .find(|m| m.sig.ident == format!("cli_{operation}"))
@@ -63,6 +69,7 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
             fill: fill_statements(&operation, execute, raw_body.is_some())?,
             command: command_fn(command),
             raw_body,
+            paged,
             id: operation,
         });
     }
@@ -79,6 +86,9 @@ struct Operation {
     /// `Some(required)` when the request body is raw bytes (progenitor's CLI leaves such a
     /// body out): it comes from `--body-file`.
     raw_body: Option<bool>,
+    /// Whether the operation has `x-pagination`: its command gains `--all` and `--limit`,
+    /// and its answer is shown by the CLI's page walker.
+    paged: bool,
 }
 
 /// Whether the operation's request body is raw (neither JSON nor a form), and if so whether
@@ -329,6 +339,16 @@ fn render(operations: &[Operation]) -> TokenStream {
             }
         })
     });
+    let paging_args = operations
+        .iter()
+        .map(|op| op.paged.then(|| quote!(.args(super::pages::args()))));
+    let shows = operations.iter().map(|op| {
+        if op.paged {
+            quote!(super::pages::show(request, matches, output).await)
+        } else {
+            quote!(output.show(request.call_raw()).await)
+        }
+    });
     let commands = operations.iter().map(|op| &op.command);
     quote! {
         use super::exit::{CliError, Context as _};
@@ -356,7 +376,7 @@ fn render(operations: &[Operation]) -> TokenStream {
             /// The subcommand: its arguments are the operation's parameters and body fields.
             pub(crate) fn command(self) -> ::clap::Command {
                 match self {
-                    #(Operation::#variants => #command_fns().name(#names)#body_files,)*
+                    #(Operation::#variants => #command_fns().name(#names)#body_files #paging_args,)*
                 }
             }
 
@@ -370,7 +390,7 @@ fn render(operations: &[Operation]) -> TokenStream {
                 match self {
                     #(Operation::#variants => {
                         #(#fills)*
-                        output.show(request.call_raw()).await
+                        #shows
                     })*
                 }
             }

@@ -231,6 +231,7 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
         let (next_field, _) = field(page_struct, &paging.next)
             .ok_or_else(|| missing_field(id, &page_ident, &paging.next))?;
         let builder_ident = &builder.item.ident;
+        let (items_name, next_name) = (&paging.items, &paging.next);
         let cursor_setter = format_ident!("{}", snake_case(&paging.cursor));
         let next_kind = if paging.next_is_url {
             let name = &paging.cursor;
@@ -266,6 +267,8 @@ pub(crate) fn impls(spec: &OpenAPI, file: &syn::File) -> Result<Vec<Item>, Error
         let tokens = quote! {
             impl<'a> crate::paging::Paged for super::builder::#builder_ident<'a> {
                 const OPERATION: &'static str = #id;
+                const ITEMS: &'static str = #items_name;
+                const NEXT: &'static str = #next_name;
                 type Item = #item_type;
                 fn with_cursor(self, cursor: ::std::string::String) -> Self {
                     self.#cursor_setter(cursor)

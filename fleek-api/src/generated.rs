@@ -3271,6 +3271,8 @@ deploys.
     }
     impl<'a> crate::paging::Paged for super::builder::ListAgents<'a> {
         const OPERATION: &'static str = "list_agents";
+        const ITEMS: &'static str = "data";
+        const NEXT: &'static str = "next_page";
         type Item = crate::tolerant::Agent;
         fn with_cursor(self, cursor: ::std::string::String) -> Self {
             self.cursor(cursor)
@@ -3328,6 +3330,8 @@ deploys.
     }
     impl<'a> crate::paging::Paged for super::builder::GetAgentLogs<'a> {
         const OPERATION: &'static str = "get_agent_logs";
+        const ITEMS: &'static str = "data";
+        const NEXT: &'static str = "next_page";
         type Item = LogEntry;
         fn with_cursor(self, cursor: ::std::string::String) -> Self {
             self.cursor(cursor)
@@ -3385,6 +3389,8 @@ deploys.
     }
     impl<'a> crate::paging::Paged for super::builder::ListPaymentMethods<'a> {
         const OPERATION: &'static str = "list_payment_methods";
+        const ITEMS: &'static str = "data";
+        const NEXT: &'static str = "next";
         type Item = PaymentMethod;
         fn with_cursor(self, cursor: ::std::string::String) -> Self {
             self.cursor(cursor)

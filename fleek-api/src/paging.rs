@@ -22,7 +22,7 @@
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 
-use crate::call::Call;
+use crate::call::{Call, Raw};
 use crate::error::{Error, ErrorKind};
 
 /// The `cursor` query parameter of a `next_page` URL (absolute, or relative to the API).
@@ -101,8 +101,8 @@ pub(crate) fn next_cursor(
     }
 }
 
-/// Where a walk goes after reading the page at `current` (the page before it was at
-/// `previous`), whose next cursor is `next`.
+/// Where a walk goes after reading the page at `current`, whose next cursor is `next`;
+/// `seen` holds the cursors of the pages read before it.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     /// On, to the page at this cursor.
@@ -111,19 +111,25 @@ pub(crate) enum Step {
     /// journal hands back its own cursor on its last page while nothing new is written;
     /// asking again at once would repeat the same page forever.
     End,
-    /// The next page names the page before this one: following it would go round in a loop.
+    /// The next page names a page already read: following it would go round in a loop.
     Loop(String),
 }
 
-/// The rule every walk over pages follows (the streams, the CLI's `logs`); see [`Step`].
-pub(crate) fn step(next: Option<String>, current: Option<&str>, previous: Option<&str>) -> Step {
+/// The rule every walk over pages follows (the streams, the CLI's lists and `logs`); see
+/// [`Step`]. A cycle of any length ends the walk, so every walk is bounded by the number of
+/// distinct cursors the API hands out.
+pub(crate) fn step(
+    next: Option<String>,
+    current: Option<&str>,
+    seen: &std::collections::HashSet<String>,
+) -> Step {
     match next {
         None => Step::End,
         Some(next) if Some(next.as_str()) == current => {
             tracing::debug!(cursor = %next, "the last page names itself; the walk ends here");
             Step::End
         }
-        Some(next) if Some(next.as_str()) == previous => Step::Loop(next),
+        Some(next) if seen.contains(&next) => Step::Loop(next),
         Some(next) => Step::To(next),
     }
 }
@@ -133,6 +139,10 @@ pub(crate) fn step(next: Option<String>, current: Option<&str>, previous: Option
 pub(crate) trait Paged: Call + Clone + Send + Sized {
     /// The operationId, for errors.
     const OPERATION: &'static str;
+    /// The page's field that holds the items, as the JSON names it.
+    const ITEMS: &'static str;
+    /// The page's field that names the next page, as the JSON names it.
+    const NEXT: &'static str;
     /// One element of a page.
     type Item: Send;
     /// The same request for the page at `cursor`.
@@ -143,12 +153,21 @@ pub(crate) trait Paged: Call + Clone + Send + Sized {
     fn into_items(page: Self::Output) -> Vec<Self::Item>;
 }
 
-/// Every page from `first` on, each fetched when the previous one has been read. Stops
-/// after the last page (a page whose next page names itself is the last: see [`Step`]),
-/// after an error, or, with an error, when the API hands back the cursor of the page before
-/// (which would loop forever). A page whose successor cannot be found is still yielded,
-/// before the error.
-pub(crate) fn pages<'a, P>(first: P) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'a
+/// One page of a walk: as received (for callers that print the API's own bytes) and
+/// decoded.
+pub(crate) struct RawPage<T> {
+    pub(crate) raw: Raw<T>,
+    pub(crate) value: T,
+}
+
+/// Every page from `first` on, as received and decoded, each fetched when the previous one
+/// has been read. Stops after the last page (a page whose next page names itself is the
+/// last: see [`Step`]), after an error, or, with an error, when the API hands back the
+/// cursor of a page already read (which would loop forever). A page whose successor cannot
+/// be found is still yielded, before the error.
+pub(crate) fn raw_pages<'a, P>(
+    first: P,
+) -> impl Stream<Item = Result<RawPage<P::Output>, Error>> + Send + 'a
 where
     P: Paged + 'a,
     P::Output: Send,
@@ -161,11 +180,11 @@ where
     }
     struct State<P> {
         next: Walk<P>,
-        previous: Option<String>,
+        seen: std::collections::HashSet<String>,
     }
     let state = State {
         next: Walk::Fetch(first, None),
-        previous: None,
+        seen: std::collections::HashSet::new(),
     };
     stream::unfold(state, |mut state| async move {
         let (request, cursor) = match std::mem::replace(&mut state.next, Walk::Done) {
@@ -173,14 +192,18 @@ where
             Walk::Fail(error) => return Some((Err(error), state)),
             Walk::Fetch(request, cursor) => (request, cursor),
         };
-        let page = match request.clone().call().await {
+        let page = match request.clone().call_raw().await {
+            Ok(raw) => raw.value().map(|value| RawPage { raw, value }),
+            Err(error) => Err(error),
+        };
+        let page = match page {
             Ok(page) => page,
             Err(error) => return Some((Err(error), state)),
         };
-        state.next = match P::next_cursor(&page) {
-            Ok(next) => match step(next, cursor.as_deref(), state.previous.as_deref()) {
+        state.next = match P::next_cursor(&page.value) {
+            Ok(next) => match step(next, cursor.as_deref(), &state.seen) {
                 Step::To(next) => {
-                    state.previous = cursor;
+                    state.seen.extend(cursor);
                     Walk::Fetch(request.with_cursor(next.clone()), Some(next))
                 }
                 Step::End => Walk::Done,
@@ -195,18 +218,28 @@ where
     })
 }
 
+/// Every page from `first` on, decoded; see [`raw_pages`].
+pub(crate) fn pages<'a, P>(first: P) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'a
+where
+    P: Paged + 'a,
+    P::Output: Send,
+{
+    raw_pages(first).map_ok(|page| page.value)
+}
+
 /// The error of a walk that would go round in a loop.
 pub(crate) fn looped(operation: &'static str, cursor: &str) -> Error {
     tracing::warn!(
         operation,
         cursor,
-        "the next page names the page before; the walk stops"
+        "the next page names a page already read; the walk stops"
     );
     Error::new(
         operation,
         ErrorKind::Decode,
         format!(
-            "the API's next page (cursor {cursor:?}) is the page before the last one read;              stopping to avoid a loop"
+            "the API's next page (cursor {cursor:?}) is a page already read; stopping here \
+             rather than going round in a loop"
         ),
     )
 }
@@ -224,19 +257,23 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::{query_parameter, step, Step};
 
     #[test]
-    fn a_walk_ends_on_a_page_that_names_itself_and_stops_on_a_loop() {
-        assert_eq!(step(None, Some("a"), None), Step::End);
+    fn a_walk_ends_on_a_page_that_names_itself_and_stops_on_a_cycle_of_any_length() {
+        let none = HashSet::new();
+        assert_eq!(step(None, Some("a"), &none), Step::End);
         assert_eq!(
-            step(Some("b".into()), Some("a"), None),
+            step(Some("b".into()), Some("a"), &none),
             Step::To("b".into())
         );
-        assert_eq!(step(Some("b".into()), None, None), Step::To("b".into()));
-        assert_eq!(step(Some("a".into()), Some("a"), None), Step::End);
+        assert_eq!(step(Some("b".into()), None, &none), Step::To("b".into()));
+        assert_eq!(step(Some("a".into()), Some("a"), &none), Step::End);
+        let read: HashSet<String> = ["a".to_string(), "b".to_string()].into();
         assert_eq!(
-            step(Some("a".into()), Some("b"), Some("a")),
+            step(Some("a".into()), Some("c"), &read),
             Step::Loop("a".into())
         );
     }

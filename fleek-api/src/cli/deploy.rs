@@ -211,7 +211,7 @@ pub(crate) async fn run(
             "agent {agent_id} runs (deployed in {})",
             duration::show(took)
         )),
-        Format::Json => run.result(&json!({
+        Format::Json | Format::JsonLines => run.result(&json!({
             "result": if unchanged { "unchanged" } else { "running" },
             "agentId": agent_id,
             "status": "Running",
@@ -233,7 +233,7 @@ struct Run<'o> {
 impl Run<'_> {
     /// One event as JSON lines on stdout (`-o json`).
     fn json(&self, event: &str, fields: serde_json::Value) -> Result<(), CliError> {
-        if self.output.format != Format::Json {
+        if !self.output.format.is_json() {
             return Ok(());
         }
         let mut object = json!({

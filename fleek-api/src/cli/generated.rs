@@ -112,7 +112,9 @@ impl Operation {
     /// The subcommand: its arguments are the operation's parameters and body fields.
     pub(crate) fn command(self) -> ::clap::Command {
         match self {
-            Operation::ListAgents => cli_list_agents().name("list-agents"),
+            Operation::ListAgents => {
+                cli_list_agents().name("list-agents").args(super::pages::args())
+            }
             Operation::CreateAgentLegacy => {
                 cli_create_agent_legacy().name("create-agent-legacy")
             }
@@ -121,7 +123,9 @@ impl Operation {
             Operation::GetAgent => cli_get_agent().name("get-agent"),
             Operation::UpdateAgent => cli_update_agent().name("update-agent"),
             Operation::DeleteAgent => cli_delete_agent().name("delete-agent"),
-            Operation::GetAgentLogs => cli_get_agent_logs().name("get-agent-logs"),
+            Operation::GetAgentLogs => {
+                cli_get_agent_logs().name("get-agent-logs").args(super::pages::args())
+            }
             Operation::GetAgentStatus => cli_get_agent_status().name("get-agent-status"),
             Operation::GetPublicAgent => cli_get_public_agent().name("get-public-agent"),
             Operation::StartAgent => cli_start_agent().name("start-agent"),
@@ -158,7 +162,9 @@ impl Operation {
                 cli_cancel_subscription().name("cancel-subscription")
             }
             Operation::ListPaymentMethods => {
-                cli_list_payment_methods().name("list-payment-methods")
+                cli_list_payment_methods()
+                    .name("list-payment-methods")
+                    .args(super::pages::args())
             }
             Operation::GetPaymentMethod => {
                 cli_get_payment_method().name("get-payment-method")
@@ -187,7 +193,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("size") {
                     request = request.size(value.clone());
                 }
-                output.show(request.call_raw()).await
+                super::pages::show(request, matches, output).await
             }
             Operation::CreateAgentLegacy => {
                 let mut request = client.create_agent_legacy();
@@ -359,7 +365,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("size") {
                     request = request.size(value.clone());
                 }
-                output.show(request.call_raw()).await
+                super::pages::show(request, matches, output).await
             }
             Operation::GetAgentStatus => {
                 let mut request = client.get_agent_status();
@@ -617,7 +623,7 @@ impl Operation {
                 if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
                     request = request.project_id(value.clone());
                 }
-                output.show(request.call_raw()).await
+                super::pages::show(request, matches, output).await
             }
             Operation::GetPaymentMethod => {
                 let mut request = client.get_payment_method();

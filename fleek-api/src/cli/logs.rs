@@ -8,11 +8,11 @@ use futures_util::StreamExt;
 
 use super::exit::CliError;
 use super::output::{Format, Output};
+use super::pages::{self, Reach};
 use super::{args, duration};
 use crate::logs::DEFAULT_FOLLOW_INTERVAL;
-use crate::paging::{self, Paged, Step};
 use crate::types::LogEntry;
-use crate::{Call, Client, ErrorKind};
+use crate::{Client, ErrorKind};
 
 pub(crate) fn command() -> Command {
     Command::new("logs")
@@ -55,65 +55,38 @@ pub(crate) async fn run(
 }
 
 /// Every page, printed as it arrives; in JSON, the entries of all pages as one array, each
-/// exactly as received.
+/// exactly as received (with `-o jsonl`, one entry per line as pages arrive).
 ///
-/// The walk follows the rule of the library's page streams (`paging::step`): a last page
-/// that names itself ends it (a journal does that while nothing new is written), and one
-/// that names the page before stops it with an error. When it stops early, what was read is
-/// printed first (in JSON, the entries so far), then why.
+/// The walk is the list commands' `--all` (`pages::walk`): a last page that names itself
+/// ends it (a journal does that while nothing new is written), and one already read stops
+/// it with an error. When it stops early, what was read is printed first (in JSON, the
+/// entries so far), then why.
 async fn all(client: &Client, agent: &str, output: &Output) -> Result<(), CliError> {
-    let mut request = client.get_agent_logs().agent_id(agent);
+    let request = client.get_agent_logs().agent_id(agent);
     let mut entries = Vec::new();
-    let (mut cursor, mut previous): (Option<String>, Option<String>) = (None, None);
-    let stopped = loop {
-        // The page as received, for `--output json`, and decoded, to follow it.
-        let raw = match request.clone().call_raw().await {
-            Ok(raw) => raw,
-            Err(error) => break Some(error),
-        };
-        let page = match raw.value() {
-            Ok(page) => page,
-            Err(error) => break Some(error),
-        };
+    let stopped = pages::walk(request, Reach::ALL, |page, items| {
         match output.format {
             Format::Human => {
-                for entry in &page.data {
+                for entry in &page.value.data {
                     output.line(&line(entry))?;
                 }
             }
-            Format::Json => entries.extend(raw_entries(raw.body())),
-        }
-        let next = match <crate::builder::GetAgentLogs<'_> as Paged>::next_cursor(&page) {
-            Ok(next) => next,
-            Err(error) => break Some(error),
-        };
-        match paging::step(next, cursor.as_deref(), previous.as_deref()) {
-            Step::To(next) => {
-                request = request.with_cursor(next.clone());
-                previous = cursor.replace(next);
+            Format::JsonLines => {
+                for item in &items {
+                    output.line(&item.to_string())?;
+                }
             }
-            Step::End => break None,
-            Step::Loop(next) => break Some(paging::looped("get_agent_logs", &next)),
+            Format::Json => entries.extend(items),
         }
-    };
+        Ok(())
+    })
+    .await?;
     if output.format == Format::Json {
         output.document(&serde_json::Value::Array(entries))?;
     }
     match stopped {
         Some(error) => Err(error.into()),
         None => Ok(()),
-    }
-}
-
-/// The `data` of a log page as the API sent it.
-fn raw_entries(body: &[u8]) -> Vec<serde_json::Value> {
-    let page: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    match page {
-        Some(serde_json::Value::Object(mut page)) => match page.remove("data") {
-            Some(serde_json::Value::Array(entries)) => entries,
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
     }
 }
 
@@ -136,7 +109,9 @@ async fn follow(
         match next {
             Some(Ok(entry)) => match output.format {
                 Format::Human => output.line(&line(&entry))?,
-                Format::Json => output.line(&serde_json::to_string(&entry).unwrap_or_default())?,
+                Format::Json | Format::JsonLines => {
+                    output.line(&serde_json::to_string(&entry).unwrap_or_default())?
+                }
             },
             // The agent or the key is wrong: asking again will not help.
             Some(Err(error)) if error.kind() == ErrorKind::Status => return Err(error.into()),

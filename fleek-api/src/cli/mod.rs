@@ -37,6 +37,7 @@ mod exit;
 mod generated;
 mod logs;
 mod output;
+mod pages;
 mod progress;
 mod proxy;
 mod status;
@@ -81,9 +82,9 @@ pub fn command() -> Command {
                 .short('o')
                 .global(true)
                 .value_name("FORMAT")
-                .value_parser(["human", "json"])
+                .value_parser(["human", "json", "jsonl"])
                 .default_value("human")
-                .help("Tables for people, or the API's JSON as received"),
+                .help("Tables for people, the API's JSON as received, or JSON lines (a list's items one per line)"),
         )
         .arg(
             Arg::new("api-key-file")
@@ -213,10 +214,11 @@ where
             };
         }
     };
-    let format = match matches.get_one::<String>("output").map(String::as_str) {
-        Some("json") => Format::Json,
-        _ => Format::Human,
-    };
+    let format = Format::parse(
+        matches
+            .get_one::<String>("output")
+            .map_or("human", String::as_str),
+    );
     let output = Output::new(format, Streams::system());
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -19,6 +19,25 @@ pub(crate) enum Format {
     Human,
     /// The API's JSON, one document per command (JSON lines for `logs --follow`).
     Json,
+    /// One JSON value per line: the items of a list one by one as pages arrive, any other
+    /// answer as one line.
+    JsonLines,
+}
+
+impl Format {
+    /// `--output`'s value.
+    pub(crate) fn parse(value: &str) -> Format {
+        match value {
+            "json" => Format::Json,
+            "jsonl" => Format::JsonLines,
+            _ => Format::Human,
+        }
+    }
+
+    /// JSON of either kind.
+    pub(crate) fn is_json(self) -> bool {
+        matches!(self, Format::Json | Format::JsonLines)
+    }
 }
 
 /// Where and how to print.
@@ -51,10 +70,10 @@ impl Output {
     ) -> Result<(), CliError> {
         let raw = call.await?;
         match raw.value() {
-            Ok(value) => self.value(&value, raw.body()),
+            Ok(value) => self.decoded(&value, raw.body()),
             // The answer was a success that this version's types do not read: a script
             // still gets what the API said, and the warning says why it may look new.
-            Err(error) if error.kind() == ErrorKind::Decode && self.format == Format::Json => {
+            Err(error) if error.kind() == ErrorKind::Decode && self.format.is_json() => {
                 self.warn(&format!(
                     "{error}\nprinted as received: the API's answer does not match the spec"
                 ));
@@ -64,18 +83,19 @@ impl Output {
         }
     }
 
-    fn value(&self, value: &dyn Any, body: &[u8]) -> Result<(), CliError> {
+    /// A decoded answer and the body it was read from.
+    pub(crate) fn decoded(&self, value: &dyn Any, body: &[u8]) -> Result<(), CliError> {
         if let Some(bytes) = value.downcast_ref::<Bytes>() {
             return self.raw(bytes);
         }
         if value.is::<()>() {
             return match self.format {
-                Format::Json => Ok(()),
+                Format::Json | Format::JsonLines => Ok(()),
                 Format::Human => self.line("done"),
             };
         }
         match self.format {
-            Format::Json => self.json(body),
+            Format::Json | Format::JsonLines => self.json(body),
             Format::Human => match tables::of(value, self.color) {
                 Some(table) => self.text(&table),
                 None => self.text(&indented(body)),
@@ -103,10 +123,16 @@ impl Output {
         Ok(())
     }
 
-    /// A JSON body exactly as received, ending with a newline.
+    /// A JSON body exactly as received, ending with a newline; with `-o jsonl`, on one
+    /// line.
     pub(crate) fn json(&self, body: &[u8]) -> Result<(), CliError> {
         if body.is_empty() {
             return Ok(());
+        }
+        if self.format == Format::JsonLines && body.trim_ascii_end().contains(&b'\n') {
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+                return self.document(&value);
+            }
         }
         if body.ends_with(b"\n") {
             self.streams.out.write(body)?;

@@ -123,7 +123,7 @@ pub(crate) async fn message(
     let response = api.send(Method::POST, &path, Some(body)).await?;
     let response = success(response, &path)?;
     match output.format {
-        Format::Json => output.json(&response.body),
+        Format::Json | Format::JsonLines => output.json(&response.body),
         Format::Human => {
             let replies: Vec<Reply> = response.json()?;
             if replies.is_empty() {
@@ -161,7 +161,7 @@ pub(crate) async fn api(
         .await?;
     let response = success(response, &path)?;
     match output.format {
-        Format::Json => output.json(&response.body),
+        Format::Json | Format::JsonLines => output.json(&response.body),
         Format::Human => output.raw(&response.body),
     }
 }

@@ -78,7 +78,7 @@ pub(crate) async fn run(
     match output.format {
         // After `--wait`'s events (JSON lines), the result is one more line; alone, it is
         // the whole document.
-        Format::Json if matches.get_flag("wait") => output.line(
+        Format::Json | Format::JsonLines if matches.get_flag("wait") => output.line(
             &json!({
                 "event": "result",
                 "id": agent,
@@ -87,7 +87,7 @@ pub(crate) async fn run(
             })
             .to_string(),
         ),
-        Format::Json => output.document(&json!({
+        Format::Json | Format::JsonLines => output.document(&json!({
             "id": agent,
             "status": state.status.as_str(),
             "running": state.running,
@@ -143,7 +143,7 @@ async fn wait(
                     progress.stage(&format!(
                         "waiting for agent {agent} to run (status: {shown})"
                     ));
-                    if output.format == Format::Json {
+                    if output.format.is_json() {
                         let line = json!({
                             "event": "waiting",
                             "id": agent,

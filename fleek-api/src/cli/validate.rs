@@ -176,7 +176,7 @@ pub(crate) fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
                 output.line(&result.report(path, output.color))?;
             }
         }
-        Format::Json => output.document(&serde_json::Value::Array(
+        Format::Json | Format::JsonLines => output.document(&serde_json::Value::Array(
             checked.iter().map(|(p, c)| c.document(p)).collect(),
         ))?,
     }

@@ -7,6 +7,7 @@ mod bounded;
 mod deploy;
 mod exit_codes;
 mod help;
+mod lists;
 mod logs;
 mod operations;
 mod readme;
