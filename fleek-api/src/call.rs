@@ -141,6 +141,7 @@ pub(crate) async fn raw<T>(
             .with_status(status)
             .with_headers(&headers)
     })?;
+    crate::trace::body(operation, &body);
     Ok(Raw {
         operation,
         status,

@@ -572,7 +572,7 @@ impl<'a> Deploy<'a> {
     }
 
     /// Whether the agent's character or settings differ from this deployment's.
-    fn differs(&self, agent: &Agent) -> bool {
+    pub(crate) fn differs(&self, agent: &Agent) -> bool {
         let ours = serde_json::to_value(&self.character).ok();
         let theirs = agent
             .character_file

@@ -197,6 +197,7 @@ impl Error {
     }
 
     pub(crate) fn with_body(mut self, body: Bytes, truncated: bool) -> Self {
+        crate::trace::body(self.operation(), &body);
         if !truncated && !body.is_empty() {
             self.0.json = serde_json::from_slice(&body).ok();
         }

@@ -127,14 +127,20 @@ async fn with_retries(
 
 /// One attempt, with its debug event.
 async fn traced(client: &Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    crate::trace::request(&request);
     let started = Instant::now();
     let result = client.client.execute(request).await;
-    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let elapsed = started.elapsed();
+    let elapsed_ms = elapsed.as_millis() as u64;
     match &result {
         Ok(response) => {
+            crate::trace::response(response.status(), elapsed, response.headers());
             tracing::debug!(status = response.status().as_u16(), elapsed_ms, "answered")
         }
-        Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),
+        Err(e) => {
+            crate::trace::failed(elapsed, e);
+            tracing::debug!(elapsed_ms, error = %e, "failed")
+        }
     }
     result
 }

@@ -73,6 +73,7 @@ pub mod proxy;
 mod refusal;
 mod retry;
 mod tolerant;
+pub mod trace;
 pub mod wait;
 
 pub use call::{Call, Raw};

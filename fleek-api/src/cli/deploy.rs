@@ -85,6 +85,37 @@ pub(crate) fn command() -> Command {
         )
 }
 
+/// Asks before a deploy replaces a running agent's character or settings (it restarts
+/// with the new ones). An agent that cannot be read is left to the deploy, which says why.
+async fn confirm_over_running(
+    client: &crate::Client,
+    deploy: &crate::deploy::Deploy<'_>,
+    agent: &str,
+    path: &std::path::Path,
+    matches: &ArgMatches,
+    output: &Output,
+) -> Result<(), CliError> {
+    if matches.get_flag("yes") {
+        return Ok(());
+    }
+    let Ok(current) = crate::Call::call(client.get_agent().agent_id(agent)).await else {
+        return Ok(());
+    };
+    // A running agent that already has this character is left as it is: nothing to ask.
+    if current.status != crate::types::AgentStatus::Running || !deploy.differs(&current) {
+        return Ok(());
+    }
+    super::confirm::confirm(
+        &format!(
+            "replace the character of the running agent {} ({agent}) with {} and restart it",
+            current.name,
+            path.display()
+        ),
+        matches,
+        output,
+    )
+}
+
 /// The warning for a framework version other than the Eliza whose rules `validate` checks:
 /// the character passed 0.1.9's schema, which another version may not share.
 fn other_eliza(version: &str) -> Option<String> {
@@ -98,7 +129,7 @@ fn other_eliza(version: &str) -> Option<String> {
 }
 
 pub(crate) async fn run(
-    global: &ArgMatches,
+    session: &super::Session<'_>,
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
@@ -125,7 +156,7 @@ pub(crate) async fn run(
         ),
         None => None,
     };
-    let client = super::credentials::client(global)?;
+    let client = session.client()?;
     let project = args::required::<String>(matches, "project")?;
     let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
 
@@ -147,6 +178,9 @@ pub(crate) async fn run(
     }
     if matches.get_flag("tee") {
         deploy = deploy.tee(true);
+    }
+    if let Some(agent) = matches.get_one::<String>("agent") {
+        confirm_over_running(&client, &deploy, agent, path, matches, output).await?;
     }
 
     let progress = Progress::start(

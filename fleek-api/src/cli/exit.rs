@@ -134,7 +134,14 @@ impl fmt::Display for CliError {
 impl From<Error> for CliError {
     fn from(error: Error) -> Self {
         let exit = Self::exit_for(error.kind());
-        Self::new(exit, error.to_string())
+        let mut message = error.to_string();
+        if error.kind() == ErrorKind::MissingCredentials {
+            message.push_str(
+                "\nWith fleek-agents: run `fleek-agents auth login`, set FLEEK_API_KEY, or pass \
+                 --api-key-file <path>",
+            );
+        }
+        Self::new(exit, message)
     }
 }
 

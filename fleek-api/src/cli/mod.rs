@@ -26,6 +26,8 @@
 //! command tree (for documentation and completions).
 
 mod args;
+mod auth;
+mod confirm;
 mod credentials;
 mod deploy;
 mod duration;
@@ -38,12 +40,15 @@ mod generated;
 mod logs;
 mod output;
 mod pages;
+mod profiles;
 mod progress;
 mod proxy;
+mod secrets;
 mod status;
 mod streams;
 mod style;
 mod tables;
+mod trace;
 mod validate;
 
 use std::ffi::OsString;
@@ -52,6 +57,7 @@ use std::process::ExitCode;
 
 use clap::{value_parser, Arg, ArgMatches, Command};
 
+use credentials::Settings;
 use exit::CliError;
 pub use exit::Exit;
 use generated::Operation;
@@ -96,25 +102,51 @@ pub fn command() -> Command {
                 .help("Read the API key from this file instead of FLEEK_API_KEY"),
         )
         .arg(
+            Arg::new("agent-token-file")
+                .long("agent-token-file")
+                .help_heading("Global options")
+                .global(true)
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("Read an agent's publicToken from this file instead of FLEEK_AGENT_TOKEN: the public agent, its status and the proxy then need no API key"),
+        )
+        .arg(
             Arg::new("api-url")
                 .long("api-url")
                 .help_heading("Global options")
                 .global(true)
                 .value_name("URL")
-                .help("The API's origin instead of FLEEK_API_URL or https://api.fleek.xyz"),
+                .help("The API's origin instead of FLEEK_API_URL, the profile's, or https://api.fleek.xyz"),
+        )
+        .arg(
+            Arg::new("debug")
+                .long("debug")
+                .help_heading("Global options")
+                .global(true)
+                .action(clap::ArgAction::SetTrue)
+                .help("Print each HTTP exchange on stderr (as FLEEK_DEBUG=1 does), credentials redacted"),
+        )
+        .arg(
+            Arg::new("profile")
+                .long("profile")
+                .help_heading("Global options")
+                .global(true)
+                .value_name("NAME")
+                .help("The profile whose key, API URL and project to use, instead of FLEEK_PROFILE or `default`"),
         )
         .after_help(after_help())
         .subcommands(HandWritten::ALL.iter().map(|command| command.command()));
     for operation in Operation::ALL {
         command = command.subcommand(operation.command());
     }
-    command
+    confirm::with_yes(command)
 }
 
 /// The hand-written commands, listed once: the command tree, the dispatcher and the tests
 /// read this table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum HandWritten {
+    Auth,
     Deploy,
     Validate,
     Logs,
@@ -125,7 +157,8 @@ enum HandWritten {
 }
 
 impl HandWritten {
-    const ALL: [HandWritten; 7] = [
+    const ALL: [HandWritten; 8] = [
+        HandWritten::Auth,
         HandWritten::Deploy,
         HandWritten::Validate,
         HandWritten::Logs,
@@ -137,6 +170,7 @@ impl HandWritten {
 
     fn command(self) -> Command {
         match self {
+            HandWritten::Auth => auth::command(),
             HandWritten::Deploy => deploy::command(),
             HandWritten::Validate => validate::command(),
             HandWritten::Logs => logs::command(),
@@ -157,9 +191,15 @@ impl HandWritten {
 fn after_help() -> String {
     let mut text = String::from(
         "Every other command is one operation of Fleek's API, named for its operationId.\n\n\
-         Environment:\n  FLEEK_API_KEY  the API key (create one in the Fleek web app: Account \
-         settings → API tokens)\n  FLEEK_API_URL  the API's origin\n  NO_COLOR       no colour \
-         when set\n  CLICOLOR_FORCE colour even when the output is not a terminal\n\nExit \
+         Each setting comes from the first of: a flag, the environment, the profile \
+         (`auth login`), the default.\n\n\
+         Environment:\n  FLEEK_API_KEY      the API key (create one in the Fleek web app: \
+         Account settings → API tokens)\n  FLEEK_AGENT_TOKEN  an agent's publicToken\n  \
+         FLEEK_API_URL      the API's origin\n  FLEEK_PROJECT_ID   the default project\n  \
+         FLEEK_PROFILE      the profile\n  FLEEK_CONFIG_DIR   where profiles are kept\n  \
+         FLEEK_KEYRING=off  never use the system keyring\n  FLEEK_DEBUG=1      \
+         print each HTTP exchange on stderr, credentials redacted\n  NO_COLOR           no colour \
+         when set\n  CLICOLOR_FORCE     colour even when the output is not a terminal\n\nExit \
          codes:\n",
     );
     for exit in Exit::ALL {
@@ -203,7 +243,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = match command().try_get_matches_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let settings = Settings::load(&args);
+    let matches = match with_defaults(command(), &settings).try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(error) => {
             // Help and version go to stdout with 0, usage errors to stderr with 2.
@@ -220,11 +262,15 @@ where
             .map_or("human", String::as_str),
     );
     let output = Output::new(format, Streams::system());
+    let session = Session {
+        global: &matches,
+        settings: &settings,
+    };
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::new(Exit::Failure, format!("cannot start the runtime: {e}")))
-        .and_then(|runtime| runtime.block_on(dispatch(&matches, &output)));
+        .and_then(|runtime| runtime.block_on(dispatch(&session, &output)));
     match result {
         Ok(()) => Exit::Success.into(),
         Err(error) => {
@@ -234,7 +280,60 @@ where
     }
 }
 
-async fn dispatch(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {
+/// The command tree with the default project (`FLEEK_PROJECT_ID`, else the profile's) as
+/// the default of every `--project` and `--project-id`: a flag still wins, and `--help`
+/// shows the default in use.
+fn with_defaults(mut tree: Command, settings: &Settings) -> Command {
+    let Some((project, _)) = settings.project() else {
+        return tree;
+    };
+    let names: Vec<String> = tree
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    for name in names {
+        tree = tree.mut_subcommand(name, |sub| {
+            let mut sub = sub;
+            for arg in ["project-id", "project"] {
+                if sub
+                    .get_arguments()
+                    .any(|a| a.get_id() == arg && a.get_long().is_some())
+                {
+                    let project = project.clone();
+                    sub = sub.mut_arg(arg, |a| a.required(false).default_value(project));
+                }
+            }
+            sub
+        });
+    }
+    tree
+}
+
+/// What every command that calls the API builds its client from.
+pub(crate) struct Session<'a> {
+    /// The top-level matches (the global flags).
+    pub(crate) global: &'a ArgMatches,
+    pub(crate) settings: &'a Settings,
+}
+
+impl Session<'_> {
+    /// The client, from the flags, the environment and the profile.
+    pub(crate) fn client(&self) -> Result<crate::Client, CliError> {
+        let resolved = credentials::resolve(self.global, self.settings)?;
+        self.trace(resolved.secrets());
+        credentials::build(&resolved)
+    }
+
+    /// Starts the `--debug` trace when asked for, hiding `secrets`.
+    pub(crate) fn trace(&self, secrets: Vec<String>) {
+        if trace::wanted(self.global.get_flag("debug")) {
+            trace::install(secrets);
+        }
+    }
+}
+
+async fn dispatch(session: &Session<'_>, output: &Output) -> Result<(), CliError> {
+    let matches = session.global;
     let Some((name, sub)) = matches.subcommand() else {
         return Err(CliError::usage(
             "no command given: see `fleek-agents --help`",
@@ -245,21 +344,23 @@ async fn dispatch(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
     match HandWritten::from_name(name) {
         Some(HandWritten::Validate) => validate::run(sub, output),
         Some(HandWritten::Completions) => completions(sub, output),
-        Some(HandWritten::Deploy) => deploy::run(matches, sub, output).await,
-        Some(HandWritten::Logs) => logs::run(&api(matches)?, sub, output).await,
-        Some(HandWritten::Status) => status::run(&api(matches)?, sub, output).await,
-        Some(HandWritten::Message) => proxy::message(&api(matches)?, sub, output).await,
-        Some(HandWritten::Api) => proxy::api(&api(matches)?, sub, output).await,
+        Some(HandWritten::Auth) => auth::run(session, sub, output).await,
+        Some(HandWritten::Deploy) => deploy::run(session, sub, output).await,
+        Some(HandWritten::Logs) => logs::run(&session.client()?, sub, output).await,
+        Some(HandWritten::Status) => status::run(&session.client()?, sub, output).await,
+        Some(HandWritten::Message) => proxy::message(&session.client()?, sub, output).await,
+        Some(HandWritten::Api) => proxy::api(&session.client()?, sub, output).await,
         None => match Operation::from_name(name) {
-            Some(operation) => operation.execute(&api(matches)?, sub, output).await,
+            Some(operation) => {
+                let client = session.client()?;
+                if let Some(what) = confirm::what_goes(name, sub) {
+                    confirm::confirm(&what, sub, output)?;
+                }
+                operation.execute(&client, sub, output).await
+            }
             None => Err(CliError::usage(format!("unknown command {name}"))),
         },
     }
-}
-
-/// The client of a command that calls the API.
-fn api(matches: &ArgMatches) -> Result<crate::Client, CliError> {
-    credentials::client(matches)
 }
 
 fn completions(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {

@@ -167,6 +167,11 @@ impl Output {
             .write(format!("{label} {message}\n").as_bytes());
     }
 
+    /// A question on stderr, the answer to be typed after it.
+    pub(crate) fn prompt(&self, question: &str) {
+        let _ = self.streams.err.write(question.as_bytes());
+    }
+
     /// A line on stderr as it is (a GitHub Actions workflow command, a resume hint).
     pub(crate) fn stderr(&self, line: &str) {
         let _ = self.streams.err.write(format!("{line}\n").as_bytes());

@@ -198,6 +198,7 @@ impl AgentApi<'_> {
             .bytes()
             .await
             .map_err(|e| Error::from_reqwest(operation, e))?;
+        crate::trace::body(operation, &body);
         Ok(ProxyResponse {
             status,
             headers,

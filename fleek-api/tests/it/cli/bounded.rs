@@ -234,7 +234,9 @@ fn a_deploy_to_a_running_unchanged_agent_has_nothing_to_do() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("nothing to do"), "{}", run.stdout);
-    read.assert_calls(1);
+    // Read twice: by the CLI, to know whether to ask before replacing a running agent (it
+    // does not ask: nothing would change), and by the deploy itself.
+    read.assert_calls(2);
     writes.assert_calls(0);
 }
 

@@ -46,6 +46,7 @@ fn a_valid_character_is_drafted_published_and_runs() {
         PROJECT,
         "--agent",
         AGENT,
+        "--yes",
         "-o",
         "json",
     ])

@@ -3,7 +3,10 @@
 //! happen, whatever the command: the key in the output, a panic, colour codes off a terminal.
 
 mod agent;
+mod auth;
 mod bounded;
+mod confirm;
+mod debug;
 mod deploy;
 mod exit_codes;
 mod help;
@@ -66,7 +69,8 @@ impl Run {
 
 /// `fleek-agents <args>` with a clean environment: the test key in `FLEEK_API_KEY`, no
 /// `FLEEK_API_URL` (every test that calls sets one), no `NO_COLOR`, `CLICOLOR` or
-/// `CLICOLOR_FORCE`.
+/// `CLICOLOR_FORCE`, no profile, project, agent token or trace from the environment, an
+/// empty config directory of its own, and never the system keyring.
 pub struct FleekAgents(Command);
 
 pub fn fleek_agents(args: &[&str]) -> FleekAgents {
@@ -79,10 +83,16 @@ pub fn fleek_agents(args: &[&str]) -> FleekAgents {
         "CLICOLOR",
         "CLICOLOR_FORCE",
         "RUST_BACKTRACE",
+        "FLEEK_PROFILE",
+        "FLEEK_PROJECT_ID",
+        "FLEEK_AGENT_TOKEN",
+        "FLEEK_DEBUG",
     ] {
         command.env_remove(name);
     }
     command.env("FLEEK_API_KEY", KEY);
+    command.env("FLEEK_KEYRING", "off");
+    command.env("FLEEK_CONFIG_DIR", config_dir());
     FleekAgents(command)
 }
 
@@ -104,6 +114,28 @@ impl FleekAgents {
 
     pub fn command(self) -> Command {
         self.0
+    }
+
+    /// Runs with `input` on standard input (a pipe, not a terminal).
+    pub fn run_with_input(mut self, input: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .0
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        child
+            .stdin
+            .take()
+            .expect("a pipe")
+            .write_all(input.as_bytes())
+            .expect("written");
+        let run = Run::of(child.wait_with_output().expect("the binary ends"));
+        check(&run);
+        run
     }
 
     pub fn run(mut self) -> Run {
@@ -181,6 +213,13 @@ pub fn agent_id() -> fleek_api::types::AgentId {
 }
 
 pub use crate::common::nova;
+
+/// A fresh, not yet created config directory for one run.
+fn config_dir() -> PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("fleek-agents-config-{}-{run}", std::process::id()))
+}
 
 /// A fresh directory for one test's files.
 pub fn scratch(test: &str) -> PathBuf {
