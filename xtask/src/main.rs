@@ -34,6 +34,7 @@ mod drift;
 mod eliza_conformance;
 mod footprint;
 mod lint;
+mod man;
 mod modules;
 mod msrv;
 mod openapi;
@@ -68,6 +69,8 @@ commands:
   eliza-conformance              judge conformance/eliza/ (real character files and probes)
                                  with Eliza 0.1.9's own schema (pinned @elizaos/core, run by
                                  node) and with `fleek-agents validate`; fail where they differ
+  man                            write a man page per fleek-agents command (clap_mangen) into
+                                 <target>/man
   footprint [--tls T] [--rounds N]
                                  build a tiny fleek-api consumer, a tiny bare-reqwest one and
                                  the bare one with fleek-api's dependencies, from empty target
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         ["verify-live"] => verify_live::run(),
         ["footprint", rest @ ..] => footprint::run(rest),
         ["eliza-conformance"] => eliza_conformance::run(),
+        ["man"] => man::run(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

@@ -74,3 +74,31 @@ fn completions_are_printed_for_each_shell() {
     let run = super::fleek_agents(&["completions", "cmd.exe"]).run();
     assert_eq!(run.code, 2);
 }
+
+/// The man pages `cargo xtask man` writes: one per command, nested ones included, each with
+/// the sections `man` shows and the command's own options.
+#[test]
+fn a_man_page_is_written_for_every_command() {
+    fn names(command: &clap::Command, path: &str, out: &mut Vec<String>) {
+        out.push(path.to_string());
+        for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+            names(sub, &format!("{path}-{}", sub.get_name()), out);
+        }
+    }
+    let dir = super::scratch("man");
+    clap_mangen::generate_to(command(), &dir).expect("pages written");
+    let mut expected = Vec::new();
+    names(&command(), "fleek-agents", &mut expected);
+    assert!(expected.len() > 40, "{expected:?}");
+    for name in &expected {
+        let page = std::fs::read_to_string(dir.join(format!("{name}.1")))
+            .unwrap_or_else(|e| panic!("{name}.1: {e}"));
+        for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS"] {
+            assert!(page.contains(section), "{name}.1 has no {section}");
+        }
+    }
+    let list = std::fs::read_to_string(dir.join("fleek-agents-list-agents.1")).expect("written");
+    assert!(list.contains("\\-\\-all") && list.contains("\\-\\-limit"), "{list}");
+    let delete = std::fs::read_to_string(dir.join("fleek-agents-delete-agent.1")).expect("written");
+    assert!(delete.contains("\\-\\-yes"), "{delete}");
+}
