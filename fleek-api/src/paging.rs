@@ -139,9 +139,12 @@ pub(crate) fn step(
 pub(crate) trait Paged: Call + Clone + Send + Sized {
     /// The operationId, for errors.
     const OPERATION: &'static str;
-    /// The page's field that holds the items, as the JSON names it.
+    /// The page's field that holds the items, as the JSON names it (read by the CLI's
+    /// `--all`).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     const ITEMS: &'static str;
     /// The page's field that names the next page, as the JSON names it.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     const NEXT: &'static str;
     /// One element of a page.
     type Item: Send;
@@ -156,6 +159,8 @@ pub(crate) trait Paged: Call + Clone + Send + Sized {
 /// One page of a walk: as received (for callers that print the API's own bytes) and
 /// decoded.
 pub(crate) struct RawPage<T> {
+    /// Read by the CLI, which prints what the API sent.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) raw: Raw<T>,
     pub(crate) value: T,
 }

@@ -1,22 +1,17 @@
-//! Durations on the command line: `90s`, `10m`, `1h`, `500ms`, or plain seconds.
+//! Durations on the command line: `90s`, `10m`, `1h 30m`, `500ms` (`humantime`'s forms),
+//! or plain seconds. Shown back as `1m 05s`: humantime's own format lists every unit down
+//! to nanoseconds, which a progress line does not want.
 
 use std::time::Duration;
 
 /// Parses a duration (a clap value parser).
 pub(crate) fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let invalid = || format!("{text:?} is not a duration: write it as 90s, 10m, 1h or 500ms");
-    let number: u64 = number.parse().map_err(|_| invalid())?;
-    let duration = match unit {
-        "" | "s" => Duration::from_secs(number),
-        "ms" => Duration::from_millis(number),
-        "m" => Duration::from_secs(number.saturating_mul(60)),
-        "h" => Duration::from_secs(number.saturating_mul(3600)),
-        _ => return Err(invalid()),
+    let invalid = || format!("{text:?} is not a duration: write it as 90s, 10m, 1h 30m or 500ms");
+    let duration = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Duration::from_secs(text.parse().map_err(|_| invalid())?)
+    } else {
+        humantime::parse_duration(text).map_err(|_| invalid())?
     };
     if duration.is_zero() {
         return Err(format!(
@@ -49,11 +44,13 @@ mod tests {
         assert_eq!(parse("10m"), Ok(Duration::from_secs(600)));
         assert_eq!(parse("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse("1.5m"), Ok(Duration::from_secs(90)));
     }
 
     #[test]
     fn nonsense_is_refused_with_the_accepted_forms() {
-        for bad in ["", "m", "10 minutes", "-5s", "1.5m", "0s"] {
+        for bad in ["", "m", "10 parsecs", "-5s", "0s"] {
             let error = parse(bad).unwrap_err();
             assert!(error.contains(&format!("{bad:?}")), "{error}");
         }

@@ -3,25 +3,25 @@
 //! CI log keeps every line and no control codes). The spinner stops and its line is cleared
 //! when the progress is dropped, however the command ends.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use super::streams::Stream;
 use super::style::{paint, GREEN};
 
-const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK: Duration = Duration::from_millis(100);
+/// The width of a terminal that does not say (a pseudo-terminal may report none).
+const DEFAULT_WIDTH: u16 = 80;
 
+/// Progress on stderr: `indicatif`'s spinner on a terminal (lines cut to the terminal's
+/// width, redrawn in place), plain lines elsewhere.
 pub(crate) struct Progress {
     started: Instant,
     err: Stream,
     /// The spinner, when stderr is a terminal.
-    live: Option<Live>,
-}
-
-struct Live {
-    stage: Arc<Mutex<String>>,
-    ticker: tokio::task::JoinHandle<()>,
+    live: Option<ProgressBar>,
 }
 
 impl Progress {
@@ -37,39 +37,33 @@ impl Progress {
                 live: None,
             };
         }
-        let shared = Arc::new(Mutex::new(stage.to_string()));
-        let stage = Arc::clone(&shared);
-        let out = err.clone();
-        let ticker = tokio::spawn(async move {
-            let mut frame = 0;
-            loop {
-                let text = stage.lock().map(|s| s.clone()).unwrap_or_default();
-                let spinner = paint(&FRAMES[frame % FRAMES.len()].to_string(), GREEN, out.color);
-                let elapsed = started.elapsed().as_secs();
-                // `\r` and "erase to the end of the line": the spinner redraws in place.
-                let _ = out.write(format!("\r\x1b[K{spinner} {text} ({elapsed}s)").as_bytes());
-                frame += 1;
-                tokio::time::sleep(TICK).await;
-            }
-        });
+        // The frames are painted here, by the same colour rule as the rest of the output
+        // (indicatif's own styling asks the terminal again); the last string is the one
+        // shown when finished, and nothing is left on screen then.
+        let mut frames: Vec<String> = FRAMES
+            .iter()
+            .map(|frame| paint(frame, GREEN, err.color))
+            .collect();
+        frames.push(String::new());
+        let frames: Vec<&str> = frames.iter().map(String::as_str).collect();
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .tick_strings(&frames);
+        let target = ProgressDrawTarget::term_like(Box::new(Terminal(err.clone())));
+        let bar = ProgressBar::with_draw_target(None, target).with_style(style);
+        bar.set_message(stage.to_string());
+        bar.enable_steady_tick(TICK);
         Self {
             started,
             err,
-            live: Some(Live {
-                stage: shared,
-                ticker,
-            }),
+            live: Some(bar),
         }
     }
 
     /// Moves to a new stage.
     pub(crate) fn stage(&self, stage: &str) {
         match &self.live {
-            Some(live) => {
-                if let Ok(mut current) = live.stage.lock() {
-                    *current = stage.to_string();
-                }
-            }
+            Some(bar) => bar.set_message(stage.to_string()),
             None => plain(&self.err, self.started, stage),
         }
     }
@@ -77,9 +71,7 @@ impl Progress {
     /// Prints a line that stays (a stage that is done), above the spinner.
     pub(crate) fn note(&self, line: &str) {
         match &self.live {
-            Some(_) => {
-                let _ = self.err.write(format!("\r\x1b[K{line}\n").as_bytes());
-            }
+            Some(bar) => bar.println(line),
             None => plain(&self.err, self.started, line),
         }
     }
@@ -92,10 +84,67 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(live) = self.live.take() {
-            live.ticker.abort();
-            let _ = self.err.write(b"\r\x1b[K");
+        if let Some(bar) = self.live.take() {
+            bar.finish_and_clear();
         }
+    }
+}
+
+/// stderr as indicatif draws on it: through the same [`Stream`] as everything else, so a
+/// test that captures the streams sees the spinner.
+struct Terminal(Stream);
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Terminal")
+    }
+}
+
+impl TermLike for Terminal {
+    fn width(&self) -> u16 {
+        self.0.width.filter(|w| *w > 0).unwrap_or(DEFAULT_WIDTH)
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'A')
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'B')
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'C')
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'D')
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write(format!("{s}\n").as_bytes())
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write(s.as_bytes())
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.write(b"\r\x1b[2K")
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Terminal {
+    /// A cursor movement of `n` (none for 0, which terminals read as 1).
+    fn escape(&self, n: usize, direction: char) -> std::io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.0.write(format!("\x1b[{n}{direction}").as_bytes())
     }
 }
 
@@ -109,33 +158,49 @@ mod tests {
     use super::*;
     use crate::cli::streams::Streams;
 
-    #[tokio::test(flavor = "current_thread", start_paused = true)]
-    async fn on_a_terminal_a_spinner_redraws_the_stage_and_is_cleared_when_dropped() {
+    /// Waits (up to 5 s) until the captured stderr holds `text`.
+    fn until(captured: &crate::cli::streams::Captured, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let screen = captured.stderr();
+            if screen.contains(text) || Instant::now() > deadline {
+                return screen;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn on_a_terminal_a_spinner_redraws_the_stage_and_is_cleared_when_dropped() {
         let (streams, captured) = Streams::captured(true, true);
         let progress = Progress::start("waiting for agent a1 to run", &streams.err);
-        tokio::time::sleep(TICK * 3).await;
+        let screen = until(&captured, "waiting for agent a1 to run (0s)");
+        assert!(
+            screen.contains("\x1b[32m⠋\x1b[0m waiting for agent a1 to run (0s)"),
+            "{screen:?}"
+        );
         progress.stage("waiting for agent a1 to run (status: Pending)");
-        tokio::time::sleep(TICK * 2).await;
+        let screen = until(&captured, "(status: Pending)");
+        assert!(screen.contains("(status: Pending) (0s)"), "{screen:?}");
         progress.note("published agent a1");
+        let screen = until(&captured, "published agent a1");
+        // The note takes a whole line (padded to the width, so the terminal wraps after it),
+        // and the spinner is drawn again under it.
+        assert!(
+            screen.contains("\r\x1b[2Kpublished agent a1 "),
+            "{screen:?}"
+        );
+        let before = captured.stderr().len();
         drop(progress);
+        // Cleared when dropped, and nothing drawn after.
         let screen = captured.stderr();
         assert!(
-            screen.starts_with("\r\x1b[K\x1b[32m⠋\x1b[0m waiting for agent a1 to run (0s)"),
-            "{screen:?}"
+            screen[before..].contains("\r\x1b[2K"),
+            "{:?}",
+            &screen[before..]
         );
-        assert!(screen.contains("(status: Pending)"), "{screen:?}");
-        assert!(
-            screen.contains("\r\x1b[Kpublished agent a1\n"),
-            "{screen:?}"
-        );
-        assert!(
-            screen.ends_with("\r\x1b[K"),
-            "cleared when dropped: {screen:?}"
-        );
-        // Nothing is drawn after the drop.
-        let len = screen.len();
-        tokio::time::sleep(TICK * 5).await;
-        assert_eq!(captured.stderr().len(), len);
+        std::thread::sleep(TICK * 3);
+        assert_eq!(captured.stderr(), screen);
         assert!(captured.stdout().is_empty());
     }
 

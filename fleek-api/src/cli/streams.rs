@@ -12,6 +12,8 @@ pub(crate) struct Stream {
     sink: Arc<Mutex<dyn Write + Send>>,
     pub(crate) terminal: bool,
     pub(crate) color: bool,
+    /// The terminal's width in columns, when it is one that says.
+    pub(crate) width: Option<u16>,
 }
 
 impl Stream {
@@ -45,11 +47,13 @@ impl Streams {
             out: Stream {
                 terminal: stdout.is_terminal(),
                 color: wants_color(anstream::AutoStream::choice(&stdout)),
+                width: terminal_size::terminal_size_of(&stdout).map(|(w, _)| w.0),
                 sink: Arc::new(Mutex::new(stdout)),
             },
             err: Stream {
                 terminal: stderr.is_terminal(),
                 color: wants_color(anstream::AutoStream::choice(&stderr)),
+                width: terminal_size::terminal_size_of(&stderr).map(|(w, _)| w.0),
                 sink: Arc::new(Mutex::new(stderr)),
             },
         }
@@ -65,6 +69,7 @@ impl Streams {
             sink: Arc::clone(sink) as Arc<Mutex<dyn Write + Send>>,
             terminal,
             color,
+            width: None,
         };
         (
             Self {

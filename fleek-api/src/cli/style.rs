@@ -6,7 +6,6 @@ pub(crate) const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(An
 pub(crate) const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
 pub(crate) const YELLOW: Style =
     Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
-pub(crate) const BOLD: Style = Style::new().bold();
 
 /// `text` in `style` when `color` is on.
 pub(crate) fn paint(text: &str, style: Style, color: bool) -> String {
@@ -24,7 +23,6 @@ mod tests {
     #[test]
     fn the_codes_are_the_usual_ansi_ones() {
         assert_eq!(paint("ok", GREEN, true), "\x1b[32mok\x1b[0m");
-        assert_eq!(paint("ID", BOLD, true), "\x1b[1mID\x1b[0m");
         assert_eq!(paint("ok", RED, false), "ok");
     }
 }

@@ -2,11 +2,12 @@
 
 use std::any::Any;
 
-use super::style::{paint, BOLD, GREEN, RED, YELLOW};
+// The standard ANSI colours (SGR 38;5;1..3), as the rest of the output uses.
 use crate::types::{
     AgentPage, AgentStatus, PaymentMethodPage, Plan, StringOrInteger, Subscription,
     SubscriptionList, SubscriptionStatus,
 };
+use comfy_table::Color::{DarkGreen as GREEN, DarkRed as RED, DarkYellow as YELLOW};
 
 /// The table of `value`, when it is one of the lists above.
 pub(crate) fn of(value: &dyn Any, color: bool) -> Option<String> {
@@ -30,7 +31,7 @@ pub(crate) fn of(value: &dyn Any, color: bool) -> Option<String> {
 /// A cell, with the colour it gets on a terminal.
 struct Cell {
     text: String,
-    color: Option<anstyle::Style>,
+    color: Option<comfy_table::Color>,
 }
 
 impl From<String> for Cell {
@@ -53,6 +54,9 @@ struct Table {
 }
 
 impl Table {
+    /// The rows under a bold header, columns two spaces apart and no borders (`comfy-table`
+    /// measures each cell by its display width, so wide characters line up); colour only
+    /// when `color` is on, and wrapped to the terminal's width only on one.
     fn render(&self, color: bool) -> String {
         if self.rows.is_empty() {
             return match &self.note {
@@ -60,50 +64,46 @@ impl Table {
                 None => "(none)".to_string(),
             };
         }
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.text.chars().count());
+        let mut table = comfy_table::Table::new();
+        table.load_style(comfy_table::presets::NOTHING);
+        if color {
+            table.enforce_styling();
+            // Wrapped to a terminal's width only when it has a usable one (a pseudo-terminal
+            // may report none, or zero columns).
+            if table.width().is_some_and(|width| width >= 40) {
+                table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
             }
+        } else {
+            table.force_no_tty();
         }
-        let mut out = String::new();
-        let header: Vec<Cell> = self.header.iter().map(|h| Cell::from(*h)).collect();
-        push_row(&mut out, &header, &widths, color.then_some(BOLD), color);
+        let bold = |text: &str| {
+            let cell = comfy_table::Cell::new(text);
+            if color {
+                cell.add_attribute(comfy_table::Attribute::Bold)
+            } else {
+                cell
+            }
+        };
+        table.set_header(self.header.iter().map(|h| bold(h)));
         for row in &self.rows {
-            push_row(&mut out, row, &widths, None, color);
+            table.add_row(row.iter().map(|cell| {
+                let text = comfy_table::Cell::new(&cell.text);
+                match cell.color.filter(|_| color) {
+                    Some(color) => text.fg(color),
+                    None => text,
+                }
+            }));
         }
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
+        let mut out = table.trim_fmt();
+        out.push('\n');
         if let Some(note) = &self.note {
             out.push_str(note);
         }
         out
     }
-}
-
-/// One row, each cell padded to its column's width; colour (`all` cells, or each cell's own,
-/// when `color` is on) is added after the padding so that escape codes do not count as width.
-fn push_row(
-    out: &mut String,
-    row: &[Cell],
-    widths: &[usize],
-    all: Option<anstyle::Style>,
-    color: bool,
-) {
-    let last = row.len().saturating_sub(1);
-    for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
-        let padding = if i == last {
-            0
-        } else {
-            width - cell.text.chars().count()
-        };
-        match all.or(cell.color).filter(|_| color) {
-            Some(style) => out.push_str(&paint(&cell.text, style, true)),
-            None => out.push_str(&cell.text),
-        }
-        if i != last {
-            out.push_str(&" ".repeat(padding + 2));
-        }
-    }
-    out.push('\n');
 }
 
 fn or_dash(value: Option<&str>) -> String {
@@ -214,5 +214,46 @@ fn payment_methods(page: &PaymentMethodPage) -> Table {
             })
             .collect(),
         note: next_page(page.next.as_deref()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The display column where `needle` starts on `line` (the CJK characters below take
+    /// two columns each).
+    fn column(line: &str, needle: &str) -> usize {
+        let at = line.find(needle).expect("present");
+        line[..at]
+            .chars()
+            .map(|c| if c >= '\u{3000}' { 2 } else { 1 })
+            .sum()
+    }
+
+    #[test]
+    fn wide_characters_keep_the_columns_aligned() {
+        let table = Table {
+            header: vec!["NAME", "STATUS"],
+            rows: vec![
+                vec!["Nova".into(), "Running".into()],
+                vec!["星の案内人".into(), "Stopped".into()],
+            ],
+            note: None,
+        };
+        let text = table.render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            column(lines[0], "STATUS"),
+            column(lines[1], "Running"),
+            "{text}"
+        );
+        assert_eq!(
+            column(lines[1], "Running"),
+            column(lines[2], "Stopped"),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(lines.iter().all(|line| !line.ends_with(' ')), "{text:?}");
     }
 }

@@ -81,7 +81,10 @@ fn completions_are_printed_for_each_shell() {
 fn a_man_page_is_written_for_every_command() {
     fn names(command: &clap::Command, path: &str, out: &mut Vec<String>) {
         out.push(path.to_string());
-        for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+        for sub in command
+            .get_subcommands()
+            .filter(|sub| sub.get_name() != "help")
+        {
             names(sub, &format!("{path}-{}", sub.get_name()), out);
         }
     }
@@ -98,7 +101,10 @@ fn a_man_page_is_written_for_every_command() {
         }
     }
     let list = std::fs::read_to_string(dir.join("fleek-agents-list-agents.1")).expect("written");
-    assert!(list.contains("\\-\\-all") && list.contains("\\-\\-limit"), "{list}");
+    assert!(
+        list.contains("\\-\\-all") && list.contains("\\-\\-limit"),
+        "{list}"
+    );
     let delete = std::fs::read_to_string(dir.join("fleek-agents-delete-agent.1")).expect("written");
     assert!(delete.contains("\\-\\-yes"), "{delete}");
 }

@@ -45,8 +45,8 @@ fn agents() -> MockServer {
 fn tables_are_coloured_on_a_terminal_unless_no_color_is_set() {
     let server = agents();
     let coloured = on_a_terminal("list-agents", &server, false);
-    assert!(coloured.contains("\x1b[32mRunning\x1b[0m"), "{coloured:?}");
-    assert!(coloured.contains("\x1b[1mID\x1b[0m"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[38;5;2mRunning"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[1mID"), "{coloured:?}");
 
     let plain = on_a_terminal("list-agents", &server, true);
     assert!(plain.contains("Running"), "{plain:?}");
@@ -61,11 +61,13 @@ fn a_wait_shows_a_spinner_with_the_stage_and_the_time_spent() {
         &server,
         true,
     );
-    // Redrawn in place: carriage return, erase the line, a frame, the stage, the seconds.
+    // Redrawn in place: a frame, the stage, the seconds; then carriage return, erase the
+    // line, the next frame.
     assert!(
-        screen.contains(&format!("\r\x1b[K⠋ waiting for agent {AGENT} to run (0s)")),
+        screen.contains(&format!("⠋ waiting for agent {AGENT} to run (0s)")),
         "{screen:?}"
     );
+    assert!(screen.contains("\r\x1b[2K⠙ waiting"), "{screen:?}");
     assert!(
         screen.contains(&format!(
             "waiting for agent {AGENT} to run (status: Pending) (0s)"
@@ -90,7 +92,7 @@ fn clicolor_force_colours_the_output_even_off_a_terminal() {
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let forced = run(&[("CLICOLOR_FORCE", "1")]);
-    assert!(forced.contains("\x1b[32mRunning\x1b[0m"), "{forced:?}");
+    assert!(forced.contains("\x1b[38;5;2mRunning"), "{forced:?}");
     assert!(
         !run(&[]).contains('\x1b'),
         "a pipe gets no colour by default"
