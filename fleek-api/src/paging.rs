@@ -244,7 +244,8 @@ pub(crate) fn looped(operation: &'static str, cursor: &str) -> Error {
         ErrorKind::Decode,
         format!(
             "the API's next page (cursor {cursor:?}) is a page already read; stopping here \
-             rather than going round in a loop"
+             rather than going round in a loop (what was read before is kept; to see where \
+             the API repeats, read the pages one at a time with their cursors)"
         ),
     )
 }
