@@ -237,25 +237,18 @@ fn judge(work: &Path, files: &[PathBuf]) -> Result<Judged, Failure> {
 
 /// Runs `fleek-agents validate -o json` on every file; its verdicts by file.
 fn validate(files: &[PathBuf]) -> Result<BTreeMap<PathBuf, Checked>, Failure> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "fleek-api",
-            "--features",
-            "cli",
-            "--bin",
-            "fleek-agents",
-            "--",
-            "--output",
-            "json",
-            "validate",
-        ])
-        .args(files)
-        .current_dir(root())
-        .output()
-        .map_err(|e| format!("could not start cargo: {e}"))?;
+    let output = crate::cargo_run_cli(&[
+        "--bin",
+        "fleek-agents",
+        "--",
+        "--output",
+        "json",
+        "validate",
+    ])
+    .args(files)
+    .current_dir(root())
+    .output()
+    .map_err(|e| format!("could not start cargo: {e}"))?;
     // Exit 3 means some file has a problem, which most probes do.
     if !matches!(output.status.code(), Some(0 | 3)) {
         return Err(format!(

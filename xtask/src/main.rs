@@ -42,7 +42,7 @@ mod snapshots;
 mod verify_live;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -133,6 +133,16 @@ pub(crate) fn target_dir() -> PathBuf {
         }
         None => root().join("target"),
     }
+}
+
+/// `cargo run --quiet -p fleek-api --features cli` and `target` (`--bin fleek-agents`,
+/// `--example man`): what the CLI says, built as users build it.
+fn cargo_run_cli(target: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(["run", "--quiet", "-p", "fleek-api", "--features", "cli"])
+        .args(target);
+    command
 }
 
 /// A unified diff of `old` and `new`, for the terminal.

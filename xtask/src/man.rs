@@ -2,8 +2,6 @@
 //! (`clap_mangen`, run by the crate's `man` example so that neither xtask nor the tool
 //! depends on it), into `<target>/man`.
 
-use std::process::Command;
-
 use crate::{run_command, Failure};
 
 pub(crate) fn run() -> Result<(), Failure> {
@@ -13,21 +11,7 @@ pub(crate) fn run() -> Result<(), Failure> {
         std::fs::remove_dir_all(&dir)
             .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
     }
-    run_command(
-        Command::new(env!("CARGO"))
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "fleek-api",
-                "--features",
-                "cli",
-                "--example",
-                "man",
-                "--",
-            ])
-            .arg(&dir),
-    )?;
+    run_command(crate::cargo_run_cli(&["--example", "man", "--"]).arg(&dir))?;
     let pages = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(Result::ok)

@@ -43,6 +43,14 @@ fn in_config(dir: &Path, args: &[&str]) -> FleekAgents {
         .env("FLEEK_CONFIG_DIR", &dir.display().to_string())
 }
 
+/// `auth login --with-token` against `server`, with `extra` arguments.
+fn login(dir: &Path, server: &MockServer, extra: &[&str]) -> FleekAgents {
+    let url = server.base_url();
+    let mut args = vec!["auth", "login", "--with-token", "--api-url", &url];
+    args.extend_from_slice(extra);
+    in_config(dir, &args)
+}
+
 fn no_secret(run: &Run) {
     for text in [&run.stdout, &run.stderr] {
         assert!(!text.contains(TOKEN), "the agent token is shown: {text}");
@@ -54,17 +62,7 @@ fn login_keeps_the_key_for_later_commands_and_logout_forgets_it() {
     let dir = scratch("auth-login");
     let server = MockServer::start();
     let check = fleek_for(&server, KEY);
-    let run = in_config(
-        &dir,
-        &[
-            "auth",
-            "login",
-            "--with-token",
-            "--api-url",
-            &server.base_url(),
-        ],
-    )
-    .run_with_input(&format!("{KEY}\n"));
+    let run = login(&dir, &server, &[]).run_with_input(&format!("{KEY}\n"));
     run.assert_exit(Exit::Success);
     // Without a keyring: a file readable by the user only, and a warning that says where.
     let file = dir.join("credentials.json");
@@ -111,17 +109,7 @@ fn a_refused_key_is_not_kept() {
     let dir = scratch("auth-refused");
     let server = MockServer::start();
     let check = refusing(&server);
-    let run = in_config(
-        &dir,
-        &[
-            "auth",
-            "login",
-            "--with-token",
-            "--api-url",
-            &server.base_url(),
-        ],
-    )
-    .run_with_input(KEY);
+    let run = login(&dir, &server, &[]).run_with_input(KEY);
     run.assert_exit(Exit::Api);
     assert!(run.stderr.contains("nothing was stored"), "{}", run.stderr);
     assert!(!dir.join("credentials.json").exists());
@@ -151,21 +139,8 @@ fn two_profiles(dir: &Path, work: &MockServer, home: &MockServer) {
         ),
     ] {
         let mut check = fleek_for(server, key);
-        let run = in_config(
-            dir,
-            &[
-                "auth",
-                "login",
-                "--with-token",
-                "--profile",
-                name,
-                "--api-url",
-                &server.base_url(),
-                "--project",
-                project,
-            ],
-        )
-        .run_with_input(key);
+        let run =
+            login(dir, server, &["--profile", name, "--project", project]).run_with_input(key);
         run.assert_exit(Exit::Success);
         // Gone, so that the lists below are answered by the mocks that check the project.
         check.delete();
@@ -195,20 +170,16 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
 
     // The profile by flag, by environment, the flag winning.
     let at_work = listing(&work, KEY, PROJECT);
-    in_config(&dir, &["--profile", "work", "list-agents"])
-        .run()
-        .assert_exit(Exit::Success);
+    in_config(&dir, &["--profile", "work", "list-agents"]).succeeds();
     at_work.assert_calls(1);
     let at_home = listing(&home, home_key, home_project);
     in_config(&dir, &["list-agents"])
         .env("FLEEK_PROFILE", "home")
-        .run()
-        .assert_exit(Exit::Success);
+        .succeeds();
     at_home.assert_calls(1);
     in_config(&dir, &["list-agents", "--profile", "work"])
         .env("FLEEK_PROFILE", "home")
-        .run()
-        .assert_exit(Exit::Success);
+        .succeeds();
     at_work.assert_calls(2);
 
     // The project: flag > FLEEK_PROJECT_ID > profile.
@@ -216,8 +187,7 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
     let by_env = listing(&work, KEY, other);
     in_config(&dir, &["--profile", "work", "list-agents"])
         .env("FLEEK_PROJECT_ID", other)
-        .run()
-        .assert_exit(Exit::Success);
+        .succeeds();
     by_env.assert_calls(1);
     let by_flag = listing(&work, KEY, "cm6k5x0qj0003l708flag0000");
     in_config(
@@ -231,8 +201,7 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
         ],
     )
     .env("FLEEK_PROJECT_ID", other)
-    .run()
-    .assert_exit(Exit::Success);
+    .succeeds();
     by_flag.assert_calls(1);
 
     // The key and URL: the environment beats the profile.
@@ -241,8 +210,7 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
     in_config(&dir, &["--profile", "work", "list-agents"])
         .env("FLEEK_API_KEY", env_key)
         .env("FLEEK_API_URL", &home.base_url())
-        .run()
-        .assert_exit(Exit::Success);
+        .succeeds();
     by_env_key.assert_calls(1);
     at_work.assert_calls(2);
 }

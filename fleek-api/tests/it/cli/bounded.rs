@@ -131,11 +131,7 @@ fn status_wait_honours_retry_after_and_prints_json_lines() {
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
-        .collect();
+    let lines = run.json_lines();
     let last = lines.last().expect("a result");
     assert_eq!(last["event"], "result");
     assert_eq!(last["running"], true);

@@ -54,11 +54,7 @@ fn a_valid_character_is_drafted_published_and_runs() {
     .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     // One JSON object per event as it happens, then the result.
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
-        .collect();
+    let lines = run.json_lines();
     let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
     assert_eq!(
         events,

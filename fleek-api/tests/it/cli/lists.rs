@@ -124,11 +124,7 @@ fn jsonl_prints_one_item_per_line() {
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each line is one JSON value"))
-        .collect();
+    let lines = run.json_lines();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["name"], "Orion");
 

@@ -60,6 +60,17 @@ impl Run {
         );
     }
 
+    /// stdout as JSON lines, one value a line.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("not one JSON value a line ({e}): {line}"))
+            })
+            .collect()
+    }
+
     /// stdout as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -135,6 +146,13 @@ impl FleekAgents {
             .expect("written");
         let run = Run::of(child.wait_with_output().expect("the binary ends"));
         check(&run);
+        run
+    }
+
+    /// Runs, and asserts that it succeeded.
+    pub fn succeeds(self) -> Run {
+        let run = self.run();
+        run.assert_exit(fleek_api::cli::Exit::Success);
         run
     }
 
