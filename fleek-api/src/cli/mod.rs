@@ -304,7 +304,13 @@ fn with_defaults(mut tree: Command, settings: &Settings) -> Command {
                     .any(|a| a.get_id() == arg && a.get_long().is_some())
                 {
                     let project = project.clone();
-                    sub = sub.mut_arg(arg, |a| a.required(false).default_value(project));
+                    // A default satisfies `required` but not `required_unless_present`
+                    // (`--json-body`): both go.
+                    sub = sub.mut_arg(arg, |a| {
+                        a.required(false)
+                            .required_unless_present(clap::builder::Resettable::Reset)
+                            .default_value(project)
+                    });
                 }
             }
             sub

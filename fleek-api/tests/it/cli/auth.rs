@@ -317,3 +317,28 @@ fn an_empty_or_unreadable_token_file_is_a_usage_error() {
         assert!(run.stderr.contains(says), "{}", run.stderr);
     }
 }
+
+#[test]
+fn the_default_project_fills_a_required_project_flag() {
+    let server = MockServer::start();
+    let create = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path("/api/v2/ai-agents")
+            .json_body_includes(json!({"projectId": PROJECT}).to_string());
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(super::agent("Draft").to_string());
+    });
+    fleek_agents(&["create-agent", "--name", "Nova", "--config", "{}"])
+        .env("FLEEK_PROJECT_ID", PROJECT)
+        .against(&server)
+        .succeeds();
+    create.assert_calls(1);
+    // Without one, the flag is required, as before.
+    let run = fleek_agents(&["create-agent", "--name", "Nova", "--config", "{}"])
+        .against(&server)
+        .run();
+    run.assert_exit(Exit::Usage);
+    assert!(run.stderr.contains("--project-id"), "{}", run.stderr);
+    create.assert_calls(1);
+}
