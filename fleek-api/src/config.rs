@@ -276,6 +276,31 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+
+    /// Whether this client holds a credential that `operation` (an operationId of the
+    /// spec) accepts, so that calling it will not be refused before anything is sent. A
+    /// client with only an agent token can call `get_agent_status`, `get_public_agent` and
+    /// the proxy, and nothing else. An operation the spec does not have needs none.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), fleek_api::BuildError> {
+    /// let client = fleek_api::Client::builder().agent_token("pt_5f1c2e9a7b").build()?;
+    /// assert!(client.can_call("get_agent_status"));
+    /// assert!(!client.can_call("get_agent"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn can_call(&self, operation: &str) -> bool {
+        let mut headers = reqwest::header::HeaderMap::new();
+        self.inner
+            .credentials
+            .add_to(
+                &mut headers,
+                operation,
+                crate::generated::OPERATION_SECURITY,
+            )
+            .is_ok()
+    }
 }
 
 /// rustls with the ring provider and the platform's certificate verifier.

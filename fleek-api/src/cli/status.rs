@@ -48,7 +48,9 @@ pub(crate) fn command() -> Command {
 
 /// What `status` reads.
 struct State {
-    status: AgentStatus,
+    /// The lifecycle status; unknown with only an agent token, which reaches the running
+    /// status and not the agent.
+    status: Option<AgentStatus>,
     running: bool,
 }
 
@@ -59,7 +61,11 @@ async fn read(client: &Client, agent: &str) -> Result<State, CliError> {
         .call()
         .await?
         .is_running();
-    let status = client.get_agent().agent_id(agent).call().await?.status;
+    let status = if client.can_call("get_agent") {
+        Some(client.get_agent().agent_id(agent).call().await?.status)
+    } else {
+        None
+    };
     Ok(State { status, running })
 }
 
@@ -70,6 +76,13 @@ pub(crate) async fn run(
 ) -> Result<(), CliError> {
     let agent = args::required::<String>(matches, "agent")?;
     let state = if matches.get_flag("wait") {
+        if !client.can_call("get_agent") {
+            return Err(CliError::usage(
+                "--wait reads the agent's lifecycle status, which needs the API key (run \
+                 `fleek-agents auth login` or set FLEEK_API_KEY); with only an agent token, \
+                 `status` without --wait says whether the agent runs",
+            ));
+        }
         let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
         wait(client, agent, timeout, output).await?
     } else {
@@ -82,31 +95,39 @@ pub(crate) async fn run(
             &json!({
                 "event": "result",
                 "id": agent,
-                "status": state.status.as_str(),
+                "status": state.status.as_ref().map(AgentStatus::as_str),
                 "running": state.running,
             })
             .to_string(),
         ),
         Format::Json | Format::JsonLines => output.document(&json!({
             "id": agent,
-            "status": state.status.as_str(),
+            "status": state.status.as_ref().map(AgentStatus::as_str),
             "running": state.running,
         })),
         Format::Human => {
-            let color = match state.status {
-                AgentStatus::Running => GREEN,
-                AgentStatus::Failed => RED,
-                _ => YELLOW,
-            };
             let runs = if state.running {
                 "it runs"
             } else {
                 "it does not run"
             };
-            output.line(&format!(
-                "agent {agent}: {}; {runs}",
-                paint(state.status.as_str(), color, output.color)
-            ))
+            match &state.status {
+                Some(status) => {
+                    let color = match status {
+                        AgentStatus::Running => GREEN,
+                        AgentStatus::Failed => RED,
+                        _ => YELLOW,
+                    };
+                    output.line(&format!(
+                        "agent {agent}: {}; {runs}",
+                        paint(status.as_str(), color, output.color)
+                    ))
+                }
+                None => output.line(&format!(
+                    "agent {agent}: {runs} (an agent token shows no more; the API key also \
+                     shows its lifecycle status)"
+                )),
+            }
         }
     }
 }
@@ -178,7 +199,7 @@ async fn wait(
     };
     match outcome {
         Ok(WaitEvent::Running { .. }) => Ok(State {
-            status: AgentStatus::Running,
+            status: Some(AgentStatus::Running),
             running: true,
         }),
         Ok(WaitEvent::Failed { last_logs, .. }) => Err(super::deploy::failed(agent, &last_logs)),

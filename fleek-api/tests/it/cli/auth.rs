@@ -342,3 +342,54 @@ fn the_default_project_fills_a_required_project_flag() {
     assert!(run.stderr.contains("--project-id"), "{}", run.stderr);
     create.assert_calls(1);
 }
+
+#[test]
+fn status_with_only_the_agent_token_says_whether_it_runs_and_wait_needs_the_key() {
+    let server = MockServer::start();
+    let status = server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(format!("/api/v1/ai-agents/{AGENT}/status"))
+            .header("x-agent-token", TOKEN);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"status":"true"}"#);
+    });
+    let with_token = |args: &[&str]| {
+        fleek_agents(args)
+            .without_key()
+            .env("FLEEK_AGENT_TOKEN", TOKEN)
+            .against(&server)
+            .run()
+    };
+    let run = with_token(&["status", AGENT]);
+    run.assert_exit(Exit::Success);
+    assert!(run.stdout.contains("it runs"), "{}", run.stdout);
+    let run = with_token(&["status", AGENT, "-o", "json"]);
+    run.assert_exit(Exit::Success);
+    assert_eq!(run.json()["running"], true);
+    assert!(run.json()["status"].is_null());
+    status.assert_calls(2);
+
+    // --wait reads the agent too: refused before anything is sent.
+    let run = with_token(&["status", AGENT, "--wait"]);
+    run.assert_exit(Exit::Usage);
+    assert!(run.stderr.contains("needs the API key"), "{}", run.stderr);
+    status.assert_calls(2);
+}
+
+#[test]
+fn on_a_terminal_login_asks_for_the_key_without_showing_it() {
+    let dir = scratch("auth-prompt");
+    let server = MockServer::start();
+    let key = "fk_typed_S3CR3T_0123456789";
+    let check = fleek_for(&server, key);
+    let screen = super::on_a_terminal(
+        &format!("auth login --api-url {}", server.base_url()),
+        &[("FLEEK_CONFIG_DIR", &dir.display().to_string())],
+        &format!("{key}\n"),
+    );
+    assert!(screen.contains("Paste your Fleek API key"), "{screen:?}");
+    assert!(!screen.contains(key), "the key was echoed: {screen:?}");
+    assert!(screen.contains("Logged in"), "{screen:?}");
+    check.assert_calls(1);
+}

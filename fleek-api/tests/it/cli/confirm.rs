@@ -1,13 +1,11 @@
 //! Confirmations: what cannot be taken back is asked on a terminal, refused without one
 //! unless `--yes` is given, and nothing is sent before the answer.
 
-use std::process::{Command, Stdio};
-
 use httpmock::{Method, Mock, MockServer};
 use serde_json::json;
 
-use super::{agent, fleek, fleek_agents, nova, scratch, write_json};
-use crate::common::{AGENT, KEY, PROJECT};
+use super::{agent, fleek, fleek_agents, nova, on_a_terminal, scratch, write_json};
+use crate::common::{AGENT, PROJECT};
 use fleek_api::cli::Exit;
 
 fn deleting(server: &MockServer) -> Mock<'_> {
@@ -65,42 +63,26 @@ fn without_a_terminal_destructive_commands_need_yes() {
     delete.assert_calls(1);
 }
 
-/// `fleek-agents <args>` on a pseudo-terminal (util-linux's `script`), `answer` typed.
-fn on_a_terminal(args: &str, server: &MockServer, answer: &str) -> String {
-    let command = format!("{} {args}", env!("CARGO_BIN_EXE_fleek-agents"));
-    let mut script = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("FLEEK_API_KEY", KEY)
-        .env("FLEEK_API_URL", server.base_url())
-        .env("FLEEK_KEYRING", "off")
-        .env("FLEEK_CONFIG_DIR", scratch("confirm-terminal"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("util-linux's script runs");
-    // Typed once the question is up: the terminal keeps what arrives before.
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    std::io::Write::write_all(script.stdin.as_mut().expect("a pipe"), answer.as_bytes())
-        .expect("typed");
-    let output = script.wait_with_output().expect("script ends");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(!text.contains(KEY), "{text}");
-    text
-}
-
 #[test]
 fn on_a_terminal_the_question_names_what_goes_and_only_yes_goes_on() {
     let server = MockServer::start();
     let delete = deleting(&server);
-    let screen = on_a_terminal(&format!("delete-agent --agent-id {AGENT}"), &server, "n\n");
+    let screen = on_a_terminal(
+        &format!("delete-agent --agent-id {AGENT}"),
+        &[("FLEEK_API_URL", &server.base_url())],
+        "n\n",
+    );
     assert!(
         screen.contains(&format!("Delete the agent {AGENT}")),
         "{screen:?}"
     );
     assert!(screen.contains("cancelled"), "{screen:?}");
     delete.assert_calls(0);
-    on_a_terminal(&format!("delete-agent --agent-id {AGENT}"), &server, "y\n");
+    on_a_terminal(
+        &format!("delete-agent --agent-id {AGENT}"),
+        &[("FLEEK_API_URL", &server.base_url())],
+        "y\n",
+    );
     delete.assert_calls(1);
 }
 

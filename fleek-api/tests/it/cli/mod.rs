@@ -232,6 +232,40 @@ pub fn agent_id() -> fleek_api::types::AgentId {
 
 pub use crate::common::nova;
 
+/// `fleek-agents <args>` on a pseudo-terminal (util-linux's `script`), with the test key,
+/// `env` and a config directory of its own, `typed` typed once the program is waiting for
+/// it; what the terminal showed, stdout and stderr together.
+pub fn on_a_terminal(args: &str, env: &[(&str, &str)], typed: &str) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_fleek-agents"));
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env("FLEEK_API_KEY", KEY)
+        .env("FLEEK_KEYRING", "off")
+        .env("FLEEK_CONFIG_DIR", config_dir())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    for (name, value) in env {
+        script.env(name, value);
+    }
+    let mut child = script.spawn().expect("util-linux's script runs");
+    // Typed once the question is up: what arrives before it could be read by no one.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child
+        .stdin
+        .as_mut()
+        .expect("a pipe")
+        .write_all(typed.as_bytes())
+        .expect("typed");
+    let output = child.wait_with_output().expect("script ends");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!text.contains("panicked"), "{text}");
+    text
+}
+
 /// A fresh, not yet created config directory for one run.
 fn config_dir() -> PathBuf {
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
