@@ -207,6 +207,7 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     sends::apply(&spec, &mut file)?;
     file.items.extend(extensions::idempotency(&spec)?);
     file.items.extend(security::table(&spec)?);
+    file.items.extend(security::routes(&spec)?);
     let body = prettyplease::unparse(&file);
     let client = format!("{GENERATED_HEADER}\n\n{body}");
 

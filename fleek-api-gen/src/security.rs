@@ -39,6 +39,31 @@ pub(crate) fn table(spec: &OpenAPI) -> Result<Vec<Item>, Error> {
     parse("security", "the table of accepted credentials", tokens)
 }
 
+/// The table of routes: per operation, its method (upper case), its path template as the
+/// spec writes it, and its operationId, in spec order. The simulator routes by it, so an
+/// operation added to the spec is recognised (and answered 501 until it is served).
+pub(crate) fn routes(spec: &OpenAPI) -> Result<Vec<Item>, Error> {
+    let mut entries = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let Some(item) = item.as_item() else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let Some(id) = operation.operation_id.as_deref() else {
+                continue;
+            };
+            let method = method.to_ascii_uppercase();
+            entries.push(quote!((#method, #path, #id)));
+        }
+    }
+    let tokens = quote! {
+        /// Every operation's method, path template (as the spec writes it) and operationId.
+        #[allow(dead_code)]
+        pub(crate) const OPERATION_ROUTES: &[(&str, &str, &str)] = &[#(#entries),*];
+    };
+    parse("routes", "the table of routes", tokens)
+}
+
 /// Every scheme named by a requirement that `#/components/securitySchemes` does not declare.
 pub(crate) fn undeclared<'a>(
     spec: &'a OpenAPI,

@@ -35,6 +35,7 @@
 //! - [`character`]: Eliza character files, typed and validated, and avatars;
 //! - [`deploy`]: a character to a running agent in one call, with progress events;
 //! - `mock` (feature `mock`): typed `httpmock` helpers for your tests;
+//! - `sim` (feature `sim`): a stateful simulator of Fleek on 127.0.0.1, for end-to-end tests;
 //! - `cli` (feature `cli`): the `fleek-agents` command-line tool.
 
 #![forbid(unsafe_code)]
@@ -47,6 +48,8 @@ mod accessors;
 mod auth;
 mod call;
 pub mod character;
+#[cfg(any(feature = "cli", feature = "sim"))]
+mod civil;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
@@ -72,6 +75,8 @@ mod path;
 pub mod proxy;
 mod refusal;
 mod retry;
+#[cfg(feature = "sim")]
+pub mod sim;
 mod tolerant;
 pub mod trace;
 pub mod wait;

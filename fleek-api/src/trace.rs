@@ -10,9 +10,10 @@
 //! `[redacted]`, and so does every JSON string whose key names a secret (`publicToken`, a
 //! character's `OPENAI_API_KEY`, ...), in plain and in escaped (string-in-string) JSON.
 //!
-//! ```
-//! // Any subscriber sees them; this one prints them (tracing-subscriber's fmt):
-//! // tracing_subscriber::fmt().with_env_filter("fleek_api::http=trace").init();
+//! Any subscriber sees them; with `tracing-subscriber`'s `fmt` and its `env-filter`:
+//!
+//! ```text
+//! tracing_subscriber::fmt().with_env_filter("fleek_api::http=trace").init();
 //! ```
 
 use std::fmt::Write as _;

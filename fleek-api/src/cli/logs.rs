@@ -142,26 +142,10 @@ pub(crate) fn line(entry: &LogEntry) -> String {
     )
 }
 
-/// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SSZ` (the proleptic Gregorian calendar,
-/// by Howard Hinnant's `civil_from_days`).
+/// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SSZ`.
 fn utc(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let in_day = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60
-    )
+    let (date, time) = crate::civil::civil(seconds);
+    format!("{date} {time}Z")
 }
 
 #[cfg(test)]

@@ -28,5 +28,6 @@ mod proxy;
 mod requests;
 mod retry;
 mod shapes;
+mod sim;
 mod statuses;
 mod support;

@@ -1,0 +1,408 @@
+//! A stateful simulator of Fleek's AI Agents API (feature `sim`): a local server on
+//! 127.0.0.1 that keeps state across calls and behaves as the sources describe the real
+//! service, for end-to-end tests of code that deploys, watches and talks to agents, with no
+//! account and no waiting.
+//!
+//! - **Lifecycle**: a created agent is a `Draft` with an id, a `publicToken`, a slot and a
+//!   host; `publish` makes it `Created`, then `Pending`, then `Running` after the boot time
+//!   (3 s unless configured; [`Simulator::advance`] moves the clock instead of sleeping). A
+//!   character that breaks Fleek's deploy rules ends `Failed`, with log lines saying why.
+//!   Start, stop, partial updates and delete (404 from then on) change the state too.
+//! - **Logs** accumulate (boot lines, one per message) and page like a journal: opaque
+//!   cursors, full `next_page` URLs, and a last page that hands back its own cursor while
+//!   nothing new is written.
+//! - **The proxy** reaches a stand-in of Eliza's server (`GET agents`, `GET agents/{id}`,
+//!   `POST {id}/message`) while the agent runs.
+//! - **Credentials** as the spec's `security` says: the simulator's key in `X-Api-Key`, or
+//!   where accepted that agent's `publicToken` in `X-Agent-Token` (only with `publicChat`).
+//! - **Faults** ([`Rule`]): a status, a dropped connection or a delay, for an operation,
+//!   for the next N requests or a seeded fraction of them.
+//! - Routing comes from the spec: an operation the simulator has no handler for answers 501
+//!   naming it; a path of no operation answers 404; a body over 4 MiB answers 413.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use fleek_api::sim::Simulator;
+//! use fleek_api::Call;
+//!
+//! let sim = Simulator::start().await?;
+//! let client = sim.client()?;
+//! let agents = client.list_agents().call().await?;
+//! assert!(agents.data.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Admin routes under `/_sim/` (never an API path): `GET /_sim/state` (the whole state as
+//! JSON), `POST /_sim/reset`, `POST /_sim/faults` (a [`Rule`] as JSON), `DELETE
+//! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`).
+
+mod eliza;
+mod faults;
+mod http;
+mod operations;
+mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use faults::Faults;
+pub use faults::{Fault, Rule, Times};
+use world::{Delays, World};
+
+use crate::{Client, ClientBuilder};
+
+/// The key a simulator accepts unless another is set.
+pub const DEFAULT_KEY: &str = "fk_sim_0123456789abcdef";
+
+/// What the server's tasks share.
+pub(crate) struct Shared {
+    pub(crate) world: Mutex<World>,
+    pub(crate) key: String,
+    pub(crate) base_url: String,
+    pub(crate) clock: Clock,
+    pub(crate) delays: Delays,
+    pub(crate) faults: Mutex<Faults>,
+}
+
+/// The simulator's clock: real time since the start, plus what tests advanced it by.
+pub(crate) struct Clock {
+    started: Instant,
+    unix_at_start: i64,
+    advanced: Mutex<Duration>,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            started: Instant::now(),
+            unix_at_start: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            advanced: Mutex::new(Duration::ZERO),
+        }
+    }
+
+    pub(crate) fn now(&self) -> Duration {
+        let advanced = self.advanced.lock().map_or(Duration::ZERO, |a| *a);
+        self.started.elapsed() + advanced
+    }
+
+    pub(crate) fn unix(&self) -> i64 {
+        self.unix_at_start + self.now().as_secs() as i64
+    }
+
+    fn advance(&self, by: Duration) {
+        if let Ok(mut advanced) = self.advanced.lock() {
+            *advanced += by;
+        }
+    }
+}
+
+/// How to start a [`Simulator`].
+#[derive(Clone, Debug)]
+pub struct SimulatorBuilder {
+    boot: Duration,
+    seed: u64,
+    key: String,
+    port: u16,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        SimulatorBuilder {
+            boot: Duration::from_secs(3),
+            seed: 1,
+            key: DEFAULT_KEY.to_string(),
+            port: 0,
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// How long an agent takes from publish (or start) to `Running`: `Pending` halfway.
+    pub fn boot_time(mut self, boot: Duration) -> Self {
+        self.boot = boot;
+        self
+    }
+
+    /// The seed of the generator that draws fault fractions.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The API key the simulator accepts.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
+    /// The port on 127.0.0.1 (0, the default, takes a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts serving on 127.0.0.1.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
+    pub async fn start(self) -> std::io::Result<Simulator> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            world: Mutex::new(World::default()),
+            key: self.key,
+            base_url: format!("http://{addr}"),
+            clock: Clock::new(),
+            delays: Delays { boot: self.boot },
+            faults: Mutex::new(Faults::new(self.seed)),
+        });
+        let app = Router::new()
+            .route("/_sim/state", get(admin_state))
+            .route("/_sim/reset", post(admin_reset))
+            .route("/_sim/faults", post(admin_fault).delete(admin_clear_faults))
+            .route("/_sim/clock", post(admin_clock))
+            .fallback(api)
+            .with_state(Arc::clone(&shared));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        let task = tokio::spawn(async move {
+            if let Err(e) = server.await {
+                tracing::warn!(error = %e, "the simulator stopped");
+            }
+        });
+        Ok(Simulator {
+            shared,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running simulator; it stops when dropped (or with [`shutdown`](Self::shutdown)).
+pub struct Simulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// A simulator with the defaults (a free port, a 3 s boot time, [`DEFAULT_KEY`]).
+    ///
+    /// # Errors
+    /// When no port on 127.0.0.1 can be bound.
+    pub async fn start() -> std::io::Result<Simulator> {
+        SimulatorBuilder::default().start().await
+    }
+
+    /// Options: boot time, seed, key, port.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL a client uses.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The API key the simulator accepts.
+    pub fn api_key(&self) -> &str {
+        &self.shared.key
+    }
+
+    /// A client of the simulator, with its key.
+    ///
+    /// # Errors
+    /// Only if the key set with [`SimulatorBuilder::api_key`] is not a valid header value.
+    pub fn client(&self) -> Result<Client, crate::error::BuildError> {
+        ClientBuilder::new()
+            .api_key(self.api_key())
+            .base_url(self.base_url())
+            .build()
+    }
+
+    /// Moves the simulator's clock forward: lifecycle steps due by then are taken at the
+    /// next request.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Adds a fault rule.
+    pub fn fault(&self, rule: Rule) {
+        if let Ok(mut faults) = self.shared.faults.lock() {
+            faults.add(rule);
+        }
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        if let Ok(mut faults) = self.shared.faults.lock() {
+            faults.clear();
+        }
+    }
+
+    /// Forgets every agent, subscription and payment method.
+    pub fn reset(&self) {
+        if let Ok(mut world) = self.shared.world.lock() {
+            *world = World::default();
+        }
+    }
+
+    /// The whole state as JSON (what `GET /_sim/state` answers).
+    pub fn state(&self) -> Value {
+        dump(&self.shared)
+    }
+
+    /// Stops serving and waits until the server is down.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn dump(shared: &Shared) -> Value {
+    let now = shared.clock.now();
+    let unix = shared.clock.unix();
+    let world = match shared.world.lock() {
+        Ok(mut world) => {
+            world.settle(now, unix);
+            serde_json::to_value(&*world).unwrap_or(Value::Null)
+        }
+        Err(_) => Value::Null,
+    };
+    let faults = shared
+        .faults
+        .lock()
+        .map(|f| serde_json::to_value(f.rules()).unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
+    json!({"world": world, "faults": faults, "clock_ms": now.as_millis() as u64})
+}
+
+async fn admin_state(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(dump(&shared)).into_response()
+}
+
+async fn admin_reset(State(shared): State<Arc<Shared>>) -> Response {
+    if let Ok(mut world) = shared.world.lock() {
+        *world = World::default();
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Rule>(&body) {
+        Ok(rule) => {
+            if let Ok(mut faults) = shared.faults.lock() {
+                faults.add(rule);
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => http::error(
+            StatusCode::BAD_REQUEST,
+            "_sim/faults",
+            &format!("not a fault rule: {e}"),
+        ),
+    }
+}
+
+async fn admin_clear_faults(State(shared): State<Arc<Shared>>) -> Response {
+    if let Ok(mut faults) = shared.faults.lock() {
+        faults.clear();
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_clock(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let advance = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("advance_ms").and_then(Value::as_u64));
+    match advance {
+        Some(ms) => {
+            shared.clock.advance(Duration::from_millis(ms));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => http::error(
+            StatusCode::BAD_REQUEST,
+            "_sim/clock",
+            "send {\"advance_ms\": <milliseconds>}",
+        ),
+    }
+}
+
+/// Every API request: routed by the spec's table, then answered.
+async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some((operation, params)) = http::route(&parts.method, parts.uri.path()) else {
+        return http::error(
+            StatusCode::NOT_FOUND,
+            "",
+            &format!(
+                "no operation of the API is {} {}",
+                parts.method,
+                parts.uri.path()
+            ),
+        );
+    };
+    let body = match axum::body::to_bytes(Body::new(body), http::MAX_BODY).await {
+        Ok(body) => body,
+        Err(_) => {
+            return http::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                operation,
+                &format!("the body is over {} bytes, or broke off", http::MAX_BODY),
+            )
+        }
+    };
+    let query = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    http::answer(
+        shared,
+        http::Call {
+            operation,
+            method: parts.method,
+            params,
+            query,
+            headers: parts.headers,
+            body,
+        },
+    )
+    .await
+}

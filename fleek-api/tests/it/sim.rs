@@ -1,0 +1,523 @@
+//! The simulator (`fleek_api::sim`), driven through the client as a user's test would,
+//! each expectation taken from what the sources say the real service does
+//! (`FLEEK-API-NOTES.md`), not from the spec's examples.
+
+use std::time::Duration;
+
+use fleek_api::character::Character;
+use fleek_api::proxy::Message;
+use fleek_api::sim::{Fault, Rule, Simulator};
+use fleek_api::types::AgentStatus;
+use fleek_api::{Call, ErrorKind};
+use futures_util::TryStreamExt;
+use serde_json::{json, Value};
+
+use crate::common::{nova, PROJECT};
+
+async fn sim() -> Simulator {
+    Simulator::builder()
+        .boot_time(Duration::from_secs(4))
+        .start()
+        .await
+        .expect("a simulator on 127.0.0.1")
+}
+
+fn character(value: Value) -> Character {
+    serde_json::from_value(value).expect("a character")
+}
+
+/// A draft of Nova, through `create_agent`.
+async fn draft(client: &fleek_api::Client) -> fleek_api::types::Agent {
+    client
+        .create_agent()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .name("Nova")
+                .config(nova().to_string())
+        })
+        .call()
+        .await
+        .expect("created")
+}
+
+#[tokio::test]
+async fn an_agent_goes_from_draft_to_running_on_the_simulators_clock() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    assert_eq!(agent.status, AgentStatus::Draft);
+    assert!(agent.public_token.is_some() && agent.slot_number.is_some() && agent.host.is_some());
+
+    let published = client
+        .publish_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("published");
+    assert_eq!(published.status, AgentStatus::Created);
+    let status = client
+        .get_agent_status()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("status");
+    assert!(!status.is_running());
+
+    sim.advance(Duration::from_secs(2));
+    let pending = client
+        .get_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("read");
+    assert_eq!(pending.status, AgentStatus::Pending);
+    sim.advance(Duration::from_secs(2));
+    let running = client
+        .get_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("read");
+    assert_eq!(running.status, AgentStatus::Running);
+    let status = client
+        .get_agent_status()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("status");
+    assert!(status.is_running());
+
+    let lines: Vec<String> = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .stream()
+        .map_ok(|entry| entry.message)
+        .try_collect()
+        .await
+        .expect("the log");
+    assert!(
+        lines.iter().any(|line| line.contains("started")),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deployment_runs_end_to_end_and_a_character_fleek_refuses_ends_failed() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(300))
+        .start()
+        .await
+        .expect("a simulator");
+    let client = sim.client().expect("a client");
+    let id = client
+        .deploy(PROJECT, &character(nova()))
+        .timeout(Duration::from_secs(30))
+        .run(|_| {})
+        .await
+        .expect("deployed");
+    let agent = client
+        .get_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("read");
+    assert_eq!(agent.status, AgentStatus::Running);
+
+    // No topic: Fleek's rules refuse it; the agent fails and its log says why.
+    let mut broken = nova();
+    broken["topics"] = json!([]);
+    let agent = client
+        .create_agent()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .name("Nova")
+                .config(broken.to_string())
+        })
+        .call()
+        .await
+        .expect("created");
+    let failed = client
+        .publish_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("published");
+    assert_eq!(failed.status, AgentStatus::Failed);
+    let page = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("log");
+    assert!(
+        page.data.iter().any(|e| e.message.contains("topics")),
+        "{:?}",
+        page.data
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_agent_is_gone() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    client
+        .delete_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("deleted");
+    let error = client
+        .get_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect_err("gone");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let error = client
+        .delete_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect_err("gone");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn the_journal_pages_like_a_journal_and_grows_with_each_message() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::ZERO)
+        .start()
+        .await
+        .expect("a simulator");
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    client
+        .publish_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("published");
+
+    // One entry a page: the walk ends on the page that names itself.
+    let entries: Vec<_> = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .size(1)
+        .stream()
+        .try_collect()
+        .await
+        .expect("the log");
+    assert!(entries.len() >= 3, "{entries:?}");
+
+    // The last page hands back its own cursor while nothing new is written...
+    let first = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .size(100)
+        .call()
+        .await
+        .expect("page");
+    let cursor = first.next_cursor().expect("a cursor").expect("a next page");
+    let again = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .cursor(cursor.clone())
+        .call()
+        .await
+        .expect("page");
+    assert!(again.data.is_empty());
+    assert_eq!(again.next_cursor().expect("a cursor"), Some(cursor.clone()));
+
+    // ...and a message to the agent writes a line that the same cursor then reads.
+    let api = client.agent_api(agent.id.as_str());
+    let eliza = api.eliza_agents().await.expect("Eliza's agents");
+    let replies = api
+        .send_message(
+            &eliza[0].id,
+            &Message {
+                text: "Hello".into(),
+                room_id: None,
+                user_id: None,
+                user_name: None,
+            },
+        )
+        .await
+        .expect("a reply");
+    assert!(replies[0].text.contains("Hello"), "{replies:?}");
+    let after = client
+        .get_agent_logs()
+        .agent_id(agent.id.as_str())
+        .cursor(cursor)
+        .call()
+        .await
+        .expect("page");
+    assert_eq!(after.data.len(), 1, "{:?}", after.data);
+    assert!(after.data[0].message.contains("Hello"));
+}
+
+#[tokio::test]
+async fn the_agents_api_answers_only_while_it_runs() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    let api = client.agent_api(agent.id.as_str());
+    let error = api.eliza_agents().await.expect_err("a draft does not run");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+
+    client
+        .publish_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("published");
+    sim.advance(Duration::from_secs(5));
+    let agents = api.eliza_agents().await.expect("running");
+    assert_eq!(agents[0].name, "Nova");
+    // Eliza's own answers: 400 for an id that is not a UUID, 404 for an unknown one.
+    let error = api.eliza_agent("not-a-uuid").await.expect_err("400");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let error = api
+        .eliza_agent("00000000-0000-4000-8000-000000000000")
+        .await
+        .expect_err("404");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        error.json().map(|j| j["error"].clone()),
+        Some(json!("Agent not found"))
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_checked_as_the_spec_says() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    let token = agent.public_token.clone().expect("a token");
+
+    let stranger = fleek_api::Client::builder()
+        .api_key("fk_not_the_key_0123456789")
+        .base_url(sim.base_url())
+        .build()
+        .expect("a client");
+    let error = stranger.list_agents().call().await.expect_err("401");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+
+    let public = fleek_api::Client::builder()
+        .agent_token(&token)
+        .base_url(sim.base_url())
+        .build()
+        .expect("a client");
+    // Only for an agent that allows public chat.
+    let error = public
+        .get_agent_status()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect_err("401");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    client
+        .update_agent()
+        .agent_id(agent.id.as_str())
+        .body_map(|b| b.public_chat(true))
+        .call()
+        .await
+        .expect("updated");
+    public
+        .get_agent_status()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("the token works");
+    public
+        .get_public_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("the token works");
+    // Not for another agent.
+    let other = draft(&client).await;
+    let error = public
+        .get_agent_status()
+        .agent_id(other.id.as_str())
+        .call()
+        .await
+        .expect_err("401");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+}
+
+#[tokio::test]
+async fn a_partial_update_changes_only_what_it_sends() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let agent = draft(&client).await;
+    let updated = client
+        .update_agent()
+        .agent_id(agent.id.as_str())
+        .body_map(|b| b.name("Orion".to_string()))
+        .call()
+        .await
+        .expect("updated");
+    assert_eq!(updated.name, "Orion");
+    assert_eq!(updated.character_file, agent.character_file);
+    assert_eq!(updated.project_id, agent.project_id);
+}
+
+#[tokio::test]
+async fn faults_fail_the_next_requests_and_the_client_retries_through_them() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    sim.fault(Rule::next(
+        "list_agents",
+        1,
+        Fault::Status {
+            status: 503,
+            retry_after: Some(0),
+        },
+    ));
+    client
+        .list_agents()
+        .call()
+        .await
+        .expect("retried past the 503");
+
+    sim.fault(Rule::next(
+        "create_agent",
+        1,
+        Fault::Status {
+            status: 500,
+            retry_after: None,
+        },
+    ));
+    let error = client
+        .create_agent()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .name("Nova")
+                .config(nova().to_string())
+        })
+        .call()
+        .await
+        .expect_err("a create is not retried");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    // Nothing was created by the failed request.
+    let agents = client.list_agents().call().await.expect("listed");
+    assert!(agents.data.is_empty());
+
+    sim.fault(Rule::next("get_agent", 5, Fault::Drop));
+    let error = client
+        .get_agent()
+        .agent_id("cm0000000000000000000000")
+        .call()
+        .await
+        .expect_err("dropped");
+    assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_clear_answer_and_leave_the_state_alone() {
+    let sim = sim().await;
+    let http = reqwest::Client::new();
+    let key = sim.api_key().to_string();
+    let url = |path: &str| format!("{}{path}", sim.base_url());
+    let send = |request: reqwest::RequestBuilder| {
+        let key = key.clone();
+        async move {
+            let response = request
+                .header("x-api-key", key)
+                .send()
+                .await
+                .expect("answered");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, body)
+        }
+    };
+    let (status, body) = send(http.post(url("/api/v2/ai-agents")).body("{not json")).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = send(
+        http.post(url("/api/v2/ai-agents"))
+            .json(&json!({"projectId": PROJECT, "name": 7, "config": "{}"})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("name"),
+        "{body}"
+    );
+    let (status, _) = send(
+        http.post(url("/api/v2/ai-agents"))
+            .body(vec![b' '; 5 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(status, 413);
+    let (status, body) = send(http.get(url("/api/v1/nothing-here"))).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, _) = send(http.get(url("/api/v1/ai-agents?size=0"))).await;
+    assert_eq!(status, 400);
+    assert_eq!(sim.state()["world"]["agents"], json!({}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_concurrent_requests_leave_a_whole_state() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let creates = (0..200).map(|_| {
+        let client = client.clone();
+        async move { draft(&client).await.id }
+    });
+    let ids = futures_util::future::join_all(creates).await;
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), 200);
+    let listed: Vec<_> = client
+        .list_agents()
+        .size(7)
+        .stream()
+        .try_collect()
+        .await
+        .expect("listed");
+    assert_eq!(listed.len(), 200);
+    assert_eq!(
+        sim.state()["world"]["agents"].as_object().map(|a| a.len()),
+        Some(200)
+    );
+}
+
+#[tokio::test]
+async fn subscriptions_need_a_payment_method_and_a_project_without_one_is_a_404() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let error = client
+        .list_subscriptions()
+        .project_id(PROJECT)
+        .call()
+        .await
+        .expect_err("404");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let error = client
+        .create_subscription()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .product(fleek_api::types::SubscriptionProduct {
+                    id: "prod_sim".into(),
+                    quantity: std::num::NonZeroU32::MIN,
+                })
+        })
+        .call()
+        .await
+        .expect_err("no card");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(402));
+    let checkout = client
+        .create_checkout_session()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .plan_id("plan_sim_starter".to_string())
+        })
+        .call()
+        .await
+        .expect("a checkout URL");
+    assert!(checkout.url.starts_with(sim.base_url()), "{}", checkout.url);
+}
