@@ -283,7 +283,7 @@ impl Client {
     /// the proxy, and nothing else. An operation the spec does not have needs none.
     ///
     /// ```
-    /// # fn main() -> Result<(), fleek_api::BuildError> {
+    /// # fn main() -> Result<(), fleek_api::error::BuildError> {
     /// let client = fleek_api::Client::builder().agent_token("pt_5f1c2e9a7b").build()?;
     /// assert!(client.can_call("get_agent_status"));
     /// assert!(!client.can_call("get_agent"));
