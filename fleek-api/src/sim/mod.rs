@@ -53,6 +53,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use faults::Faults;
@@ -101,6 +102,14 @@ impl Clock {
         self.unix_at_start + self.now().as_secs() as i64
     }
 
+    /// Sets what was advanced so that the clock reads `at` now: a saved state's step times
+    /// stay right when it is loaded again.
+    fn resume_at(&self, at: Duration) {
+        if let Ok(mut advanced) = self.advanced.lock() {
+            *advanced = at.saturating_sub(self.started.elapsed());
+        }
+    }
+
     fn advance(&self, by: Duration) {
         if let Ok(mut advanced) = self.advanced.lock() {
             *advanced += by;
@@ -115,6 +124,7 @@ pub struct SimulatorBuilder {
     seed: u64,
     key: String,
     port: u16,
+    state: Option<Value>,
 }
 
 impl Default for SimulatorBuilder {
@@ -124,6 +134,7 @@ impl Default for SimulatorBuilder {
             seed: 1,
             key: DEFAULT_KEY.to_string(),
             port: 0,
+            state: None,
         }
     }
 }
@@ -153,18 +164,41 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Starts from a state saved with [`Simulator::state`] (or `GET /_sim/state`): its
+    /// agents, subscriptions and clock.
+    pub fn state(mut self, state: Value) -> Self {
+        self.state = Some(state);
+        self
+    }
+
     /// Starts serving on 127.0.0.1.
     ///
     /// # Errors
-    /// When the port cannot be bound.
+    /// When the port cannot be bound, or a state given with [`state`](Self::state) is not
+    /// one a simulator saved (`ErrorKind::InvalidData`, saying where).
     pub async fn start(self) -> std::io::Result<Simulator> {
+        let clock = Clock::new();
+        let world = match &self.state {
+            None => World::default(),
+            Some(state) => {
+                let world = World::deserialize(&state["world"]).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("not a state a simulator saved: {e}"),
+                    )
+                })?;
+                let at = state["clock_ms"].as_u64().unwrap_or(0);
+                clock.resume_at(Duration::from_millis(at));
+                world
+            }
+        };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            world: Mutex::new(World::default()),
+            world: Mutex::new(world),
             key: self.key,
             base_url: format!("http://{addr}"),
-            clock: Clock::new(),
+            clock,
             delays: Delays { boot: self.boot },
             faults: Mutex::new(Faults::new(self.seed)),
         });
@@ -271,7 +305,8 @@ impl Simulator {
         }
     }
 
-    /// The whole state as JSON (what `GET /_sim/state` answers).
+    /// The whole state as JSON (what `GET /_sim/state` answers); a simulator started with
+    /// [`SimulatorBuilder::state`] from it goes on from there.
     pub fn state(&self) -> Value {
         dump(&self.shared)
     }

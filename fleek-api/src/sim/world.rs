@@ -9,14 +9,14 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::tolerant::Agent;
 use crate::types::AgentStatus;
 
 /// One agent and what the simulator keeps beside what the API shows.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Record {
     pub(crate) agent: Agent,
     /// The journal: every line the agent wrote, oldest first.
@@ -26,7 +26,7 @@ pub(crate) struct Record {
 }
 
 /// One journal line.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Line {
     pub(crate) timestamp: i64,
     pub(crate) priority: u8,
@@ -34,14 +34,14 @@ pub(crate) struct Line {
 }
 
 /// A subscription, as the API shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Subscription {
     pub(crate) project: String,
     pub(crate) value: Value,
 }
 
 /// Everything the simulated service holds.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct World {
     /// Agents by id, in creation order of their ids (ids grow).
     pub(crate) agents: BTreeMap<String, Record>,

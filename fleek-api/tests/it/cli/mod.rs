@@ -14,6 +14,7 @@ mod lists;
 mod logs;
 mod operations;
 mod readme;
+mod simulate;
 mod terminal;
 mod validate;
 
