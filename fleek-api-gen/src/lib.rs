@@ -34,6 +34,7 @@ mod check;
 mod cli;
 mod examples;
 mod extensions;
+mod json_schema;
 mod mocks;
 mod naming;
 mod open_enums;
@@ -71,6 +72,10 @@ pub struct Generated {
     /// `fleek-api/src/generated_enums.rs`: formatted Rust source starting with
     /// [`GENERATED_HEADER`]. The client refers to them and `types` re-exports them.
     pub enums: String,
+    /// The spec's schemas as JSON Schema 2020-12 (`$defs`, and per operation its request
+    /// body and success answer), for `fleek-api/src/sim/spec.schema.json`: the simulator
+    /// checks requests and answers with it.
+    pub json_schema: String,
     /// A plain-text summary of the public API: one block per operation with its method,
     /// path, parameters, body type and response type. Snapshotted so that a reviewer sees
     /// what a spec change does to the crate's API.
@@ -182,6 +187,7 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 /// [`Error::Parse`] when the text is not OpenAPI 3.0, [`Error::Unsupported`] listing every
 /// shape the generator cannot handle, [`Error::Generator`] when progenitor refuses it.
 pub fn generate(spec: &str) -> Result<Generated, Error> {
+    let spec_text = spec;
     let spec: openapiv3::OpenAPI = serde_yaml::from_str(spec)?;
     let problems = check(&spec);
     if !problems.is_empty() {
@@ -228,11 +234,13 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
         prettyplease::unparse(&cli::generate(&spec)?)
     );
     let enums = format!("{GENERATED_HEADER}\n\n{}", open_enums::source(&open_enums)?);
+    let json_schema = json_schema::document(spec_text)?;
     Ok(Generated {
         client,
         mock,
         cli,
         enums,
+        json_schema,
         surface,
     })
 }

@@ -22,6 +22,7 @@ const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 const GENERATED_CLI: &str = "fleek-api/src/cli/generated.rs";
 const GENERATED_ENUMS: &str = "fleek-api/src/generated_enums.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
+const SPEC_SCHEMA: &str = "fleek-api/src/sim/spec.schema.json";
 
 /// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
 /// its own `cargo test`, since a filter applies to every binary of one run. The `it`
@@ -58,6 +59,7 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         (GENERATED_MOCK, &generated.mock),
         (GENERATED_CLI, &generated.cli),
         (GENERATED_ENUMS, &generated.enums),
+        (SPEC_SCHEMA, &generated.json_schema),
     ] {
         stale.extend(write_generated(mode, file, text)?);
     }

@@ -38,6 +38,7 @@ mod man;
 mod modules;
 mod msrv;
 mod openapi;
+mod schemathesis;
 mod snapshots;
 mod verify_live;
 
@@ -69,6 +70,8 @@ commands:
   eliza-conformance              judge conformance/eliza/ (real character files and probes)
                                  with Eliza 0.1.9's own schema (pinned @elizaos/core, run by
                                  node) and with `fleek-agents validate`; fail where they differ
+  schemathesis                   run Schemathesis (pinned; installed in a venv under the target
+                                 dir) against `fleek-agents simulate`; fail on any failure
   man                            write a man page per fleek-agents command (clap_mangen) into
                                  <target>/man
   footprint [--tls T] [--rounds N]
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         ["footprint", rest @ ..] => footprint::run(rest),
         ["eliza-conformance"] => eliza_conformance::run(),
         ["man"] => man::run(),
+        ["schemathesis"] => schemathesis::run(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

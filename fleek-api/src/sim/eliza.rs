@@ -1,9 +1,11 @@
 //! A stand-in for the Eliza 0.1.9 server behind the proxy, with its routes as Fleek's fork
 //! serves them: `GET agents`, `GET agents/{id}` (400 for an id that is not a UUID, 404
-//! `{"error": "Agent not found"}` for an unknown one), and `POST {id}/message`, which replies
-//! and writes a log line. Anything else is 404, as Express answers it.
+//! `{"error": "Agent not found"}` for an unknown one), and `POST {id}/message` (by the
+//! agent's id or its name), which replies and writes a log line (`[]` for an empty text;
+//! the plain text `Agent not found` for an unknown agent). Anything else is 404, as
+//! Express answers it.
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -95,15 +97,19 @@ pub(crate) fn answer(
                 json!([{"user": record.agent.name, "text": format!("You said: {text}"), "action": "NONE"}]),
             )
         }
-        (&Method::POST, [_, "message"]) => {
-            json(StatusCode::NOT_FOUND, json!({"error": "Agent not found"}))
-        }
-        _ => Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .header("content-type", "text/html; charset=utf-8")
-            .body(Body::from(format!("Cannot {method} /{path}")))
-            .unwrap_or_else(|_| StatusCode::NOT_FOUND.into_response()),
+        // Eliza's message route answers an unknown agent in plain text.
+        (&Method::POST, [_, "message"]) => text(StatusCode::NOT_FOUND, "Agent not found"),
+        _ => text(StatusCode::NOT_FOUND, &format!("Cannot {method} /{path}")),
     }
+}
+
+fn text(status: StatusCode, body: &str) -> Response {
+    (
+        status,
+        [("content-type", "text/html; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

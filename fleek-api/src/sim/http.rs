@@ -5,71 +5,20 @@
 //! it; a path of no operation answers 404.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
 
+use super::call::{error, Call, Context, Refusal};
 use super::faults::Fault;
-use super::world::{Delays, Record};
+use super::world::Record;
 use super::Shared;
 use crate::generated::{OPERATION_ROUTES, OPERATION_SECURITY};
 
 /// The most a request body may hold (a character file with a base64 avatar fits many
 /// times over); a larger one is answered 413.
 pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
-
-/// One request, as the handlers read it.
-pub(crate) struct Call {
-    pub(crate) operation: &'static str,
-    pub(crate) method: Method,
-    /// The path's parameters by the names the spec gives them (`agentId`, `key`, ...).
-    pub(crate) params: Vec<(&'static str, String)>,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-}
-
-impl Call {
-    fn param(&self, name: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map_or("", |(_, value)| value.as_str())
-    }
-
-    fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The JSON body as `T`; a body that breaks the spec is a 400 naming where.
-    fn json<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            bad(&format!(
-                "the body does not match the spec at `{path}`: {}",
-                e.inner()
-            ))
-        })
-    }
-}
-
-/// The answer of an error: `{"message", "operation"}`. Fleek documents no error body; this
-/// one is the simulator's own.
-pub(crate) fn error(status: StatusCode, operation: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({"message": message, "operation": operation})),
-    )
-        .into_response()
-}
 
 /// The operation a method and path name, with its path parameters.
 pub(crate) fn route(
@@ -80,9 +29,40 @@ pub(crate) fn route(
     OPERATION_ROUTES
         .iter()
         .filter(|(m, _, _)| *m == method.as_str())
-        .find_map(|(_, template, operation)| {
-            matches(template, &segments).map(|params| (*operation, params))
+        .filter_map(|(_, template, operation)| {
+            matches(template, &segments).map(|params| (literals(template), *operation, params))
         })
+        .max_by_key(|(literals, _, _)| *literals)
+        .map(|(_, operation, params)| (operation, params))
+}
+
+/// The methods the spec has for `path` (for a 405's `Allow`), none when no operation has
+/// the path.
+pub(crate) fn allowed(path: &str) -> Vec<&'static str> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let matching: Vec<(&'static str, usize)> = OPERATION_ROUTES
+        .iter()
+        .filter(|(_, template, _)| matches(template, &segments).is_some())
+        .map(|(method, template, _)| (*method, literals(template)))
+        .collect();
+    // `/payment-methods/manage` is its own path, not a payment method's id: the templates
+    // with the most literal segments are the path's.
+    let most = matching.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let mut methods: Vec<&'static str> = matching
+        .into_iter()
+        .filter(|(_, n)| *n == most)
+        .map(|(method, _)| method)
+        .collect();
+    methods.dedup();
+    methods
+}
+
+/// How many segments of `template` are literal (not parameters).
+fn literals(template: &str) -> usize {
+    template
+        .split('/')
+        .filter(|part| !part.starts_with('{'))
+        .count()
 }
 
 /// The parameters of `segments` under `template`; the proxy's last parameter (`{key}`)
@@ -169,6 +149,12 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
+    let response = locked(&shared, &call);
+    check_answer(call.operation, response).await
+}
+
+/// The answer from the state, under its lock (held by no `await`).
+fn locked(shared: &Shared, call: &Call) -> Response {
     let now = shared.clock.now();
     let unix = shared.clock.unix();
     let Ok(mut world) = shared.world.lock() else {
@@ -181,7 +167,7 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
     world.settle(now, unix);
     let agent_id = call.param("agentId").to_string();
     let record = world.agents.get(&agent_id);
-    if !authorized(&shared, &call, record) {
+    if !authorized(shared, call, record) {
         return error(
             StatusCode::UNAUTHORIZED,
             call.operation,
@@ -189,12 +175,11 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
              where the spec allows it the agent's publicToken in X-Agent-Token",
         );
     }
-    let context = Context {
-        shared: &shared,
-        now,
-        unix,
-    };
-    super::operations::serve(&context, &mut world, &call).unwrap_or_else(|| {
+    if let Err(refusal) = check_request(call) {
+        return refusal.answer(call.operation);
+    }
+    let context = Context { shared, now, unix };
+    super::operations::serve(&context, &mut world, call).unwrap_or_else(|| {
         error(
             StatusCode::NOT_IMPLEMENTED,
             call.operation,
@@ -203,22 +188,64 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
     })
 }
 
-/// What a handler knows besides the request and the state.
-pub(crate) struct Context<'a> {
-    pub(crate) shared: &'a Shared,
-    /// The simulator's clock, and the same instant in Unix seconds.
-    pub(crate) now: Duration,
-    pub(crate) unix: i64,
+/// A JSON request body against the operation's schema: a 400 that names where it breaks
+/// the spec, before any handler sees it.
+fn check_request(call: &Call) -> Result<(), Refusal> {
+    if call.body.is_empty() {
+        return Ok(());
+    }
+    let schemas =
+        super::schema::schemas().map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    let is_json = call
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Ok(());
+    }
+    let body: serde_json::Value = serde_json::from_slice(&call.body).map_err(|e| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not JSON: {e}"),
+        )
+    })?;
+    schemas.check_request(call.operation, &body).map_err(|why| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body does not match the spec {why}"),
+        )
+    })
 }
 
-impl Context<'_> {
-    pub(crate) fn delays(&self) -> Delays {
-        self.shared.delays
+/// A JSON success answer against the operation's schema: one that breaks the spec is the
+/// simulator's bug, answered 500 saying so rather than sent as if Fleek had said it.
+async fn check_answer(operation: &str, response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !response.status().is_success() || !is_json {
+        return response;
     }
-
-    /// `path` (starting with `/`) as a full URL on the simulator.
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.shared.base_url)
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, operation, &e.to_string()),
+    };
+    let verdict = match (super::schema::schemas(), serde_json::from_slice(&bytes)) {
+        (Ok(schemas), Ok(value)) => schemas.check_answer(operation, &value),
+        (Err(e), _) => Err(e.to_string()),
+        (_, Err(e)) => Err(format!("not JSON: {e}")),
+    };
+    match verdict {
+        Ok(()) => Response::from_parts(parts, Body::from(bytes)),
+        Err(why) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            operation,
+            &format!("the simulator's answer breaks the spec {why} (a bug of the simulator)"),
+        ),
     }
 }
 
@@ -235,56 +262,6 @@ fn dropped() -> Response {
         .header("content-type", "application/json")
         .body(body)
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-/// A request the service refuses: the status and why, answered as [`error`] with the
-/// operation's name once the handler is done.
-#[derive(Debug)]
-pub(crate) struct Refusal {
-    status: StatusCode,
-    message: String,
-}
-
-impl Refusal {
-    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Refusal {
-            status,
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn answer(self, operation: &str) -> Response {
-        error(self.status, operation, &self.message)
-    }
-}
-
-pub(crate) fn not_found(what: &str) -> Refusal {
-    Refusal::new(StatusCode::NOT_FOUND, format!("no {what} has this id"))
-}
-
-pub(crate) fn bad(message: &str) -> Refusal {
-    Refusal::new(StatusCode::BAD_REQUEST, message)
-}
-
-pub(crate) fn conflict(message: &str) -> Refusal {
-    Refusal::new(StatusCode::CONFLICT, message)
-}
-
-pub(crate) fn json_ok(value: Value) -> Response {
-    (StatusCode::OK, axum::Json(value)).into_response()
-}
-
-/// The request's JSON body as `T`; see [`Call::json`].
-pub(crate) fn body<T: DeserializeOwned>(call: &Call) -> Result<T, Refusal> {
-    call.json()
-}
-
-pub(crate) fn param<'c>(call: &'c Call, name: &str) -> &'c str {
-    call.param(name)
-}
-
-pub(crate) fn query<'c>(call: &'c Call, name: &str) -> Option<&'c str> {
-    call.query(name)
 }
 
 #[cfg(test)]

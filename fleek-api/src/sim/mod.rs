@@ -37,10 +37,12 @@
 //! JSON), `POST /_sim/reset`, `POST /_sim/faults` (a [`Rule`] as JSON), `DELETE
 //! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`).
 
+mod call;
 mod eliza;
 mod faults;
 mod http;
 mod operations;
+mod schema;
 mod world;
 
 use std::net::SocketAddr;
@@ -367,7 +369,7 @@ async fn admin_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes)
             }
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => http::error(
+        Err(e) => call::error(
             StatusCode::BAD_REQUEST,
             "_sim/faults",
             &format!("not a fault rule: {e}"),
@@ -391,7 +393,7 @@ async fn admin_clock(State(shared): State<Arc<Shared>>, body: axum::body::Bytes)
             shared.clock.advance(Duration::from_millis(ms));
             StatusCode::NO_CONTENT.into_response()
         }
-        None => http::error(
+        None => call::error(
             StatusCode::BAD_REQUEST,
             "_sim/clock",
             "send {\"advance_ms\": <milliseconds>}",
@@ -399,24 +401,38 @@ async fn admin_clock(State(shared): State<Arc<Shared>>, body: axum::body::Bytes)
     }
 }
 
+/// The answer to a method and path of no operation: 405 with `Allow` for a path of the API
+/// (another method), 404 for any other.
+fn unrouted(method: &axum::http::Method, path: &str) -> Response {
+    let allowed = http::allowed(path).join(", ");
+    if allowed.is_empty() {
+        return call::error(
+            StatusCode::NOT_FOUND,
+            "",
+            &format!("no operation of the API is {method} {path}"),
+        );
+    }
+    let mut response = call::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "",
+        &format!("{path} takes {allowed}, not {method}"),
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&allowed) {
+        response.headers_mut().insert("allow", value);
+    }
+    response
+}
+
 /// Every API request: routed by the spec's table, then answered.
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some((operation, params)) = http::route(&parts.method, parts.uri.path()) else {
-        return http::error(
-            StatusCode::NOT_FOUND,
-            "",
-            &format!(
-                "no operation of the API is {} {}",
-                parts.method,
-                parts.uri.path()
-            ),
-        );
+        return unrouted(&parts.method, parts.uri.path());
     };
     let body = match axum::body::to_bytes(Body::new(body), http::MAX_BODY).await {
         Ok(body) => body,
         Err(_) => {
-            return http::error(
+            return call::error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 operation,
                 &format!("the body is over {} bytes, or broke off", http::MAX_BODY),
@@ -430,7 +446,7 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         .unwrap_or_default();
     http::answer(
         shared,
-        http::Call {
+        call::Call {
             operation,
             method: parts.method,
             params,

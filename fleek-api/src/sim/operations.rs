@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::call::{bad, body, conflict, json_ok, not_found, param, query, Call, Context, Refusal};
 use super::eliza;
-use super::http::{bad, body, conflict, json_ok, not_found, param, query, Call, Context, Refusal};
 use super::world::{self, Line, Record, Subscription, World};
 use crate::tolerant::Agent;
 use crate::types::{self, AgentStatus};
@@ -54,7 +54,8 @@ pub(crate) fn serve(cx: &Context<'_>, world: &mut World, call: &Call) -> Option<
         "create_subscription" => create_subscription(cx, world, call),
         "update_subscription_quantity" => change_quantity(world, call, Change::Relative),
         "set_subscription_quantity" => change_quantity(world, call, Change::Absolute),
-        "create_checkout_session" => checkout(cx, call),
+        "create_checkout_session" => body::<types::CheckoutRequest>(call)
+            .and_then(|request| hosted(cx, call, &request.project_id)),
         "get_subscription" => match world.subscriptions.get(param(call, "subscriptionId")) {
             Some(subscription) => Ok(json_ok(subscription.value.clone())),
             None => Err(not_found("subscription")),
@@ -62,7 +63,8 @@ pub(crate) fn serve(cx: &Context<'_>, world: &mut World, call: &Call) -> Option<
         "cancel_subscription" => cancel_subscription(world, call),
         "list_payment_methods" => list_payment_methods(cx, world, call),
         "get_payment_method" => get_payment_method(world, call),
-        "create_payment_portal_session" => checkout(cx, call),
+        "create_payment_portal_session" => body::<types::PaymentPortalRequest>(call)
+            .and_then(|request| hosted(cx, call, &request.project_id)),
         _ => return None,
     };
     Some(answer.unwrap_or_else(|refusal| refusal.answer(call.operation)))
@@ -78,14 +80,14 @@ fn with_agent(world: &mut World, call: &Call, f: impl FnOnce(&mut Record) -> Ans
     }
 }
 
-/// A page size from `size`: at least 1 when given.
+/// A page size from `size`: a `uint32` of at least 1, as the spec says.
 fn size(call: &Call, default: usize) -> Result<usize, Refusal> {
     match query(call, "size") {
         None => Ok(default),
-        Some(text) => match text.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
+        Some(text) => match text.parse::<std::num::NonZeroU32>() {
+            Ok(n) => Ok(n.get() as usize),
             _ => Err(bad(&format!(
-                "`size` must be a whole number of at least 1, not {text:?}"
+                "`size` must be a whole number from 1 to 4294967295, not {text:?}"
             ))),
         },
     }
@@ -93,7 +95,7 @@ fn size(call: &Call, default: usize) -> Result<usize, Refusal> {
 
 fn list_agents(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let size = size(call, 25)?;
-    let project = query(call, "projectId");
+    let project = call.project()?;
     let agents: Vec<&Record> = world
         .agents
         .values()
@@ -393,15 +395,8 @@ fn proxy(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     })
 }
 
-fn project_of(value: &Value) -> Option<String> {
-    value
-        .get("projectId")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
 fn list_subscriptions(world: &mut World, call: &Call) -> Answer {
-    let project = query(call, "projectId").unwrap_or_default();
+    let project = call.required_project()?;
     let list: Vec<Value> = world
         .subscriptions
         .values()
@@ -496,19 +491,15 @@ fn cancel_subscription(world: &mut World, call: &Call) -> Answer {
 }
 
 /// A hosted page's URL (checkout, or the payment portal).
-fn checkout(cx: &Context<'_>, call: &Call) -> Answer {
-    let request: Value = body(call)?;
-    let Some(project) = project_of(&request) else {
-        return Err(bad("the body needs `projectId`"));
-    };
-    Ok(json_ok(
-        json!({"url": cx.url(&format!("/_sim/hosted/{}?project={project}", call.operation))}),
-    ))
+fn hosted(cx: &Context<'_>, call: &Call, project: &types::ProjectId) -> Answer {
+    Ok(json_ok(json!({
+        "url": cx.url(&format!("/_sim/hosted/{}?project={}", call.operation, encode(project)))
+    })))
 }
 
 fn list_payment_methods(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let _ = cx;
-    let project = query(call, "projectId").unwrap_or_default();
+    let project = call.required_project()?;
     let data = world
         .payment_methods
         .get(project)

@@ -429,7 +429,7 @@ async fn bad_requests_get_a_clear_answer_and_leave_the_state_alone() {
                 .await
                 .expect("answered");
             let status = response.status().as_u16();
-            let body: Value = response.json().await.unwrap_or(Value::Null);
+            let body = response.text().await.unwrap_or_default();
             (status, body)
         }
     };
@@ -441,11 +441,9 @@ async fn bad_requests_get_a_clear_answer_and_leave_the_state_alone() {
     )
     .await;
     assert_eq!(status, 400);
+    // A sentence naming the operation and the field.
     assert!(
-        body["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("name"),
+        body.starts_with("create_agent: ") && body.contains("`/name`"),
         "{body}"
     );
     let (status, _) = send(

@@ -1,0 +1,130 @@
+//! `cargo xtask schemathesis`: Schemathesis (PyPI, pinned below, installed into a virtual
+//! environment under the target directory on first use) against `fleek-agents simulate`:
+//! generated requests for every operation, every check, with the exceptions (and their
+//! reasons) in `openapi/schemathesis.toml`. Fails on any failure. The seed is fixed so that
+//! a run can be repeated; `SCHEMATHESIS_SEED` picks another.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::codegen::SPEC;
+use crate::{run_command, Failure};
+
+/// The pinned version.
+const VERSION: &str = "4.32.5";
+/// How many examples per operation and phase.
+const EXAMPLES: &str = "50";
+
+pub(crate) fn run() -> Result<(), Failure> {
+    let st = install()?;
+    let mut sim = Simulator::start()?;
+    let seed = std::env::var("SCHEMATHESIS_SEED").unwrap_or_else(|_| "1".into());
+    let result = run_command(
+        Command::new(&st)
+            .args([
+                "--config-file",
+                "openapi/schemathesis.toml",
+                "run",
+                SPEC,
+                "--url",
+            ])
+            .arg(&sim.url)
+            .args(["-H", &format!("X-Api-Key: {}", sim.key)])
+            .args([
+                "--checks",
+                "all",
+                "--max-examples",
+                EXAMPLES,
+                "--workers",
+                "2",
+                "--seed",
+            ])
+            .arg(&seed),
+    );
+    sim.stop();
+    result?;
+    println!("schemathesis {VERSION}: no failure against the simulator (seed {seed})");
+    Ok(())
+}
+
+/// The `st` executable of the pinned version, installing it when missing.
+fn install() -> Result<std::path::PathBuf, Failure> {
+    let venv = crate::target_dir().join("schemathesis-venv");
+    let st = venv.join("bin/st");
+    let installed = Command::new(&st)
+        .arg("--version")
+        .output()
+        .ok()
+        .is_some_and(|out| String::from_utf8_lossy(&out.stdout).contains(VERSION));
+    if !installed {
+        run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_command(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            &format!("schemathesis=={VERSION}"),
+        ]))?;
+    }
+    Ok(st)
+}
+
+/// `fleek-agents simulate` on a free port, and what it printed.
+struct Simulator {
+    child: Child,
+    url: String,
+    key: String,
+}
+
+impl Simulator {
+    fn start() -> Result<Simulator, Failure> {
+        let mut child = crate::cargo_run_cli(&[
+            "--bin",
+            "fleek-agents",
+            "--",
+            "simulate",
+            "--boot-time",
+            "200ms",
+        ])
+        .current_dir(crate::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("could not start fleek-agents simulate: {e}"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("fleek-agents simulate has no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut read = |prefix: &str| -> Result<String, Failure> {
+            let line = lines
+                .next()
+                .ok_or_else(|| format!("fleek-agents simulate printed no {prefix} line"))?
+                .map_err(|e| format!("reading fleek-agents simulate: {e}"))?;
+            line.strip_prefix(prefix)
+                .map(str::to_string)
+                .ok_or_else(|| format!("expected {prefix}..., got {line:?}"))
+        };
+        let url = read("FLEEK_API_URL=");
+        let key = read("FLEEK_API_KEY=");
+        let mut sim = Simulator {
+            child,
+            url: String::new(),
+            key: String::new(),
+        };
+        match (url, key) {
+            (Ok(url), Ok(key)) => {
+                sim.url = url;
+                sim.key = key;
+                Ok(sim)
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                sim.stop();
+                Err(e)
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
