@@ -1,26 +1,22 @@
 //! A tour of the whole API: `cargo run -p fleek-api --example tour`.
 //!
-//! Without `FLEEK_API_KEY` it starts a mock of the API on 127.0.0.1, seeded with the spec's
-//! own examples, says so, and walks every step: create an agent from a character file,
-//! publish it, start it, wait until it runs, read its status and logs, send it a message
-//! through the proxy, stop and delete it; then framework versions, plans, subscriptions and
-//! payment methods, and a subscription through checkout for a project without a card.
+//! Without `FLEEK_API_KEY` it starts the crate's simulator of Fleek on 127.0.0.1
+//! (`fleek_api::sim`), says so, and walks every step: create an agent from a character
+//! file, publish it and watch it go from `Created` through `Pending` to `Running`, read its
+//! status and logs, send it a message through the proxy, stop, start and delete it; then
+//! framework versions, plans, subscriptions and payment methods, and a subscription through
+//! checkout for a project without a card.
 //!
 //! With `FLEEK_API_KEY` set it talks to the real API (or `FLEEK_API_URL`) and runs only the
 //! calls that read, unless you pass `--write`: then it also creates, publishes, starts,
 //! stops and deletes an agent, which may cost money. Steps that need a project read
 //! `FLEEK_PROJECT_ID`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fleek_api::mock::MockServerExt;
-use fleek_api::types;
+use fleek_api::sim::Simulator;
 use fleek_api::{character::Character, deploy::DeployEvent, proxy::Message, Call, Client};
 use futures_util::TryStreamExt;
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
-use serde_json::{json, Value};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -51,17 +47,17 @@ async fn tour() -> Result<(), Failure> {
             (client, project, None, write)
         }
         Err(_) => {
-            let server = mock_fleek().await?;
+            let sim = Simulator::builder()
+                .boot_time(Duration::from_secs(2))
+                .start()
+                .await?;
             println!(
-                "FLEEK_API_KEY is not set: running against a mock of the API at {}, seeded \
-                 with the spec's examples. Nothing leaves this machine.",
-                server.base_url()
+                "FLEEK_API_KEY is not set: running against the crate's simulator of Fleek at \
+                 {} (agents boot in 2 s there). Nothing leaves this machine.",
+                sim.base_url()
             );
-            let client = Client::builder()
-                .api_key("tour-key")
-                .base_url(server.base_url())
-                .build()?;
-            (client, Some(PROJECT.to_string()), Some(server), true)
+            let client = sim.client()?;
+            (client, Some(PROJECT.to_string()), Some(sim), true)
         }
     };
     println!();
@@ -326,11 +322,13 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
         return Ok(());
     };
     step("list_subscriptions", async {
-        let list = client
-            .list_subscriptions()
-            .project_id(project)
-            .call()
-            .await?;
+        // A project without a subscription is a 404, which Fleek's dashboard reads as none.
+        let list = match client.list_subscriptions().project_id(project).call().await {
+            Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => {
+                return Ok(((), "none (404)".to_string()));
+            }
+            other => other?,
+        };
         let subscriptions = match list {
             fleek_api::types::SubscriptionList::Array(all) => all,
             fleek_api::types::SubscriptionList::Subscription(one) => vec![one],
@@ -364,153 +362,3 @@ async fn read_only(client: &Client, project: Option<&str>) -> Result<(), Failure
 }
 
 const PROJECT: &str = "cm6k5x0qj0003l708b2v1c9ep";
-const AGENT: &str = "cm7b2q3vx0001la08zk4h2mto";
-/// The Eliza agent inside it, as its own API names it.
-const ELIZA: &str = "b850bc30-45f8-0041-a00a-83df46d8555d";
-
-/// The spec's 200 example of an operation, decoded as the type the mock helper takes.
-fn example<T: serde::de::DeserializeOwned>(operation: &str) -> Result<T, Failure> {
-    let spec: Value =
-        serde_yaml::from_str(include_str!("../../openapi/fleek-api.yaml")).unwrap_or(Value::Null);
-    let example = spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(|item| item.as_object())
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation)
-        .map(|op| op["responses"]["2XX"]["content"]["application/json"]["example"].clone())
-        .unwrap_or(Value::Null);
-    serde_json::from_value(example)
-        .map_err(|e| format!("the spec's example of {operation} does not decode: {e}").into())
-}
-
-/// A JSON answer computed when the request comes.
-fn json_answer(
-    body: impl Fn() -> Value + Send + Sync + 'static,
-) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
-    move |_| {
-        HttpMockResponse::builder()
-            .status(200)
-            .header("content-type", "application/json")
-            .body(body().to_string())
-            .build()
-    }
-}
-
-/// A mock of Fleek on 127.0.0.1 answering every step of the tour, built from this crate's
-/// own `mock` helpers (one typed mock per operation) and seeded with the spec's examples.
-async fn mock_fleek() -> Result<MockServer, Failure> {
-    let server = MockServer::start_async().await;
-    let id: types::AgentId = AGENT.parse()?;
-    let agent: types::Agent = example("create_agent")?;
-    server.create_agent(|_, then| {
-        then.ok(&agent);
-    });
-    let published: types::Agent = example("publish_agent")?;
-    server.publish_agent(|when, then| {
-        when.agent_id(&id);
-        then.ok(&published);
-    });
-    server.start_agent(|when, then| {
-        when.agent_id(&id);
-        then.ok();
-    });
-    server.stop_agent(|when, then| {
-        when.agent_id(&id);
-        then.ok();
-    });
-    // The agent takes a moment: `"false"` for the first two status checks, then `"true"`,
-    // and `Pending` until then.
-    let checks = Arc::new(AtomicUsize::new(0));
-    let counted = checks.clone();
-    server.get_agent_status(|when, then| {
-        when.agent_id(&id);
-        then.into_inner().respond_with(json_answer(move || {
-            let running = counted.fetch_add(1, Ordering::SeqCst) >= 2;
-            json!({"status": running.to_string()})
-        }));
-    });
-    let running: Value = serde_json::to_value(example::<types::Agent>("get_agent")?)?;
-    server.get_agent(|when, then| {
-        when.agent_id(&id);
-        then.into_inner().respond_with(json_answer(move || {
-            let mut agent = running.clone();
-            if checks.load(Ordering::SeqCst) < 3 {
-                agent["status"] = json!("Pending");
-            }
-            agent
-        }));
-    });
-    let deleted: types::DeleteAgentResponse = example("delete_agent")?;
-    server.delete_agent(|when, then| {
-        when.agent_id(&id);
-        then.ok(&deleted);
-    });
-    // Logs: the example page points at a second page, which is the last. The page for the
-    // cursor is registered first: the first mock that matches answers.
-    let last_page = types::LogPage {
-        data: vec![serde_json::from_value(json!(
-            {"id": "s=a654;i=17675", "timestamp": 1739454951, "message": "Nova is ready", "priority": 6}
-        ))?],
-        next_page: None,
-        prev_page: None,
-    };
-    server.get_agent_logs(|when, then| {
-        when.agent_id(&id)
-            .cursor("czphNjU0MmRlMWVkOGM0YzVjOThhOTA4MGM1ZGMxZTk2ZDtpPTE3Njc0");
-        then.ok(&last_page);
-    });
-    let first_page: types::LogPage = example("get_agent_logs")?;
-    server.get_agent_logs(|when, then| {
-        when.agent_id(&id);
-        then.ok(&first_page);
-    });
-    let agents_key: types::ProxyPath = "agents".parse()?;
-    server.proxy_get(|when, then| {
-        when.agent_id(&id).key(&agents_key);
-        then.ok(json!({
-            "agents": [{"id": ELIZA, "name": "Nova", "clients": ["direct"]}]
-        }));
-    });
-    // The one route the typed helpers cannot serve: they match a single-segment proxy key
-    // (OpenAPI 3.0 cannot describe more), and a message goes to `<elizaAgentId>/message`.
-    server.mock(|when, then| {
-        when.method(httpmock::Method::POST)
-            .path(format!("/api/v1/ai-agents/{AGENT}/api/{ELIZA}/message"));
-        then.status(200).json_body(json!([
-            {"user": "Nova", "text": "I answer questions about hosting agents on Fleek.", "action": "NONE"}
-        ]));
-    });
-    let mut list: types::AgentPage = example("list_agents")?;
-    list.next_page = None;
-    server.list_agents(|_, then| {
-        then.ok(&list);
-    });
-    let plans: Vec<types::Plan> = example("list_plans")?;
-    server.list_plans(|_, then| {
-        then.ok(&plans);
-    });
-    let subscriptions: types::SubscriptionList = example("list_subscriptions")?;
-    server.list_subscriptions(|_, then| {
-        then.ok(&subscriptions);
-    });
-    // A new project: no saved card yet, so the tour subscribes through checkout.
-    let no_cards = types::PaymentMethodPage {
-        data: Vec::new(),
-        next: None,
-        prev: None,
-    };
-    server.list_payment_methods(|_, then| {
-        then.ok(&no_cards);
-    });
-    let session: types::CheckoutSession = example("create_checkout_session")?;
-    server.create_checkout_session(|_, then| {
-        then.ok(&session);
-    });
-    let versions: types::FrameworkVersions = example("list_framework_versions")?;
-    server.list_framework_versions(|_, then| {
-        then.ok(&versions);
-    });
-    Ok(server)
-}

@@ -125,3 +125,58 @@ fn a_state_file_that_is_not_a_saved_state_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn deploy_follow_and_message_run_as_on_fleek() {
+    let dir = scratch("simulate-deploy");
+    let sim = simulate(&dir.join("sim.json"));
+    let character = super::write_json(&dir, "nova.json", &nova());
+    let deployed = sim
+        .run(&["deploy", &character, "--project", PROJECT, "-o", "json"])
+        .succeeds();
+    let lines = deployed.json_lines();
+    let result = lines.last().expect("a result");
+    assert_eq!(result["event"], "result", "{lines:?}");
+    assert_eq!(result["result"], "running", "{lines:?}");
+    let id = result["agentId"].as_str().expect("the agent's id").to_string();
+    // Deployed again unchanged: nothing to do, and nothing to confirm.
+    let again = sim
+        .run(&["deploy", &character, "--project", PROJECT, "--agent", &id])
+        .succeeds();
+    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+
+    // `logs --follow` prints what is there, then a line the next message writes.
+    let mut follow = sim
+        .run(&["logs", &id, "--follow", "--interval", "100ms"])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("follows");
+    let mut stdout = BufReader::new(follow.stdout.take().expect("piped"));
+    let mut seen = String::new();
+    while !seen.contains("started") {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).expect("a line") > 0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    sim.run(&["message", &id, "Are you there?"]).succeeds();
+    while !seen.contains("Are you there?") {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).expect("a line") > 0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &follow.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    assert!(follow.wait().expect("ends").success());
+    sim.interrupt().assert_exit(Exit::Success);
+}
