@@ -1,5 +1,6 @@
 //! `cargo xtask schemathesis`: Schemathesis (PyPI, pinned below, installed into a virtual
-//! environment under the target directory on first use) against `fleek-agents simulate`:
+//! environment under the target directory on first use) against `fleek-agents simulate`, in
+//! its plain and its quirks profile:
 //! generated requests for every operation, every check, with the exceptions (and their
 //! reasons) in `openapi/schemathesis.toml`. Fails on any failure. The seed is fixed so that
 //! a run can be repeated; `SCHEMATHESIS_SEED` picks another.
@@ -17,33 +18,31 @@ const EXAMPLES: &str = "50";
 
 pub(crate) fn run() -> Result<(), Failure> {
     let st = install()?;
-    let mut sim = Simulator::start()?;
     let seed = std::env::var("SCHEMATHESIS_SEED").unwrap_or_else(|_| "1".into());
-    let result = run_command(
-        Command::new(&st)
-            .args([
-                "--config-file",
-                "openapi/schemathesis.toml",
-                "run",
-                SPEC,
-                "--url",
-            ])
-            .arg(&sim.url)
-            .args(["-H", &format!("X-Api-Key: {}", sim.key)])
-            .args([
-                "--checks",
-                "all",
-                "--max-examples",
-                EXAMPLES,
-                "--workers",
-                "2",
-                "--seed",
-            ])
-            .arg(&seed),
-    );
-    sim.stop();
-    result?;
-    println!("schemathesis {VERSION}: no failure against the simulator (seed {seed})");
+    // The plain profile, then the quirks profile (the guide's shapes, 201 and 204).
+    for profile in [&[][..], &["--quirks"][..]] {
+        let mut sim = Simulator::start(profile)?;
+        let result = run_command(
+            Command::new(&st)
+                .args([
+                    "--config-file",
+                    "openapi/schemathesis.toml",
+                    "run",
+                    SPEC,
+                    "--url",
+                ])
+                .arg(&sim.url)
+                .args(["-H", &format!("X-Api-Key: {}", sim.key)])
+                .args(["--checks", "all", "--max-examples", EXAMPLES])
+                .args(["--workers", "2", "--seed"])
+                .arg(&seed),
+        );
+        sim.stop();
+        result?;
+        println!(
+            "schemathesis {VERSION}: no failure against the simulator {profile:?} (seed {seed})"
+        );
+    }
     Ok(())
 }
 
@@ -75,7 +74,8 @@ struct Simulator {
 }
 
 impl Simulator {
-    fn start() -> Result<Simulator, Failure> {
+    /// `fleek-agents simulate` with `extra` arguments (a profile).
+    fn start(extra: &[&str]) -> Result<Simulator, Failure> {
         let mut child = crate::cargo_run_cli(&[
             "--bin",
             "fleek-agents",
@@ -84,6 +84,7 @@ impl Simulator {
             "--boot-time",
             "200ms",
         ])
+        .args(extra)
         .current_dir(crate::root())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

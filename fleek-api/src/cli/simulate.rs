@@ -45,6 +45,12 @@ pub(crate) fn command() -> Command {
                 .help("Load the state from FILE when it exists, and save it there at Ctrl-C"),
         )
         .arg(
+            Arg::new("quirks")
+                .long("quirks")
+                .action(clap::ArgAction::SetTrue)
+                .help("Answer as Fleek's guide shows it where it disagrees with Fleek's clients (character_file, a string slotNumber, 201/204 on writes, ...)"),
+        )
+        .arg(
             Arg::new("boot-time")
                 .long("boot-time")
                 .value_name("DURATION")
@@ -59,6 +65,7 @@ pub(crate) async fn run(matches: &ArgMatches, output: &Output) -> Result<(), Cli
         "boot-time",
         Duration::from_secs(3),
     ));
+    builder = builder.quirks(matches.get_flag("quirks"));
     if let Some(port) = matches.get_one::<u16>("port") {
         builder = builder.port(*port);
     }

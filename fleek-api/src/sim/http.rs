@@ -150,7 +150,47 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
         None => {}
     }
     let response = locked(&shared, &call);
+    let response = if shared.quirks {
+        quirky(call.operation, response).await
+    } else {
+        response
+    };
     check_answer(call.operation, response).await
+}
+
+/// A success answer as the quirks profile gives it (see `quirks`).
+async fn quirky(operation: &str, response: Response) -> Response {
+    if !response.status().is_success() || !is_json(&response) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            operation,
+            "unreadable answer",
+        );
+    };
+    let Ok(value) = serde_json::from_slice(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let (status, value) = super::quirks::apply(operation, parts.status, value);
+    parts.status = status;
+    match value {
+        Some(value) => Response::from_parts(parts, Body::from(value.to_string())),
+        None => {
+            parts.headers.remove("content-type");
+            Response::from_parts(parts, Body::empty())
+        }
+    }
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 /// The answer from the state, under its lock (held by no `await`).
@@ -221,12 +261,7 @@ fn check_request(call: &Call) -> Result<(), Refusal> {
 /// A JSON success answer against the operation's schema: one that breaks the spec is the
 /// simulator's bug, answered 500 saying so rather than sent as if Fleek had said it.
 async fn check_answer(operation: &str, response: Response) -> Response {
-    let is_json = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !response.status().is_success() || !is_json {
+    if !response.status().is_success() || !is_json(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -35,13 +35,16 @@
 //!
 //! Admin routes under `/_sim/` (never an API path): `GET /_sim/state` (the whole state as
 //! JSON), `POST /_sim/reset`, `POST /_sim/faults` (a [`Rule`] as JSON), `DELETE
-//! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`).
+//! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`), and the hosted pages whose
+//! URLs checkout and the payment portal answer (`/_sim/hosted/...`): visiting one completes
+//! it (the portal saves a card; checkout saves one and subscribes the project).
 
 mod call;
 mod eliza;
 mod faults;
 mod http;
 mod operations;
+mod quirks;
 mod schema;
 mod world;
 
@@ -75,6 +78,8 @@ pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) delays: Delays,
     pub(crate) faults: Mutex<Faults>,
+    /// Answers as Fleek's guide shows them (see `quirks`).
+    pub(crate) quirks: bool,
 }
 
 /// The simulator's clock: real time since the start, plus what tests advanced it by.
@@ -127,6 +132,7 @@ pub struct SimulatorBuilder {
     key: String,
     port: u16,
     state: Option<Value>,
+    quirks: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -137,6 +143,7 @@ impl Default for SimulatorBuilder {
             key: DEFAULT_KEY.to_string(),
             port: 0,
             state: None,
+            quirks: false,
         }
     }
 }
@@ -163,6 +170,16 @@ impl SimulatorBuilder {
     /// The port on 127.0.0.1 (0, the default, takes a free one).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Answers as Fleek's guide shows them where it disagrees with Fleek's own clients:
+    /// `character_file` and a string `slotNumber` on agents, timestamps with microseconds,
+    /// one subscription as an object, a card's expiry as strings, a delete answered with a
+    /// `message` and no `id`, and 201 or 204 (no body) instead of 200 on writes whose body
+    /// no source documents. Every quirk is one the spec allows.
+    pub fn quirks(mut self, on: bool) -> Self {
+        self.quirks = on;
         self
     }
 
@@ -203,12 +220,14 @@ impl SimulatorBuilder {
             clock,
             delays: Delays { boot: self.boot },
             faults: Mutex::new(Faults::new(self.seed)),
+            quirks: self.quirks,
         });
         let app = Router::new()
             .route("/_sim/state", get(admin_state))
             .route("/_sim/reset", post(admin_reset))
             .route("/_sim/faults", post(admin_fault).delete(admin_clear_faults))
             .route("/_sim/clock", post(admin_clock))
+            .route("/_sim/hosted/{page}", get(hosted).post(hosted))
             .fallback(api)
             .with_state(Arc::clone(&shared));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -399,6 +418,54 @@ async fn admin_clock(State(shared): State<Arc<Shared>>, body: axum::body::Bytes)
             "send {\"advance_ms\": <milliseconds>}",
         ),
     }
+}
+
+/// A hosted page (checkout, or the payment portal) completed, as if the user had paid or
+/// saved a card there: the portal saves a card for the project; checkout saves one and
+/// subscribes the project to its first product.
+async fn hosted(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(page): axum::extract::Path<String>,
+    uri: axum::http::Uri,
+) -> Response {
+    let project = uri
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "project"))
+        .map(|(_, v)| v.into_owned())
+        .filter(|p| !p.is_empty());
+    let Some(project) = project else {
+        return call::error(
+            StatusCode::BAD_REQUEST,
+            "_sim/hosted",
+            "no `project` query parameter",
+        );
+    };
+    let unix = shared.clock.unix();
+    let Ok(mut world) = shared.world.lock() else {
+        return call::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "_sim/hosted",
+            "unusable state",
+        );
+    };
+    let answer = match page.as_str() {
+        "create_payment_portal_session" => {
+            json!({"card": operations::save_card(&mut world, &project)})
+        }
+        "create_checkout_session" => {
+            let card = operations::save_card(&mut world, &project);
+            let subscription = operations::subscribe(&mut world, project, "prod_sim", 1, unix);
+            json!({"card": card, "subscription": subscription})
+        }
+        other => {
+            return call::error(
+                StatusCode::NOT_FOUND,
+                "_sim/hosted",
+                &format!("no hosted page {other}"),
+            )
+        }
+    };
+    axum::Json(answer).into_response()
 }
 
 /// The answer to a method and path of no operation: 405 with `Allow` for a path of the API

@@ -424,15 +424,32 @@ fn create_subscription(cx: &Context<'_>, world: &mut World, call: &Call) -> Answ
             "the project has no saved payment method: start a checkout session instead",
         ));
     }
+    let value = subscribe(
+        world,
+        project,
+        &request.product.id,
+        request.product.quantity.get(),
+        cx.unix,
+    );
+    Ok(json_ok(value))
+}
+
+/// A new active subscription of `project` to `product`, for 30 days from `unix`.
+pub(crate) fn subscribe(
+    world: &mut World,
+    project: String,
+    product: &str,
+    quantity: u32,
+    unix: i64,
+) -> Value {
     let id = world.id("sub_sim_");
-    let start = date(cx.unix);
-    let end = date(cx.unix + 30 * 86_400);
+    let start = date(unix);
+    let end = date(unix + 30 * 86_400);
     let value = json!({
         "id": id, "status": "Active", "startDate": start, "periodStartDate": start,
-        "periodEndDate": end, "endDate": null, "productId": request.product.id,
-        "scheduleId": null,
-        "items": [{"id": format!("si_{id}"), "priceId": "price_sim", "productId": request.product.id,
-                   "quantity": request.product.quantity.get(), "unitAmount": 2000, "usageType": "PerUnit"}]
+        "periodEndDate": end, "endDate": null, "productId": product, "scheduleId": null,
+        "items": [{"id": format!("si_{id}"), "priceId": "price_sim", "productId": product,
+                   "quantity": quantity, "unitAmount": 2000, "usageType": "PerUnit"}]
     });
     world.subscriptions.insert(
         id,
@@ -441,7 +458,20 @@ fn create_subscription(cx: &Context<'_>, world: &mut World, call: &Call) -> Answ
             value: value.clone(),
         },
     );
-    Ok(json_ok(value))
+    value
+}
+
+/// Saves a card for `project`, as completing the hosted payment page does.
+pub(crate) fn save_card(world: &mut World, project: &str) -> Value {
+    let id = world.id("pm_sim_");
+    let card = json!({"id": id, "brand": "visa", "last4": "4242", "country": "US",
+                      "expiryMonth": 12, "expiryYear": 2030});
+    world
+        .payment_methods
+        .entry(project.to_string())
+        .or_default()
+        .push(card.clone());
+    card
 }
 
 enum Change {

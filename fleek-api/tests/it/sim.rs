@@ -519,3 +519,214 @@ async fn subscriptions_need_a_payment_method_and_a_project_without_one_is_a_404(
         .expect("a checkout URL");
     assert!(checkout.url.starts_with(sim.base_url()), "{}", checkout.url);
 }
+
+/// Every operation of the spec, driven through the client to a 2xx (the proxy's own
+/// answers excepted: the agent's API decides them), in the plain and in the quirks profile.
+/// The simulator checks each of its success answers against the spec's schemas and answers
+/// 500 for one that breaks them, so a pass means every answer fits the spec; the client
+/// reading the quirky answers means it reads both spellings of what the guide and Fleek's
+/// clients disagree on.
+#[tokio::test]
+async fn every_operation_answers_within_the_spec_in_both_profiles() {
+    for quirks in [false, true] {
+        let mut called: Vec<&str> = Vec::new();
+        let sim = Simulator::builder()
+            .boot_time(Duration::ZERO)
+            .quirks(quirks)
+            .start()
+            .await
+            .expect("a simulator");
+        let client = sim.client().expect("a client");
+        macro_rules! call {
+            ($op:literal, $request:expr) => {{
+                called.push($op);
+                match $request.call().await {
+                    Ok(value) => value,
+                    Err(e) => panic!("{} (quirks: {quirks}): {e}", $op),
+                }
+            }};
+        }
+        call!("list_framework_versions", client.list_framework_versions());
+        let plans = call!("list_plans", client.list_plans());
+        call!(
+            "create_agent_legacy",
+            client
+                .create_agent_legacy()
+                .body_map(|b| b.project_id(PROJECT).name("Old").config(nova().to_string()))
+        );
+        let agent = call!(
+            "create_agent",
+            client.create_agent().body_map(|b| b
+                .project_id(PROJECT)
+                .name("Nova")
+                .config(nova().to_string()))
+        );
+        let id = agent.id.as_str();
+        call!(
+            "update_agent",
+            client
+                .update_agent()
+                .agent_id(id)
+                .body_map(|b| b.public_chat(true))
+        );
+        call!("publish_agent", client.publish_agent().agent_id(id));
+        let agent = call!("get_agent", client.get_agent().agent_id(id));
+        assert_eq!(agent.status, AgentStatus::Running);
+        assert!(agent.character_file.is_some(), "read under either spelling");
+        let raw = client
+            .get_agent()
+            .agent_id(id)
+            .call_raw()
+            .await
+            .expect("the answer");
+        let raw: Value = serde_json::from_slice(raw.body()).expect("JSON");
+        assert_eq!(raw.get("character_file").is_some(), quirks, "{raw}");
+        assert_eq!(raw["slotNumber"].is_string(), quirks, "{raw}");
+        call!("get_agent_status", client.get_agent_status().agent_id(id));
+        call!("get_public_agent", client.get_public_agent().agent_id(id));
+        call!(
+            "get_agent_attestation",
+            client.get_agent_attestation().agent_id(id)
+        );
+        call!("get_agent_logs", client.get_agent_logs().agent_id(id));
+        call!("list_agents", client.list_agents());
+        call!("proxy_get", client.proxy_get().agent_id(id).key("agents"));
+        let eliza = client.agent_api(id).eliza_agents().await.expect("agents")[0]
+            .id
+            .clone();
+        call!(
+            "proxy_post",
+            client
+                .proxy_post()
+                .agent_id(id)
+                .key(format!("{eliza}/message"))
+                .body(json!({"text": "Hi"}))
+        );
+        // Eliza has no PUT, PATCH or DELETE on `agents`: its 404 passes through.
+        for (op, status) in [
+            (
+                "proxy_put",
+                client
+                    .proxy_put()
+                    .agent_id(id)
+                    .key("agents")
+                    .body(json!({}))
+                    .call()
+                    .await
+                    .err()
+                    .and_then(|e| e.status()),
+            ),
+            (
+                "proxy_patch",
+                client
+                    .proxy_patch()
+                    .agent_id(id)
+                    .key("agents")
+                    .body(json!({}))
+                    .call()
+                    .await
+                    .err()
+                    .and_then(|e| e.status()),
+            ),
+            (
+                "proxy_delete",
+                client
+                    .proxy_delete()
+                    .agent_id(id)
+                    .key("agents")
+                    .call()
+                    .await
+                    .err()
+                    .and_then(|e| e.status()),
+            ),
+        ] {
+            called.push(op);
+            assert_eq!(status.map(|s| s.as_u16()), Some(404), "{op}");
+        }
+        call!("stop_agent", client.stop_agent().agent_id(id));
+        call!("start_agent", client.start_agent().agent_id(id));
+
+        // Billing: a card saved through the hosted portal, then a subscription.
+        let portal = call!(
+            "create_payment_portal_session",
+            client
+                .create_payment_portal_session()
+                .body_map(|b| b.project_id(PROJECT))
+        );
+        reqwest::get(&portal.url)
+            .await
+            .expect("the portal")
+            .error_for_status()
+            .expect("completed");
+        let cards = call!(
+            "list_payment_methods",
+            client.list_payment_methods().project_id(PROJECT)
+        );
+        call!(
+            "get_payment_method",
+            client
+                .get_payment_method()
+                .payment_method_id(cards.data[0].id.as_str())
+        );
+        let product = fleek_api::types::SubscriptionProduct {
+            id: plans[0].id.clone(),
+            quantity: std::num::NonZeroU32::MIN,
+        };
+        let subscription = call!(
+            "create_subscription",
+            client
+                .create_subscription()
+                .body_map(|b| b.project_id(PROJECT).product(product.clone()))
+        );
+        let sub = subscription.id.as_str();
+        call!(
+            "update_subscription_quantity",
+            client
+                .update_subscription_quantity()
+                .subscription_id(sub)
+                .body_map(|b| b.project_id(PROJECT).update_by(2))
+        );
+        let three = fleek_api::types::SubscriptionProduct {
+            quantity: std::num::NonZeroU32::new(3).expect("3"),
+            ..product
+        };
+        call!(
+            "set_subscription_quantity",
+            client
+                .set_subscription_quantity()
+                .subscription_id(sub)
+                .body_map(|b| b.project_id(PROJECT).product(three))
+        );
+        call!(
+            "get_subscription",
+            client.get_subscription().subscription_id(sub)
+        );
+        call!(
+            "list_subscriptions",
+            client.list_subscriptions().project_id(PROJECT)
+        );
+        call!(
+            "create_checkout_session",
+            client
+                .create_checkout_session()
+                .body_map(|b| b.project_id(PROJECT).plan_id(plans[0].id.clone()))
+        );
+        let cancelled = call!(
+            "cancel_subscription",
+            client.cancel_subscription().subscription_id(sub)
+        );
+        assert_eq!(
+            cancelled.status.as_str(),
+            "Active",
+            "active until the period ends"
+        );
+        call!("delete_agent", client.delete_agent().agent_id(id));
+
+        let mut all = crate::common::operation_ids();
+        all.sort();
+        let mut called: Vec<String> = called.iter().map(|s| s.to_string()).collect();
+        called.sort();
+        called.dedup();
+        assert_eq!(called, all, "every operation of the spec, once");
+    }
+}

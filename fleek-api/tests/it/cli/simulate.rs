@@ -138,7 +138,10 @@ fn deploy_follow_and_message_run_as_on_fleek() {
     let result = lines.last().expect("a result");
     assert_eq!(result["event"], "result", "{lines:?}");
     assert_eq!(result["result"], "running", "{lines:?}");
-    let id = result["agentId"].as_str().expect("the agent's id").to_string();
+    let id = result["agentId"]
+        .as_str()
+        .expect("the agent's id")
+        .to_string();
     // Deployed again unchanged: nothing to do, and nothing to confirm.
     let again = sim
         .run(&["deploy", &character, "--project", PROJECT, "--agent", &id])
