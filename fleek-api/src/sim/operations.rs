@@ -587,6 +587,7 @@ mod tests {
                 boot: Duration::ZERO,
             },
             faults: Mutex::new(Faults::new(1)),
+            quirks: false,
         };
         let cx = Context {
             shared: &shared,
