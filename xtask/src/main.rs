@@ -39,6 +39,7 @@ mod modules;
 mod msrv;
 mod openapi;
 mod schemathesis;
+mod sim_bench;
 mod snapshots;
 mod verify_live;
 
@@ -72,6 +73,8 @@ commands:
                                  node) and with `fleek-agents validate`; fail where they differ
   schemathesis                   run Schemathesis (pinned; installed in a venv under the target
                                  dir) against `fleek-agents simulate`; fail on any failure
+  sim-bench [--rounds N]         the simulator beside Prism's mock of the spec, interleaved:
+                                 start to first answer, get_agent req/s, resident memory
   man                            write a man page per fleek-agents command (clap_mangen) into
                                  <target>/man
   footprint [--tls T] [--rounds N]
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         ["eliza-conformance"] => eliza_conformance::run(),
         ["man"] => man::run(),
         ["schemathesis"] => schemathesis::run(),
+        ["sim-bench", rest @ ..] => sim_bench::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
