@@ -47,11 +47,21 @@ pub(crate) fn run() -> Result<(), Failure> {
     let into_cli = arrows_into_cli(&graph);
     if !into_cli.is_empty() {
         return Err(format!(
-            "the library imports the CLI: {}; the CLI uses the library's public API, never              the reverse (add what it needs to the library instead)",
+            "the library imports the CLI: {}; the CLI uses the library's public API, never \
+             the reverse (add what it needs to the library instead)",
             into_cli.join(", ")
         ));
     }
     println!("modules: no module outside cli imports it");
+    let sim_into_hooks = arrows(&graph, |m| within(m, "sim"), |m| within(m, "hooks"));
+    if !sim_into_hooks.is_empty() {
+        return Err(format!(
+            "the simulator imports the client's hooks: {}; it serves the spec (its tables and \
+             types) and must not depend on how the client sends",
+            sim_into_hooks.join(", ")
+        ));
+    }
+    println!("modules: the simulator does not import the client's hooks");
     let allowed: BTreeSet<String> = ALLOWED.iter().map(|m| m.to_string()).collect();
     let cycles: Vec<BTreeSet<String>> = cycles(&graph)
         .into_iter()
@@ -182,16 +192,28 @@ fn resolve(path: &str, known: &BTreeSet<&str>) -> Option<String> {
 }
 
 /// The strongly connected components with more than one module (Tarjan).
+/// Whether `module` is `root` or inside it.
+fn within(module: &str, root: &str) -> bool {
+    module == root
+        || module
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with("::"))
+}
+
 /// Every `module -> cli...` import of a module outside `cli`.
 fn arrows_into_cli(graph: &Graph) -> Vec<String> {
-    let is_cli = |module: &str| module == "cli" || module.starts_with("cli::");
+    arrows(graph, |m| !within(m, "cli"), |m| within(m, "cli"))
+}
+
+/// Every `module -> import` arrow from a module `from` accepts to an import `to` accepts.
+fn arrows(graph: &Graph, from: impl Fn(&str) -> bool, to: impl Fn(&str) -> bool) -> Vec<String> {
     graph
         .iter()
-        .filter(|(module, _)| !is_cli(module))
+        .filter(|(module, _)| from(module))
         .flat_map(|(module, imports)| {
             imports
                 .iter()
-                .filter(|import| is_cli(import))
+                .filter(|import| to(import))
                 .map(move |import| format!("{module} -> {import}"))
         })
         .collect()
@@ -293,6 +315,7 @@ mod tests {
         assert!(
             arrows_into_cli(&graph(&[("cli", "cli::output"), ("cli::logs", "error")])).is_empty()
         );
+        assert!(within("sim::http", "sim") && within("sim", "sim") && !within("simple", "sim"));
     }
 
     #[test]

@@ -2,6 +2,14 @@
 //! names an operation (or every one), what happens, and how often: the next N requests, or
 //! a fraction of them drawn from a seeded generator, so a failing test fails the same way
 //! every run.
+//!
+//! As JSON (`POST /_sim/faults`):
+//!
+//! ```text
+//! {"operation": "get_agent", "fault": {"kind": "status", "status": 429, "retry_after": 2}, "times": {"next": 3}}
+//! {"operation": null, "fault": {"kind": "drop"}, "times": {"fraction": 0.1}}
+//! {"operation": "list_agents", "fault": {"kind": "delay", "ms": 1500}, "times": {"next": 1}}
+//! ```
 
 use std::time::Duration;
 
@@ -24,7 +32,11 @@ pub enum Fault {
     /// The connection breaks before the answer's body: the request does nothing.
     Drop,
     /// The answer comes this much later (then as usual).
-    Delay(#[serde(with = "millis")] Duration),
+    Delay {
+        /// How much later, in milliseconds in JSON (`{"kind": "delay", "ms": 1500}`).
+        #[serde(rename = "ms", with = "millis")]
+        by: Duration,
+    },
 }
 
 mod millis {
@@ -170,6 +182,23 @@ mod tests {
         assert_eq!(faults.take("get_agent"), Some(Fault::Drop));
         assert_eq!(faults.take("get_agent"), None);
         assert!(faults.rules().is_empty());
+    }
+
+    #[test]
+    fn rules_read_and_write_the_documented_json() {
+        let rules = [
+            r#"{"operation":"get_agent","fault":{"kind":"status","status":429,"retry_after":2},"times":{"next":3}}"#,
+            r#"{"operation":null,"fault":{"kind":"drop"},"times":{"fraction":0.1}}"#,
+            r#"{"operation":"list_agents","fault":{"kind":"delay","ms":1500},"times":{"next":1}}"#,
+        ];
+        for text in rules {
+            let rule: Rule = serde_json::from_str(text).expect(text);
+            let again = serde_json::to_string(&rule).expect("serialises");
+            assert_eq!(
+                serde_json::from_str::<Rule>(&again).expect("reads back"),
+                rule
+            );
+        }
     }
 
     #[test]

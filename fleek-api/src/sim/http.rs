@@ -146,7 +146,7 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
             return response;
         }
         Some(Fault::Drop) => return dropped(),
-        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Delay { by }) => tokio::time::sleep(by).await,
         None => {}
     }
     let response = locked(&shared, &call);

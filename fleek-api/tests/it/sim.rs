@@ -730,3 +730,128 @@ async fn every_operation_answers_within_the_spec_in_both_profiles() {
         assert_eq!(called, all, "every operation of the spec, once");
     }
 }
+
+/// The admin routes, as a test in another language uses them: faults, the clock, the
+/// state, a reset; never mixed up with the API's paths.
+#[tokio::test]
+async fn the_admin_routes_set_faults_advance_the_clock_dump_and_reset() {
+    let sim = sim().await;
+    let client = sim.client().expect("a client");
+    let http = reqwest::Client::new();
+    let admin = |path: &str| format!("{}/_sim/{path}", sim.base_url());
+
+    let fault = json!({"operation": "list_agents",
+                       "fault": {"kind": "status", "status": 429, "retry_after": 7},
+                       "times": {"next": 1}});
+    let set = http
+        .post(admin("faults"))
+        .json(&fault)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(set.status().as_u16(), 204);
+    let limited = http
+        .get(format!("{}/api/v1/ai-agents", sim.base_url()))
+        .header("x-api-key", sim.api_key())
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(limited.status().as_u16(), 429);
+    assert_eq!(limited.headers()["retry-after"], "7");
+    let bad = http
+        .post(admin("faults"))
+        .json(&json!({"fault": "no"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad.status().as_u16(), 400);
+
+    let agent = draft(&client).await;
+    client
+        .publish_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect("published");
+    let advanced = http
+        .post(admin("clock"))
+        .json(&json!({"advance_ms": 5000}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(advanced.status().as_u16(), 204);
+    let state: Value = http
+        .get(admin("state"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        state["world"]["agents"][agent.id.as_str()]["agent"]["status"],
+        "Running"
+    );
+
+    let reset = http.post(admin("reset")).send().await.expect("sent");
+    assert_eq!(reset.status().as_u16(), 204);
+    let error = client
+        .get_agent()
+        .agent_id(agent.id.as_str())
+        .call()
+        .await
+        .expect_err("forgotten");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+}
+
+/// A deployment resumed as the notes describe Fleek's states: a stopped agent is started,
+/// and a flaky status endpoint (503 with `Retry-After`, twice) is waited out.
+#[tokio::test]
+async fn a_deployment_resumes_a_stopped_agent_through_a_flaky_status() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(200))
+        .start()
+        .await
+        .expect("a simulator");
+    let client = sim.client().expect("a client");
+    let nova = character(nova());
+    let id = client
+        .deploy(PROJECT, &nova)
+        .run(|_| {})
+        .await
+        .expect("deployed");
+    client
+        .stop_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("stopped");
+    sim.fault(Rule::next(
+        "get_agent_status",
+        2,
+        Fault::Status {
+            status: 503,
+            retry_after: Some(0),
+        },
+    ));
+    let mut events = Vec::new();
+    let again = client
+        .deploy(PROJECT, &nova)
+        .agent_id(id.as_str())
+        .timeout(Duration::from_secs(30))
+        .run(|event| events.push(format!("{event:?}")))
+        .await
+        .expect("resumed");
+    assert_eq!(again, id);
+    assert!(
+        events.iter().any(|e| e.starts_with("Started")),
+        "{events:?}"
+    );
+    let agent = client
+        .get_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("read");
+    assert_eq!(agent.status, AgentStatus::Running);
+}
