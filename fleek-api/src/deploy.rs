@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 
 use crate::call::Call;
 use crate::character::{Avatar, Character};
@@ -215,6 +215,16 @@ impl DeployError {
     }
 }
 
+/// Whether a failed write may still have happened: the answer was lost (the connection
+/// broke, or the wait ran out) or the service failed (5xx) after perhaps acting.
+fn may_have_written(error: &Error) -> bool {
+    match error.kind() {
+        ErrorKind::Connection | ErrorKind::Timeout => true,
+        ErrorKind::Status => error.status().is_some_and(|s| s.is_server_error()),
+        _ => false,
+    }
+}
+
 impl fmt::Display for DeployError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -224,7 +234,8 @@ impl fmt::Display for DeployError {
         )?;
         if let Some(agent_id) = &self.agent_id {
             let state = match self.stage {
-                DeployStage::Check | DeployStage::Resume | DeployStage::Draft => "as it was",
+                DeployStage::Check | DeployStage::Resume => "as it was",
+                DeployStage::Draft => "as a draft",
                 DeployStage::Publish => "as a draft, not published",
                 DeployStage::Start => "stopped",
                 DeployStage::Wait => "published",
@@ -633,8 +644,18 @@ impl<'a> Deploy<'a> {
                     .framework_version(self.framework_version.clone())
             })
             .call()
-            .await
-            .map_err(|e| (e, None))?;
+            .await;
+        let agent = match agent {
+            Ok(agent) => agent,
+            Err(e) => {
+                let found = if may_have_written(&e) {
+                    self.lone_draft().await
+                } else {
+                    None
+                };
+                return Err((e, found));
+            }
+        };
         match self.tee {
             // The create body of the guide's era has no `tee`; Fleek's dashboard sets it
             // with an update before it publishes.
@@ -647,6 +668,33 @@ impl<'a> Deploy<'a> {
                 .await
                 .map_err(|e| (e, Some(agent.id.clone()))),
             None => Ok(agent),
+        }
+    }
+
+    /// After a create whose answer was lost, the one draft of this name in the project, which
+    /// the create most likely made: named, so that a retry resumes it instead of making a
+    /// second. None when there is no such draft, or more than one (then nothing can be said
+    /// for sure), or when the project cannot be read.
+    async fn lone_draft(&self) -> Option<String> {
+        let name = self.display_name();
+        let drafts: Vec<Agent> = self
+            .client
+            .list_agents()
+            .project_id(self.project_id.as_str())
+            .stream()
+            .try_filter(|agent| {
+                std::future::ready(agent.name == name && agent.status == AgentStatus::Draft)
+            })
+            .take(2)
+            .try_collect()
+            .await
+            .ok()?;
+        match drafts.as_slice() {
+            [one] => {
+                tracing::warn!(agent = %one.id, "the create's answer was lost; its draft is named");
+                Some(one.id.clone())
+            }
+            _ => None,
         }
     }
 

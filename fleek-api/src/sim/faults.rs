@@ -8,6 +8,7 @@
 //! ```text
 //! {"operation": "get_agent", "fault": {"kind": "status", "status": 429, "retry_after": 2}, "times": {"next": 3}}
 //! {"operation": null, "fault": {"kind": "drop"}, "times": {"fraction": 0.1}}
+//! {"operation": "create_agent", "fault": {"kind": "lose_answer"}, "times": {"next": 1}}
 //! {"operation": "list_agents", "fault": {"kind": "delay", "ms": 1500}, "times": {"next": 1}}
 //! ```
 
@@ -31,6 +32,9 @@ pub enum Fault {
     },
     /// The connection breaks before the answer's body: the request does nothing.
     Drop,
+    /// The request is carried out, then the connection breaks before its answer: a write
+    /// that happened although the client saw it fail.
+    LoseAnswer,
     /// The answer comes this much later (then as usual).
     Delay {
         /// How much later, in milliseconds in JSON (`{"kind": "delay", "ms": 1500}`).

@@ -147,6 +147,10 @@ pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
         }
         Some(Fault::Drop) => return dropped(),
         Some(Fault::Delay { by }) => tokio::time::sleep(by).await,
+        Some(Fault::LoseAnswer) => {
+            let _done = locked(&shared, &call);
+            return dropped();
+        }
         None => {}
     }
     let response = locked(&shared, &call);

@@ -855,3 +855,47 @@ async fn a_deployment_resumes_a_stopped_agent_through_a_flaky_status() {
         .expect("read");
     assert_eq!(agent.status, AgentStatus::Running);
 }
+
+/// A create whose answer is lost (the service made the agent; the client saw the
+/// connection break): the deployment names the draft it most likely made, so that a retry
+/// resumes it instead of making a second agent; the retry then runs it.
+#[tokio::test]
+async fn a_lost_create_answer_names_the_draft_and_a_retry_resumes_it() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(200))
+        .start()
+        .await
+        .expect("a simulator");
+    let client = sim.client().expect("a client");
+    sim.fault(Rule::next("create_agent", 1, Fault::LoseAnswer));
+    let nova = character(nova());
+    let error = client
+        .deploy(PROJECT, &nova)
+        .run(|_| {})
+        .await
+        .expect_err("the answer was lost");
+    let agents = sim.state()["world"]["agents"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(agents.len(), 1, "the create happened");
+    let made = agents.keys().next().expect("one").clone();
+    assert_eq!(error.agent_id(), Some(made.as_str()), "{error}");
+    assert!(
+        error.to_string().contains(&format!("--agent {made}")),
+        "{error}"
+    );
+
+    let id = client
+        .deploy(PROJECT, &nova)
+        .agent_id(made.as_str())
+        .run(|_| {})
+        .await
+        .expect("resumed");
+    assert_eq!(id, made);
+    assert_eq!(
+        sim.state()["world"]["agents"].as_object().map(|a| a.len()),
+        Some(1),
+        "no second agent"
+    );
+}
