@@ -143,12 +143,13 @@ pub(crate) fn target_dir() -> PathBuf {
     }
 }
 
-/// `cargo run --quiet -p fleek-api --features cli` and `target` (`--bin fleek-agents`,
-/// `--example man`): what the CLI says, built as users build it.
+/// `cargo run --quiet -p fleek-api --features cli,sim` and `target` (`--bin fleek-agents`,
+/// `--example man`): what the CLI says, built as users build it with the simulator (one
+/// feature set for every such run, so that they share one build).
 fn cargo_run_cli(target: &[&str]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
-        .args(["run", "--quiet", "-p", "fleek-api", "--features", "cli"])
+        .args(["run", "--quiet", "-p", "fleek-api", "--features", "cli,sim"])
         .args(target);
     command
 }

@@ -59,7 +59,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
         "-p",
         "fleek-api",
         "--features",
-        "cli",
+        "cli,sim",
         "--bin",
         "fleek-agents",
     ]))?;

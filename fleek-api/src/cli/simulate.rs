@@ -7,17 +7,11 @@
 //! FLEEK_API_KEY=fk_sim_0123456789abcdef
 //! ```
 
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{value_parser, Arg, ArgMatches, Command};
+use clap::{value_parser, Arg, Command};
 
-use super::exit::{CliError, Exit};
-use super::output::Output;
-use super::{args, duration};
-use crate::config::{API_KEY_ENV, API_URL_ENV};
-use crate::sim::Simulator;
+use super::duration;
 
 pub(crate) fn command() -> Command {
     Command::new("simulate")
@@ -59,68 +53,99 @@ pub(crate) fn command() -> Command {
         )
 }
 
-pub(crate) async fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {
-    let mut builder = Simulator::builder().boot_time(args::duration_or(
-        matches,
-        "boot-time",
-        Duration::from_secs(3),
-    ));
-    builder = builder.quirks(matches.get_flag("quirks"));
-    if let Some(port) = matches.get_one::<u16>("port") {
-        builder = builder.port(*port);
-    }
-    let state_file = matches.get_one::<PathBuf>("state");
-    if let Some(path) = state_file.filter(|path| path.exists()) {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!(
-                "cannot read the state file {}: {e}",
+/// Without the `sim` feature the command is there (one command tree for every build) and
+/// says how to get it.
+#[cfg(not(feature = "sim"))]
+pub(crate) async fn run(
+    _: &clap::ArgMatches,
+    _: &super::output::Output,
+) -> Result<(), super::exit::CliError> {
+    Err(super::exit::CliError::usage(
+        "this fleek-agents was built without the simulator: install it with \
+         `cargo install fleek-api --features cli,sim`",
+    ))
+}
+
+#[cfg(feature = "sim")]
+pub(crate) use with_sim::run;
+
+#[cfg(feature = "sim")]
+mod with_sim {
+    use std::io::Write as _;
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use clap::ArgMatches;
+
+    use super::super::args;
+    use super::super::exit::{CliError, Exit};
+    use super::super::output::Output;
+    use crate::config::{API_KEY_ENV, API_URL_ENV};
+    use crate::sim::Simulator;
+
+    pub(crate) async fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError> {
+        let mut builder = Simulator::builder().boot_time(args::duration_or(
+            matches,
+            "boot-time",
+            Duration::from_secs(3),
+        ));
+        builder = builder.quirks(matches.get_flag("quirks"));
+        if let Some(port) = matches.get_one::<u16>("port") {
+            builder = builder.port(*port);
+        }
+        let state_file = matches.get_one::<PathBuf>("state");
+        if let Some(path) = state_file.filter(|path| path.exists()) {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!(
+                    "cannot read the state file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let state = serde_json::from_str(&text).map_err(|e| {
+                CliError::usage(format!(
+                    "the state file {} is not JSON ({e}): give a file a simulator saved, or a new path",
+                    path.display()
+                ))
+            })?;
+            builder = builder.state(state);
+        }
+        let sim = builder.start().await.map_err(|e| {
+            let exit = if e.kind() == std::io::ErrorKind::InvalidData {
+                Exit::Usage
+            } else {
+                Exit::Failure
+            };
+            CliError::new(exit, format!("cannot start the simulator: {e}"))
+        })?;
+        output.line(&format!(
+            "{API_URL_ENV}={}\n{API_KEY_ENV}={}",
+            sim.base_url(),
+            sim.api_key()
+        ))?;
+        let _ = std::io::stdout().flush();
+        output.stderr(&format!(
+            "simulating Fleek at {}; Ctrl-C stops it{}",
+            sim.base_url(),
+            state_file.map_or(String::new(), |path| format!(
+                " and saves the state to {}",
                 path.display()
             ))
-        })?;
-        let state = serde_json::from_str(&text).map_err(|e| {
-            CliError::usage(format!(
-                "the state file {} is not JSON ({e}): give a file a simulator saved, or a new path",
-                path.display()
-            ))
-        })?;
-        builder = builder.state(state);
+        ));
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| CliError::new(Exit::Failure, format!("cannot wait for Ctrl-C: {e}")))?;
+        let state = sim.state();
+        sim.shutdown().await;
+        if let Some(path) = state_file {
+            let text = serde_json::to_string_pretty(&state).unwrap_or_default();
+            std::fs::write(path, text).map_err(|e| {
+                CliError::new(
+                    Exit::Failure,
+                    format!("cannot save the state to {}: {e}", path.display()),
+                )
+            })?;
+            output.stderr(&format!("saved the state to {}", path.display()));
+        }
+        Ok(())
     }
-    let sim = builder.start().await.map_err(|e| {
-        let exit = if e.kind() == std::io::ErrorKind::InvalidData {
-            Exit::Usage
-        } else {
-            Exit::Failure
-        };
-        CliError::new(exit, format!("cannot start the simulator: {e}"))
-    })?;
-    output.line(&format!(
-        "{API_URL_ENV}={}\n{API_KEY_ENV}={}",
-        sim.base_url(),
-        sim.api_key()
-    ))?;
-    let _ = std::io::stdout().flush();
-    output.stderr(&format!(
-        "simulating Fleek at {}; Ctrl-C stops it{}",
-        sim.base_url(),
-        state_file.map_or(String::new(), |path| format!(
-            " and saves the state to {}",
-            path.display()
-        ))
-    ));
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| CliError::new(Exit::Failure, format!("cannot wait for Ctrl-C: {e}")))?;
-    let state = sim.state();
-    sim.shutdown().await;
-    if let Some(path) = state_file {
-        let text = serde_json::to_string_pretty(&state).unwrap_or_default();
-        std::fs::write(path, text).map_err(|e| {
-            CliError::new(
-                Exit::Failure,
-                format!("cannot save the state to {}: {e}", path.display()),
-            )
-        })?;
-        output.stderr(&format!("saved the state to {}", path.display()));
-    }
-    Ok(())
 }
