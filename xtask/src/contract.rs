@@ -28,17 +28,8 @@ pub(crate) fn run() -> Result<(), Failure> {
     let _ = std::fs::create_dir_all(crate::target_dir());
     let log_file =
         std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    let child = Command::new(bin.join("prism"))
-        .args([
-            "mock",
-            SPEC,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--errors",
-        ])
-        .current_dir(root())
+    let child = prism_mock(&bin.join("prism"), port)
+        .arg("--errors")
         .stdout(Stdio::from(
             log_file
                 .try_clone()
@@ -73,7 +64,17 @@ pub(crate) fn run() -> Result<(), Failure> {
     Ok(())
 }
 
-fn free_port() -> Result<u16, Failure> {
+/// `prism mock` of the spec on 127.0.0.1:`port`, from the workspace root.
+pub(crate) fn prism_mock(prism: &std::path::Path, port: u16) -> Command {
+    let mut command = Command::new(prism);
+    command
+        .args(["mock", SPEC, "--host", "127.0.0.1", "--port"])
+        .arg(port.to_string())
+        .current_dir(root());
+    command
+}
+
+pub(crate) fn free_port() -> Result<u16, Failure> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
     listener

@@ -8,8 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::codegen::SPEC;
-use crate::{node_tools, root, run_command, Failure};
+use crate::{node_tools, run_command, Failure};
 
 /// How long each load lasts.
 const LOAD: Duration = Duration::from_secs(3);
@@ -224,22 +223,10 @@ fn start_simulator(binary: &std::path::Path) -> Result<(Server, Duration), Failu
 }
 
 fn start_prism(prism: &std::path::Path) -> Result<(Server, Duration), Failure> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port: {e}"))?;
+    let port = crate::contract::free_port()?;
     let client = reqwest::blocking::Client::new();
     let started = Instant::now();
-    let child = Command::new(prism)
-        .args([
-            "mock",
-            SPEC,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .current_dir(root())
+    let child = crate::contract::prism_mock(prism, port)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
