@@ -26,6 +26,36 @@ fn character(value: Value) -> Character {
     serde_json::from_value(value).expect("a character")
 }
 
+/// The agent, read back.
+async fn read(client: &fleek_api::Client, id: &str) -> fleek_api::types::Agent {
+    client
+        .get_agent()
+        .agent_id(id)
+        .call()
+        .await
+        .expect("the agent")
+}
+
+/// Whether the agent runs, as the status operation says.
+async fn status_of(client: &fleek_api::Client, id: &str) -> fleek_api::types::AgentRunningStatus {
+    client
+        .get_agent_status()
+        .agent_id(id)
+        .call()
+        .await
+        .expect("its status")
+}
+
+/// The agent, published.
+async fn publish(client: &fleek_api::Client, id: &str) -> fleek_api::types::Agent {
+    client
+        .publish_agent()
+        .agent_id(id)
+        .call()
+        .await
+        .expect("published")
+}
+
 /// A draft of Nova, through `create_agent`.
 async fn draft(client: &fleek_api::Client) -> fleek_api::types::Agent {
     client
@@ -48,43 +78,18 @@ async fn an_agent_goes_from_draft_to_running_on_the_simulators_clock() {
     assert_eq!(agent.status, AgentStatus::Draft);
     assert!(agent.public_token.is_some() && agent.slot_number.is_some() && agent.host.is_some());
 
-    let published = client
-        .publish_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("published");
+    let published = publish(&client, agent.id.as_str()).await;
     assert_eq!(published.status, AgentStatus::Created);
-    let status = client
-        .get_agent_status()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("status");
+    let status = status_of(&client, agent.id.as_str()).await;
     assert!(!status.is_running());
 
     sim.advance(Duration::from_secs(2));
-    let pending = client
-        .get_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("read");
+    let pending = read(&client, agent.id.as_str()).await;
     assert_eq!(pending.status, AgentStatus::Pending);
     sim.advance(Duration::from_secs(2));
-    let running = client
-        .get_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("read");
+    let running = read(&client, agent.id.as_str()).await;
     assert_eq!(running.status, AgentStatus::Running);
-    let status = client
-        .get_agent_status()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("status");
+    let status = status_of(&client, agent.id.as_str()).await;
     assert!(status.is_running());
 
     let lines: Vec<String> = client
@@ -115,12 +120,7 @@ async fn a_deployment_runs_end_to_end_and_a_character_fleek_refuses_ends_failed(
         .run(|_| {})
         .await
         .expect("deployed");
-    let agent = client
-        .get_agent()
-        .agent_id(id.as_str())
-        .call()
-        .await
-        .expect("read");
+    let agent = read(&client, id.as_str()).await;
     assert_eq!(agent.status, AgentStatus::Running);
 
     // No topic: Fleek's rules refuse it; the agent fails and its log says why.
@@ -136,12 +136,7 @@ async fn a_deployment_runs_end_to_end_and_a_character_fleek_refuses_ends_failed(
         .call()
         .await
         .expect("created");
-    let failed = client
-        .publish_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("published");
+    let failed = publish(&client, agent.id.as_str()).await;
     assert_eq!(failed.status, AgentStatus::Failed);
     let page = client
         .get_agent_logs()
@@ -192,12 +187,7 @@ async fn the_journal_pages_like_a_journal_and_grows_with_each_message() {
         .expect("a simulator");
     let client = sim.client().expect("a client");
     let agent = draft(&client).await;
-    client
-        .publish_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("published");
+    publish(&client, agent.id.as_str()).await;
 
     // One entry a page: the walk ends on the page that names itself.
     let entries: Vec<_> = client
@@ -265,12 +255,7 @@ async fn the_agents_api_answers_only_while_it_runs() {
     let error = api.eliza_agents().await.expect_err("a draft does not run");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
 
-    client
-        .publish_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("published");
+    publish(&client, agent.id.as_str()).await;
     sim.advance(Duration::from_secs(5));
     let agents = api.eliza_agents().await.expect("running");
     assert_eq!(agents[0].name, "Nova");
@@ -772,12 +757,7 @@ async fn the_admin_routes_set_faults_advance_the_clock_dump_and_reset() {
     assert_eq!(bad.status().as_u16(), 400);
 
     let agent = draft(&client).await;
-    client
-        .publish_agent()
-        .agent_id(agent.id.as_str())
-        .call()
-        .await
-        .expect("published");
+    publish(&client, agent.id.as_str()).await;
     let advanced = http
         .post(admin("clock"))
         .json(&json!({"advance_ms": 5000}))
@@ -852,12 +832,7 @@ async fn a_deployment_resumes_a_stopped_agent_through_a_flaky_status() {
         events.iter().any(|e| e.starts_with("Started")),
         "{events:?}"
     );
-    let agent = client
-        .get_agent()
-        .agent_id(id.as_str())
-        .call()
-        .await
-        .expect("read");
+    let agent = read(&client, id.as_str()).await;
     assert_eq!(agent.status, AgentStatus::Running);
 }
 
