@@ -61,7 +61,7 @@ pub(crate) fn serve(cx: &Context<'_>, world: &mut World, call: &Call) -> Option<
             None => Err(not_found("subscription")),
         },
         "cancel_subscription" => cancel_subscription(world, call),
-        "list_payment_methods" => list_payment_methods(cx, world, call),
+        "list_payment_methods" => list_payment_methods(world, call),
         "get_payment_method" => get_payment_method(world, call),
         "create_payment_portal_session" => body::<types::PaymentPortalRequest>(call)
             .and_then(|request| hosted(cx, call, &request.project_id)),
@@ -527,8 +527,7 @@ fn hosted(cx: &Context<'_>, call: &Call, project: &types::ProjectId) -> Answer {
     })))
 }
 
-fn list_payment_methods(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
-    let _ = cx;
+fn list_payment_methods(world: &mut World, call: &Call) -> Answer {
     let project = call.required_project()?;
     let data = world
         .payment_methods
