@@ -1,8 +1,8 @@
 //! What the spec's own `x-` extensions add to the generated code (progenitor ignores them).
 //!
 //! - `x-idempotent: <bool>` on an operation overrides what its method says about whether it
-//!   may be sent again: the payment portal session is a `PUT` that opens a new session on
-//!   every call.
+//!   may be sent again: the payment portal session is a `PUT` that no source shows to be
+//!   safe to send twice.
 //! - `x-pagination: {items, next, cursor}` on a list operation: see `crate::paging`.
 //! - `x-wildcard: true` on a path parameter: it spans several segments (Fleek's `{*key}`);
 //!   see `crate::sends`, which sends it with its `/` intact.

@@ -461,9 +461,13 @@ impl Error {
                  Fleek web app (Account settings → API tokens); an agent token reaches only its \
                  agent's status, public view and proxy"
             }
+            // The one 404 whose meaning a source shows (the spec's `NoSubscriptions`).
+            (ErrorKind::Status, Some(404)) if self.0.operation == "list_subscriptions" => {
+                "the project has no subscription (Fleek's dashboard reads this 404 as an empty \
+                 list); otherwise check the project id"
+            }
             (ErrorKind::Status, Some(404)) => {
-                "not found: check the id (agent, subscription or project) and that it belongs \
-                 to the API key's account"
+                "not found: check the id (agent, subscription, payment method or project)"
             }
             (ErrorKind::Status, Some(429)) => {
                 "too many requests: slow down, or raise the RetryPolicy's delays"

@@ -68,7 +68,9 @@ pub mod types {
     pub struct AgentPage {
         ///The agents on this page.
         pub data: ::std::vec::Vec<crate::tolerant::Agent>,
-        ///The URL of the next page, or `null` on the last page.
+        /**The URL of the next page, or `null` on the last page. No source shows this list
+with a next page: the guide's example, the one source, has `null`.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page, or `null` on the first page.
@@ -160,11 +162,13 @@ dashboard) or a plan (Fleek's platform dashboard). Send one of the two.
             Default::default()
         }
     }
-    /**A new agent draft. The guide and Fleek's agents dashboard send `projectId`, `name`,
-`config`, `avatar` and `frameworkVersion`; a Fleek partner's backend types the body
-with `tee`, `managedModelName`, `publicChat`, `referral` and `referralTokenId` too, and
-sends any optional field as `null` when it has no value. Later agents dashboards
-(8.38) pass `tee` and `managedModelName` for drafts and deploys.
+    /**A new agent draft. The guide's body has `projectId`, `name`, `config` and `avatar`;
+Fleek's agents dashboard (8.2.0) sends `frameworkVersion` too. A Fleek partner's
+backend types the body with `tee`, `managedModelName`, `publicChat`, `referral` and
+`referralTokenId` as well, each optional field typed as nullable (`|null`); no
+recorded request shows a `null`. The type declarations of Fleek's agents dashboard
+8.38 have `tee` and `managedModelName` among a draft's parameters; no recorded request
+shows them.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -178,17 +182,19 @@ document.
 */
         pub config: ::std::string::String,
         /**The Eliza framework version to run: one of the `versions` that
-`list_framework_versions` returns. `eliza-0.1.9` is the version of the guide's era
-and of this example; when left out, Fleek chooses.
+`list_framework_versions` returns. Not in the guide's body: Fleek's agents
+dashboard sends it (`eliza-0.1.9` in 8.2.0). No source says which version Fleek
+runs when it is left out.
 */
         #[serde(
             rename = "frameworkVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub framework_version: ::std::option::Option<::std::string::String>,
-        /**The name of a model Fleek provides to the agent, in place of the character's own
-provider key. Not in the guide: a Fleek partner's backend sends it, and Fleek's
-agents dashboard (8.38) passes it; no source lists the names.
+        /**The name of a model Fleek provides to the agent. Not in the guide: a Fleek
+partner's backend types it in its create body, and the type declarations of
+Fleek's agents dashboard 8.38 have it; no recorded request shows it, and no source
+lists the names or says what Fleek does with it.
 */
         #[serde(
             rename = "managedModelName",
@@ -200,20 +206,20 @@ agents dashboard (8.38) passes it; no source lists the names.
         #[serde(rename = "projectId")]
         pub project_id: ProjectId,
         /**Whether anyone may chat with the agent on its public page (see `get_public_agent`).
-Not in the guide: a Fleek partner's backend sends it.
+Not in the guide: a Fleek partner's backend types it in its create body.
 */
         #[serde(
             rename = "publicChat",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub public_chat: ::std::option::Option<bool>,
-        /**A referral code to credit the agent's creation to. Not in the guide: a Fleek
-partner's backend sends it; no source says what Fleek does with it.
+        /**A referral code. Not in the guide: a Fleek partner's backend types it in its create
+body; no source says what Fleek does with it.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub referral: ::std::option::Option<::std::string::String>,
         /**The id of a referral token, beside `referral`. Not in the guide: a Fleek partner's
-backend sends it; no source says what Fleek does with it.
+backend types it in its create body; no source says what Fleek does with it.
 */
         #[serde(
             rename = "referralTokenId",
@@ -221,8 +227,9 @@ backend sends it; no source says what Fleek does with it.
         )]
         pub referral_token_id: ::std::option::Option<::std::string::String>,
         /**Whether the agent runs in a trusted execution environment (see
-`get_agent_attestation`). Not in the guide: a Fleek partner's backend and Fleek's
-agents dashboard (8.38) send it.
+`get_agent_attestation`). Not in the guide: a Fleek partner's backend types it in
+its create body, and the type declarations of Fleek's agents dashboard 8.38 have
+it; Fleek's dashboard sends it on `update_agent` when it deploys.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tee: ::std::option::Option<bool>,
@@ -303,6 +310,63 @@ agents dashboard (8.38) send it.
     }
     impl LegacyCreateAgentRequest {
         pub fn builder() -> builder::LegacyCreateAgentRequest {
+            Default::default()
+        }
+    }
+    /**The answer of the deprecated `create_agent_legacy`, as the one source that reads it
+types it: Fleek's website of January 2025 (`src/components/Eliza/api/api.ts`,
+`AiAgentCreationSuccessData`), which reads only `id`. It has no `status` and no
+character file, unlike `Agent`. Unknown fields may appear and should be ignored.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub struct LegacyCreatedAgent {
+        ///When the agent was created (ISO 8601).
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///The id of the user who created the agent.
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///When the agent was deleted (ISO 8601); optional in the source's type.
+        #[serde(
+            rename = "deletedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deleted_at: ::std::option::Option<::std::string::String>,
+        ///The address of the machine the agent runs on (a string in the source's type).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub host: ::std::option::Option<::std::string::String>,
+        ///The new agent's id (the one field Fleek's website read).
+        pub id: ::std::string::String,
+        ///The agent's display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The id of the project the agent belongs to.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "slotNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub slot_number: ::std::option::Option<crate::tolerant::SlotNumber>,
+        ///When the agent was last changed (ISO 8601).
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl LegacyCreatedAgent {
+        pub fn builder() -> builder::LegacyCreatedAgent {
             Default::default()
         }
     }
@@ -709,6 +773,10 @@ dashboard.
     }
     /**One subscription, as `get_subscription` returns it: plain (what Fleek's platform
 dashboard reads) or inside an `items` envelope (what Fleek's request mocks answer).
+Each answer matches exactly one branch: a plain subscription has an `id` and a
+`status` (its own `items`, if any, are priced items without either), and an envelope
+has neither but holds at least one subscription. A plain subscription with `items:
+[]` is therefore not an envelope.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -727,11 +795,15 @@ dashboard reads) or inside an `items` envelope (what Fleek's request mocks answe
             Self::Variant1(value)
         }
     }
-    ///Subscriptions in an `items` envelope, each with its plan.
+    /**Subscriptions in an `items` envelope, each with its plan (Fleek's request mocks answer
+one). It never has an `id` or a `status` of its own (those make a plain subscription).
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SubscriptionEnvelope {
-        ///The subscriptions.
+        /**The subscriptions: at least one (Fleek's mocks show one; an empty `items` belongs
+to a plain subscription, whose items are priced items).
+*/
         pub items: ::std::vec::Vec<Subscription>,
     }
     impl SubscriptionEnvelope {
@@ -890,9 +962,10 @@ when it deploys or saves a draft, which is how an agent moves to another version
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub framework_version: ::std::option::Option<::std::string::String>,
-        /**The name of a model Fleek provides to the agent. Not in the guide: Fleek's agents
-dashboard (8.38) passes it when it saves a draft or deploys, which it does with
-this operation; its parameter types show it, no recorded body does.
+        /**The name of a model Fleek provides to the agent. Not in the guide: the type
+declarations of Fleek's agents dashboard 8.38 have it among the parameters of a
+draft save and a deploy, which it sends with this operation; no recorded request
+shows it.
 */
         #[serde(
             rename = "managedModelName",
@@ -1739,6 +1812,200 @@ deploys.
                     config: Ok(value.config),
                     name: Ok(value.name),
                     project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LegacyCreatedAgent {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            deleted_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            host: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            slot_number: ::std::result::Result<
+                ::std::option::Option<crate::tolerant::SlotNumber>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LegacyCreatedAgent {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    deleted_at: Ok(Default::default()),
+                    host: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    slot_number: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl LegacyCreatedAgent {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn deleted_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted_at: {e}")
+                    });
+                self
+            }
+            pub fn host<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for host: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn slot_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::tolerant::SlotNumber>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slot_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slot_number: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LegacyCreatedAgent> for super::LegacyCreatedAgent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LegacyCreatedAgent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    deleted_at: value.deleted_at?,
+                    host: value.host?,
+                    id: value.id?,
+                    name: value.name?,
+                    project_id: value.project_id?,
+                    slot_number: value.slot_number?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LegacyCreatedAgent> for LegacyCreatedAgent {
+            fn from(value: super::LegacyCreatedAgent) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    deleted_at: Ok(value.deleted_at),
+                    host: Ok(value.host),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    project_id: Ok(value.project_id),
+                    slot_number: Ok(value.slot_number),
+                    updated_at: Ok(value.updated_at),
                 }
             }
         }
@@ -3461,10 +3728,12 @@ proxy, and manages the subscriptions and payment methods that pay for it.
 
 This document is hand-written from these sources:
 - Fleek's guide "Fleek AI Agents API: Step-by-step guide": its first version (2025-02-18)
-  documents the agent endpoints; the edit of 2025-03-20 added the subscriptions and
-  payments section and corrected the payment portal's method; later revisions run to
-  2025-04-04. Fleek's docs page on the agents API says the same.
-- The types and calls of Fleek's agents dashboard (`@fleek-platform/agents-ui` 8.2.0).
+  documents the agent endpoints; the subscriptions and payments section came on
+  2025-03-20 (Fleek's website, pull request 588); later revisions run to 2025-04-04.
+  Fleek's docs page on the agents API says the same.
+- The types and calls of Fleek's agents dashboard (`@fleek-platform/agents-ui` 8.2.0;
+  the type declarations of 8.2.5 and 8.38.x), and the agent pages Fleek's website had in
+  January 2025 (`src/components/Eliza/api/api.ts`).
 - Fleek's platform dashboard (its hooks and types, up to its 2025-12-31 head), Fleek's chat
   widget, and Fleek's own request mocks. The platform dashboard's recorded staging traffic
   holds no call of this API: it supports nothing here beyond general headers.
@@ -3472,9 +3741,13 @@ This document is hand-written from these sources:
   proxy.
 - Programs by others that call this API: a Fleek partner's backend, an Unreal Engine
   plugin, a Convex importer, an automation node and a legacy create script.
-- What is known of Fleek's own OpenAPI document, which its website renders but which is
-  not public: its tag `AI Agents`, its proxy path `/api/v1/ai-agents/{agentId}/api/{*key}`,
-  and `POST` on the payment portal (corrected to `PUT`, see below).
+- What is known of Fleek's own OpenAPI document. Fleek's website fetches it when it is
+  built, from two published paths, `/api/openapi.json` and `/api-docs/openapi.json`
+  (`src/components/AgentsAPIViewer/APIViewer.astro`), and renders it; no copy of it is
+  public. Three facts about it are known: its tag `AI Agents`, its proxy path
+  `/api/v1/ai-agents/{agentId}/api/{*key}` (a link in Fleek's changelog), and `POST` on
+  the payment portal, which Fleek's website pull request 589 calls wrong (see
+  `create_payment_portal_session`).
 
 Where those sources disagree, this document follows what can really arrive on the wire
 and says so in the description of the operation or field concerned. What no source
@@ -3504,7 +3777,8 @@ therefore documents its success as `2XX`, and a client should accept any 2xx. Wh
 2xx answer has an empty body (a `204 No Content`, say), read it as an empty object: an
 operation whose answer has no required field (`delete_agent`) succeeds, and one that needs
 fields (an `Agent`) cannot be read from it. Which error statuses the API sends is not
-shown by any source either; those listed are the usual meanings.
+shown by any source either: those listed carry their usual HTTP meanings, except where
+an operation names a source for one (`list_subscriptions`' `404`).
 
 ## Extensions
 - `x-pagination: {items, next, cursor}` on a paged operation: see *Pagination*.
@@ -3512,31 +3786,38 @@ shown by any source either; those listed are the usual meanings.
 - `x-wildcard: true` on a path parameter: the parameter spans several path segments, as
   `{*key}` does in Fleek's own document. OpenAPI 3.0 has no such parameter, and a generic
   client percent-encodes the `/` inside it (`%2F`), which reaches no multi-segment route.
-  Send each segment percent-encoded, join them with `/`, and refuse empty, `.` and `..`
-  segments and `?`, `#` and `\` before sending.
+  Send each segment percent-encoded, join them with `/`, and refuse, before sending, an
+  empty segment, a `.` or `..` segment, and a `?`, `#` or `\` anywhere in the path.
 - `x-extensible-enum: [...]` on a string schema (in place of `enum`): the values seen so
   far, in a list that is open; new values may appear and should be kept, not refused.
   `x-enum-descriptions` gives one description per value, in the same order.
 
 ## Authentication
-Every request carries an API token in the `X-Api-Key` header. Create tokens in the Fleek
+Every request carries an API token in the `X-Api-Key` header (the guide; programs by
+others confirm it, also written `x-api-key`). Create tokens in the Fleek
 web app: on the Eliza page open *Account settings*, then the *API tokens* tab, then
 *Create API token*. Treat the token as a password: anyone holding it can create, change
 and delete your agents and subscriptions.
 
 A second credential reaches one agent only: its `publicToken` (a field of `Agent`), sent
-in the `X-Agent-Token` header. Fleek's chat widget uses it, instead of the owner's key, for
-`get_public_agent`, `get_agent_status` and the proxy, so that a public chat page can talk
-to an agent with `publicChat: true`. Those operations accept either credential
-(`security` lists both); every other operation needs the API key.
+in the `X-Agent-Token` header. Fleek's chat widget (`src/core/api.ts`) uses it, instead of
+the owner's key, for `get_public_agent`, `get_agent_status` and two calls through the
+proxy (`GET agents` and `POST <elizaAgentId>/message`), so that a public chat page can
+talk to an agent with `publicChat: true`. Those operations, and the proxy's other methods
+(one route; no source shows the token on them), list both credentials in `security`;
+every other operation needs the API key.
 
 ## Pagination
 The agent list and the agent logs return one page at a time, in an envelope
-`{"data": [...], "next_page": <url or null>, "prev_page": <url or null>}`. `next_page` is a
-full URL; take its `cursor` query parameter and pass it back as `cursor` (with the same
-`size` and filters) to read the next page. A `null` `next_page` means the last page. Payment
-methods use a different envelope, `{"data": [...], "next": <cursor or null>, "prev": <cursor
-or null>}`, whose `next` is the cursor itself.
+`{"data": [...], "next_page": <url or null>, "prev_page": <url or null>}` (the guide).
+For the logs, `next_page` is a full URL whose `cursor` query parameter is passed back as
+`cursor` (with the same `size`) to read the next page; Fleek's agents dashboard does
+that. No source shows a `next_page` that is not `null` on the agent list, nor any
+`cursor` there: this document lets a client walk it as it walks the logs, should a page
+ever name a next one. A `null` `next_page` means the last page. Payment methods use a
+different envelope, `{"data": [...], "next": <cursor or null>, "prev": <cursor or
+null>}` (the guide's example, whose values are placeholders), whose `next` is read here
+as the cursor itself; no source shows the parameter that takes it back.
 
 Each paged operation says so in `x-pagination: {items, next, cursor}`: `items` is the
 response field with the page's items, `next` the field naming the next page (a URL when
@@ -3545,19 +3826,25 @@ cursor itself), and `cursor` the query parameter that takes it. Clients generate
 this document read it to walk the pages.
 
 ## Errors
-No public source documents the error body, and none shows one: Fleek's dashboard treats
-any error body as opaque text. A failed request answers with a `4xx` or `5xx` status and a
-body; clients should keep the status and the raw body, and parse the body as JSON only
-when it is JSON. `401` means the credential is missing or not valid; `404` that the agent,
-subscription or project id is unknown.
+No public source documents Fleek's error body, and none shows one: Fleek's dashboard
+treats any error body as opaque text (`HTTP Error ${status}: ${text}`). A failed request
+answers with a `4xx` or `5xx` status and a body; clients should keep the status and the
+raw body, and parse the body as JSON only when it is JSON. No source shows which error
+statuses Fleek sends: `401` and `404` are listed with their usual HTTP meanings (a
+credential that is missing or not valid; an id that is unknown). One `404` has a sourced
+meaning: on `list_subscriptions` it means that the project has no subscription. Behind
+the proxy, the errors are the agent's own (see the proxy's path).
 
 ## Retrying
-`GET`, `PUT` and `DELETE` operations may be sent again after a failure (a connection
-error, or status 408, 429, 500, 502, 503 or 504), except those marked
-`x-idempotent: false`: the payment portal session, which opens a new session on every
-call. `POST` and `PATCH` operations are not idempotent: send them again only when the
-connection could not be opened (`x-idempotent: true` would mark one as safe to send
-again).
+No source says which failures are worth retrying: no rate limit is documented, and no
+recorded answer carries a rate-limit or `Retry-After` header. What follows is this
+document's rule, from HTTP's own meanings. `GET`, `PUT` and `DELETE` operations may be
+sent again after a failure that may pass (a connection error, or one of the statuses
+HTTP defines as temporary: 408, 429, 500, 502, 503, 504), except those marked
+`x-idempotent: false`: the payment portal session, where no source says whether a
+second call opens a second session. `POST` and `PATCH` operations are not idempotent:
+send them again only when the connection could not be opened (`x-idempotent: true`
+would mark one as safe to send again).
 
 ## Where this document departs from the guide
 - **Character file field name.** The guide's list, get and update examples spell the
@@ -3577,13 +3864,18 @@ again).
   of an array.
 - **Delete response.** The guide answers `{"message": ...}`; the dashboard reads `id`.
   Both fields are optional.
-- **Payment portal method.** The guide says `PUT /api/v1/payment-methods/manage`. Fleek's
-  own OpenAPI document said `POST` on 2025-03-20, when the change that added this section
-  to the guide noted "It's wrong in scalar, should be PUT request" (Fleek's website, pull
-  request 589); Fleek's platform dashboard calls `PUT`. This document says `PUT`.
+- **Payment portal method.** The guide says `POST /api/v1/payment-methods/manage` (its
+  curl example). This document says `PUT`: Fleek's platform dashboard calls `PUT`
+  (`useUpdatePaymentMethod`), and Fleek's website pull request 589, a later change than
+  the one that added the section (pull request 588, with `POST`), says of Fleek's
+  rendered reference: "It's wrong in scalar, should be PUT request".
 - **Update body.** The guide names the character field `characterFile`; the dashboard sends
   `config` and sends only the fields that change, and adds `projectId`, `frameworkVersion`
   and `tee` when it deploys. Every field of the update body is optional.
+- **Timestamps of agents.** The guide's agent timestamps are placeholders
+  (`"createdAt": ""`); no source shows a real one. The examples here follow the only
+  timestamps recorded from Fleek's API, which carry microseconds
+  (`2025-01-10T13:07:47.965785Z`, the platform dashboard's recorded staging traffic).
 - **Attestation credentials.** The guide sends the API key; Fleek's dashboard fetches the
   attestation with no credentials at all. Both are allowed here; what the API answers
   without a key is not known.
@@ -3640,10 +3932,11 @@ Lists the AI agents of the account the API key belongs to, one page at a time; n
 says in which order. Filter by project with `projectId`. Follow `next_page` (see
 *Pagination*) to read further pages.
 
-The envelope and `size` are documented; `cursor` is not: no source shows a cursor on
-this list (Fleek's clients read it with `size` and `projectId` only), so `cursor` here
-follows the logs, whose `next_page` URLs carry one. A client should stop when a page's
-`next_page` leads nowhere new.
+The envelope and `size` are documented (the guide's example sends `size=10`); Fleek's
+agents and platform dashboards send `projectId` only. `cursor` is not documented: no
+source shows a cursor on this list, nor a `next_page` that is not `null`. It is kept,
+unverified, so that a client can follow a `next_page` URL as it does for the logs,
+should one arrive; a client should stop when a page's `next_page` leads nowhere new.
 
 The guide's example spells the character file `character_file`, while Fleek's dashboard
 reads `characterFile` from this list: either spelling has been documented (see `Agent`).
@@ -3652,9 +3945,9 @@ reads `characterFile` from this list: either spelling has been documented (see `
 Sends a `GET` request to `/api/v1/ai-agents`
 
 Arguments:
-- `cursor`: Where the page starts: the `cursor` query parameter of the previous page's `next_page` URL. Leave it out for the first page.
-- `project_id`: Only list the agents of this project.
-- `size`: Number of agents per page. Fleek's dashboard uses 25 and 30.
+- `cursor`: Unverified: no source shows a cursor on this list. Where a page's `next_page` is a URL, pass back its `cursor` query parameter, as for the logs; leave it out for the first page.
+- `project_id`: Only list the agents of this project. Fleek's agents and platform dashboards list a project's agents this way.
+- `size`: Number of agents per page. The guide's example sends `size=10`; Fleek's dashboards send none, and no source says how many a page holds without it.
 ```ignore
 let response = client.list_agents()
     .cursor(cursor)
@@ -3671,9 +3964,12 @@ let response = client.list_agents()
 Deprecated: use `create_agent` (`POST /api/v2/ai-agents`), which the guide and Fleek's
 dashboards use. This older create was used in January 2025 (Fleek's website, scripts
 by others) and legacy scripts still send it; no source says whether the API still
-answers it. Its body is `{config, projectId, name}`, and no source shows its answer:
-it is documented here as the same `Agent` draft that `create_agent` returns. Not
-idempotent.
+answers it. Its body is `{config, projectId, name}`. Its answer is typed by the one
+source that reads it, Fleek's website of January 2025 (`src/components/Eliza/api/api.ts`,
+`AiAgentCreationSuccessData`): the agent's `id`, `projectId`, `name`, `host`,
+`slotNumber`, `createdBy`, `createdAt`, `updatedAt` and `deletedAt`, with no `status`
+and no character file (see `LegacyCreatedAgent`). Nothing makes it idempotent: sending
+it twice may create two agents.
 
 
 Sends a `POST` request to `/api/v1/ai-agents`
@@ -3690,8 +3986,8 @@ let response = client.create_agent_legacy()
     /**Create an AI agent draft
 
 Creates a draft agent in a project from an Eliza character file. The draft does not run:
-publish it with `publish_agent`. This operation is not idempotent: sending it twice
-creates two drafts.
+publish it with `publish_agent`. Nothing makes this operation idempotent (no source
+shows an idempotency key): sending it twice may create two drafts.
 
 
 Sends a `POST` request to `/api/v2/ai-agents`
@@ -3823,7 +4119,7 @@ dashboard polls this every 5 seconds while an agent deploys. For the agent's lif
 state (`Draft`, `Running`, ...) read `status` from `get_agent`.
 
 Accepts the agent's `publicToken` in `X-Agent-Token` in place of the API key (Fleek's
-chat widget polls it that way).
+chat widget calls it that way).
 
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}/status`
@@ -3904,16 +4200,18 @@ let response = client.stop_agent()
     /**Get an agent's TEE attestation
 
 Returns the attestation of an agent that runs in a trusted execution environment: an
-Intel TDX quote produced inside the agent's enclave. The body is not JSON: Fleek's
-agents dashboard decodes it as text (`TextDecoder`) and offers it to copy as the "TDX
-quote" to paste into a verifier, so it is most likely the quote as hex text. This
-document keeps it as opaque bytes, which holds either way. Verify it with Intel's TDX
-quote tools.
+Intel TDX quote produced inside the agent's enclave. The guide calls it "the
+attestation bytes". The body is not JSON: Fleek's agents dashboard, the one client
+that reads it, decodes it as text (`TextDecoder`) and offers it to copy as the "TDX
+quote". No source shows the content type the API declares, nor how the text encodes
+the quote; both `text/plain` (what the dashboard makes of it) and
+`application/octet-stream` (the guide's "bytes") are declared, and a client should
+read the body as bytes whatever its content type, then as UTF-8 text if it wants the
+dashboard's view.
 
 Credentials are optional here: the guide sends the API key, and Fleek's dashboard
 fetches the attestation with no credentials at all, which suggests it is public.
-Whether the API answers `401` without a key, and what content type it declares, is
-not known.
+Whether the API answers `401` without a key is not known.
 
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}/attestation`
@@ -4069,8 +4367,12 @@ let response = client.list_plans()
     /**List a project's subscriptions
 
 Lists the subscriptions of a project. The guide shows the answer as one subscription
-object; Fleek's dashboard expects an array. Both shapes are accepted. The dashboard
-treats a `404` as "this project has no subscriptions".
+object; Fleek's dashboard expects an array. Both shapes are accepted.
+
+A project with no subscription: Fleek's agents dashboard and Fleek's website of
+January 2025 (`getSubscriptions` in `src/components/Eliza/api/api.ts`) read a `404`
+from this operation as "this project has no subscriptions", an empty list. That is
+the only meaning of a `404` here that any source shows.
 
 
 Sends a `GET` request to `/api/v1/subscriptions`
@@ -4263,13 +4565,15 @@ let response = client.get_payment_method()
 Opens a hosted payment portal where a person adds or changes the payment methods of a
 project; send them to the returned URL.
 
-The guide says `PUT`. Fleek's own OpenAPI document said `POST` when the guide's
-subscriptions and payments section was added (2025-03-20): the description of that
-change on Fleek's website (pull request 589) says "It's wrong in scalar, should be PUT
-request". Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). Although
-`PUT`, each call opens a new session: it is marked
-`x-idempotent: false`, and clients should not re-send it once it may have reached the
-server.
+The guide says `POST` (its curl example): the section came with Fleek's website pull
+request 588, with `POST`. This document says `PUT`: a later change, pull request 589,
+says of Fleek's rendered reference "It's wrong in scalar, should be PUT request", and
+Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). A server that
+still takes `POST` is not ruled out by any source.
+
+No source says whether a second call opens a second session, so, although `PUT`, the
+operation is marked `x-idempotent: false`: clients should not re-send it once it may
+have reached the server.
 
 
 Sends a `PUT` request to `/api/v1/payment-methods/manage`
@@ -4460,7 +4764,7 @@ pub mod builder {
         #[doc(hidden)]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<types::LegacyCreatedAgent>, Error<ByteStream>> {
             Self::answer(self.response().await?).await
         }
         /// Builds the request and sends it through `crate::hooks::send`; the answer,
@@ -4498,7 +4802,7 @@ pub mod builder {
         /// The answer as a `ResponseValue`, or an error, by its status.
         pub(crate) async fn answer(
             response: ::reqwest::Response,
-        ) -> Result<ResponseValue<crate::tolerant::Agent>, Error<ByteStream>> {
+        ) -> Result<ResponseValue<types::LegacyCreatedAgent>, Error<ByteStream>> {
             match response.status().as_u16() {
                 200u16..=299u16 => crate::call::success(response).await,
                 400u16..=499u16 => {
@@ -7079,7 +7383,7 @@ impl<'a> crate::call::Call for builder::ListAgents<'a> {
 }
 impl<'a> crate::call::sealed::Sealed for builder::CreateAgentLegacy<'a> {}
 impl<'a> crate::call::Call for builder::CreateAgentLegacy<'a> {
-    type Output = crate::tolerant::Agent;
+    type Output = types::LegacyCreatedAgent;
     async fn call(self) -> ::std::result::Result<Self::Output, crate::error::Error> {
         self.call_raw().await?.value()
     }

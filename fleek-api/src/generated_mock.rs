@@ -125,7 +125,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn success(self, status: u16, value: &crate::tolerant::Agent) -> Self {
+        pub fn success(self, status: u16, value: &types::LegacyCreatedAgent) -> Self {
             assert_eq!(status / 100u16, 2u16);
             Self(
                 self
@@ -165,7 +165,7 @@ pub mod operations {
             )
         }
         /// Answers `200 OK`: `success(200, ..)`.
-        pub fn ok(self, value: &crate::tolerant::Agent) -> Self {
+        pub fn ok(self, value: &types::LegacyCreatedAgent) -> Self {
             self.success(200, value)
         }
     }
@@ -2965,14 +2965,7 @@ pub async fn send_example(
             let send = async {
                 client
                     .list_agents()
-                    .size(example::<::std::num::NonZeroU32>("25")?)
-                    .cursor(
-                        example::<
-                            ::std::string::String,
-                        >(
-                            "\"czphNjU0MmRlMWVkOGM0YzVjOThhOTA4MGM1ZGMxZTk2ZDtpPTE3Njc0\"",
-                        )?,
-                    )
+                    .size(example::<::std::num::NonZeroU32>("10")?)
                     .project_id(
                         example::<
                             crate::types::ProjectId,

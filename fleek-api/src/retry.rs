@@ -19,7 +19,8 @@ use reqwest::{Method, StatusCode};
 ///   those failures;
 /// - `POST` and `PATCH` (create, publish, start, stop, subscribe, change a quantity,
 ///   messages through the proxy), and the operations the spec marks `x-idempotent: false`
-///   (opening a payment portal session, a `PUT` that opens a new session on every call),
+///   (opening a payment portal session: a `PUT`, but no source says whether a second
+///   call opens a second session),
 ///   are retried only when the connection could not be opened, so the request cannot have
 ///   reached the server. They are never re-sent after that.
 ///

@@ -664,7 +664,7 @@ fn cli_list_agents() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "Where the page starts: the `cursor` query parameter of the previous page's `next_page` URL. Leave it out for the first page.",
+                    "Unverified: no source shows a cursor on this list. Where a page's `next_page` is a URL, pass back its `cursor` query parameter, as for the logs; leave it out for the first page.",
                 ),
         )
         .arg(
@@ -672,18 +672,22 @@ fn cli_list_agents() -> ::clap::Command {
                 .long("project-id")
                 .value_parser(::clap::value_parser!(types::ProjectId))
                 .required(false)
-                .help("Only list the agents of this project."),
+                .help(
+                    "Only list the agents of this project. Fleek's agents and platform dashboards list a project's agents this way.",
+                ),
         )
         .arg(
             ::clap::Arg::new("size")
                 .long("size")
                 .value_parser(::clap::value_parser!(::std::num::NonZeroU32))
                 .required(false)
-                .help("Number of agents per page. Fleek's dashboard uses 25 and 30."),
+                .help(
+                    "Number of agents per page. The guide's example sends `size=10`; Fleek's dashboards send none, and no source says how many a page holds without it.",
+                ),
         )
         .about("List AI agents")
         .long_about(
-            "List AI agents\n\nLists the AI agents of the account the API key belongs to, one page at a time; no source says in which order. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read further pages.\n\nThe envelope and `size` are documented; `cursor` is not: no source shows a cursor on this list (Fleek's clients read it with `size` and `projectId` only), so `cursor` here follows the logs, whose `next_page` URLs carry one. A client should stop when a page's `next_page` leads nowhere new.\n\nThe guide's example spells the character file `character_file`, while Fleek's dashboard reads `characterFile` from this list: either spelling has been documented (see `Agent`).",
+            "List AI agents\n\nLists the AI agents of the account the API key belongs to, one page at a time; no source says in which order. Filter by project with `projectId`. Follow `next_page` (see *Pagination*) to read further pages.\n\nThe envelope and `size` are documented (the guide's example sends `size=10`); Fleek's agents and platform dashboards send `projectId` only. `cursor` is not documented: no source shows a cursor on this list, nor a `next_page` that is not `null`. It is kept, unverified, so that a client can follow a `next_page` URL as it does for the logs, should one arrive; a client should stop when a page's `next_page` leads nowhere new.\n\nThe guide's example spells the character file `character_file`, while Fleek's dashboard reads `characterFile` from this list: either spelling has been documented (see `Agent`).",
         )
 }
 fn cli_create_agent_legacy() -> ::clap::Command {
@@ -718,7 +722,7 @@ fn cli_create_agent_legacy() -> ::clap::Command {
         )
         .about("Create an AI agent draft (legacy)")
         .long_about(
-            "Create an AI agent draft (legacy)\n\nDeprecated: use `create_agent` (`POST /api/v2/ai-agents`), which the guide and Fleek's dashboards use. This older create was used in January 2025 (Fleek's website, scripts by others) and legacy scripts still send it; no source says whether the API still answers it. Its body is `{config, projectId, name}`, and no source shows its answer: it is documented here as the same `Agent` draft that `create_agent` returns. Not idempotent.",
+            "Create an AI agent draft (legacy)\n\nDeprecated: use `create_agent` (`POST /api/v2/ai-agents`), which the guide and Fleek's dashboards use. This older create was used in January 2025 (Fleek's website, scripts by others) and legacy scripts still send it; no source says whether the API still answers it. Its body is `{config, projectId, name}`. Its answer is typed by the one source that reads it, Fleek's website of January 2025 (`src/components/Eliza/api/api.ts`, `AiAgentCreationSuccessData`): the agent's `id`, `projectId`, `name`, `host`, `slotNumber`, `createdBy`, `createdAt`, `updatedAt` and `deletedAt`, with no `status` and no character file (see `LegacyCreatedAgent`). Nothing makes it idempotent: sending it twice may create two agents.",
         )
 }
 fn cli_create_agent() -> ::clap::Command {
@@ -747,7 +751,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "The Eliza framework version to run: one of the `versions` that `list_framework_versions` returns. `eliza-0.1.9` is the version of the guide's era and of this example; when left out, Fleek chooses.",
+                    "The Eliza framework version to run: one of the `versions` that `list_framework_versions` returns. Not in the guide's body: Fleek's agents dashboard sends it (`eliza-0.1.9` in 8.2.0). No source says which version Fleek runs when it is left out.",
                 ),
         )
         .arg(
@@ -756,7 +760,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "The name of a model Fleek provides to the agent, in place of the character's own provider key. Not in the guide: a Fleek partner's backend sends it, and Fleek's agents dashboard (8.38) passes it; no source lists the names.",
+                    "The name of a model Fleek provides to the agent. Not in the guide: a Fleek partner's backend types it in its create body, and the type declarations of Fleek's agents dashboard 8.38 have it; no recorded request shows it, and no source lists the names or says what Fleek does with it.",
                 ),
         )
         .arg(
@@ -778,7 +782,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(bool))
                 .required(false)
                 .help(
-                    "Whether anyone may chat with the agent on its public page (see `get_public_agent`). Not in the guide: a Fleek partner's backend sends it.",
+                    "Whether anyone may chat with the agent on its public page (see `get_public_agent`). Not in the guide: a Fleek partner's backend types it in its create body.",
                 ),
         )
         .arg(
@@ -787,7 +791,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "A referral code to credit the agent's creation to. Not in the guide: a Fleek partner's backend sends it; no source says what Fleek does with it.",
+                    "A referral code. Not in the guide: a Fleek partner's backend types it in its create body; no source says what Fleek does with it.",
                 ),
         )
         .arg(
@@ -796,7 +800,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "The id of a referral token, beside `referral`. Not in the guide: a Fleek partner's backend sends it; no source says what Fleek does with it.",
+                    "The id of a referral token, beside `referral`. Not in the guide: a Fleek partner's backend types it in its create body; no source says what Fleek does with it.",
                 ),
         )
         .arg(
@@ -805,7 +809,7 @@ fn cli_create_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(bool))
                 .required(false)
                 .help(
-                    "Whether the agent runs in a trusted execution environment (see `get_agent_attestation`). Not in the guide: a Fleek partner's backend and Fleek's agents dashboard (8.38) send it.",
+                    "Whether the agent runs in a trusted execution environment (see `get_agent_attestation`). Not in the guide: a Fleek partner's backend types it in its create body, and the type declarations of Fleek's agents dashboard 8.38 have it; Fleek's dashboard sends it on `update_agent` when it deploys.",
                 ),
         )
         .arg(
@@ -818,7 +822,7 @@ fn cli_create_agent() -> ::clap::Command {
         )
         .about("Create an AI agent draft")
         .long_about(
-            "Create an AI agent draft\n\nCreates a draft agent in a project from an Eliza character file. The draft does not run: publish it with `publish_agent`. This operation is not idempotent: sending it twice creates two drafts.",
+            "Create an AI agent draft\n\nCreates a draft agent in a project from an Eliza character file. The draft does not run: publish it with `publish_agent`. Nothing makes this operation idempotent (no source shows an idempotency key): sending it twice may create two drafts.",
         )
 }
 fn cli_publish_agent() -> ::clap::Command {
@@ -898,7 +902,7 @@ fn cli_update_agent() -> ::clap::Command {
                 .value_parser(::clap::value_parser!(::std::string::String))
                 .required(false)
                 .help(
-                    "The name of a model Fleek provides to the agent. Not in the guide: Fleek's agents dashboard (8.38) passes it when it saves a draft or deploys, which it does with this operation; its parameter types show it, no recorded body does.",
+                    "The name of a model Fleek provides to the agent. Not in the guide: the type declarations of Fleek's agents dashboard 8.38 have it among the parameters of a draft save and a deploy, which it sends with this operation; no recorded request shows it.",
                 ),
         )
         .arg(
@@ -1000,7 +1004,7 @@ fn cli_get_agent_status() -> ::clap::Command {
         )
         .about("Check whether an agent runs")
         .long_about(
-            "Check whether an agent runs\n\nTells whether the agent's deployment is up. The answer is a boolean sent as a string, `{\"status\": \"true\"}` or `{\"status\": \"false\"}`; a JSON boolean is accepted too. Fleek's dashboard polls this every 5 seconds while an agent deploys. For the agent's lifecycle state (`Draft`, `Running`, ...) read `status` from `get_agent`.\n\nAccepts the agent's `publicToken` in `X-Agent-Token` in place of the API key (Fleek's chat widget polls it that way).",
+            "Check whether an agent runs\n\nTells whether the agent's deployment is up. The answer is a boolean sent as a string, `{\"status\": \"true\"}` or `{\"status\": \"false\"}`; a JSON boolean is accepted too. Fleek's dashboard polls this every 5 seconds while an agent deploys. For the agent's lifecycle state (`Draft`, `Running`, ...) read `status` from `get_agent`.\n\nAccepts the agent's `publicToken` in `X-Agent-Token` in place of the API key (Fleek's chat widget calls it that way).",
         )
 }
 fn cli_get_public_agent() -> ::clap::Command {
@@ -1056,7 +1060,7 @@ fn cli_get_agent_attestation() -> ::clap::Command {
         )
         .about("Get an agent's TEE attestation")
         .long_about(
-            "Get an agent's TEE attestation\n\nReturns the attestation of an agent that runs in a trusted execution environment: an Intel TDX quote produced inside the agent's enclave. The body is not JSON: Fleek's agents dashboard decodes it as text (`TextDecoder`) and offers it to copy as the \"TDX quote\" to paste into a verifier, so it is most likely the quote as hex text. This document keeps it as opaque bytes, which holds either way. Verify it with Intel's TDX quote tools.\n\nCredentials are optional here: the guide sends the API key, and Fleek's dashboard fetches the attestation with no credentials at all, which suggests it is public. Whether the API answers `401` without a key, and what content type it declares, is not known.",
+            "Get an agent's TEE attestation\n\nReturns the attestation of an agent that runs in a trusted execution environment: an Intel TDX quote produced inside the agent's enclave. The guide calls it \"the attestation bytes\". The body is not JSON: Fleek's agents dashboard, the one client that reads it, decodes it as text (`TextDecoder`) and offers it to copy as the \"TDX quote\". No source shows the content type the API declares, nor how the text encodes the quote; both `text/plain` (what the dashboard makes of it) and `application/octet-stream` (the guide's \"bytes\") are declared, and a client should read the body as bytes whatever its content type, then as UTF-8 text if it wants the dashboard's view.\n\nCredentials are optional here: the guide sends the API key, and Fleek's dashboard fetches the attestation with no credentials at all, which suggests it is public. Whether the API answers `401` without a key is not known.",
         )
 }
 fn cli_proxy_get() -> ::clap::Command {
@@ -1225,7 +1229,7 @@ fn cli_list_subscriptions() -> ::clap::Command {
         )
         .about("List a project's subscriptions")
         .long_about(
-            "List a project's subscriptions\n\nLists the subscriptions of a project. The guide shows the answer as one subscription object; Fleek's dashboard expects an array. Both shapes are accepted. The dashboard treats a `404` as \"this project has no subscriptions\".",
+            "List a project's subscriptions\n\nLists the subscriptions of a project. The guide shows the answer as one subscription object; Fleek's dashboard expects an array. Both shapes are accepted.\n\nA project with no subscription: Fleek's agents dashboard and Fleek's website of January 2025 (`getSubscriptions` in `src/components/Eliza/api/api.ts`) read a `404` from this operation as \"this project has no subscriptions\", an empty list. That is the only meaning of a `404` here that any source shows.",
         )
 }
 fn cli_create_subscription() -> ::clap::Command {
@@ -1434,6 +1438,6 @@ fn cli_create_payment_portal_session() -> ::clap::Command {
         )
         .about("Open a payment portal session")
         .long_about(
-            "Open a payment portal session\n\nOpens a hosted payment portal where a person adds or changes the payment methods of a project; send them to the returned URL.\n\nThe guide says `PUT`. Fleek's own OpenAPI document said `POST` when the guide's subscriptions and payments section was added (2025-03-20): the description of that change on Fleek's website (pull request 589) says \"It's wrong in scalar, should be PUT request\". Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). Although `PUT`, each call opens a new session: it is marked `x-idempotent: false`, and clients should not re-send it once it may have reached the server.",
+            "Open a payment portal session\n\nOpens a hosted payment portal where a person adds or changes the payment methods of a project; send them to the returned URL.\n\nThe guide says `POST` (its curl example): the section came with Fleek's website pull request 588, with `POST`. This document says `PUT`: a later change, pull request 589, says of Fleek's rendered reference \"It's wrong in scalar, should be PUT request\", and Fleek's platform dashboard calls `PUT` (`useUpdatePaymentMethod`). A server that still takes `POST` is not ruled out by any source.\n\nNo source says whether a second call opens a second session, so, although `PUT`, the operation is marked `x-idempotent: false`: clients should not re-send it once it may have reached the server.",
         )
 }

@@ -195,9 +195,34 @@ fn create_agent_legacy(cx: &Context<'_>, world: &mut World, call: &Call) -> Answ
         request.name,
         request.config,
     );
-    let shown = record.shown();
+    let shown = legacy_created(record.shown());
     world.agents.insert(record.agent.id.clone(), record);
     Ok(json_ok(shown))
+}
+
+/// The fields of the legacy create's answer, as Fleek's website typed it
+/// (`AiAgentCreationSuccessData`): no status, no character file.
+const LEGACY_CREATED_FIELDS: [&str; 9] = [
+    "id",
+    "projectId",
+    "name",
+    "host",
+    "slotNumber",
+    "createdBy",
+    "createdAt",
+    "updatedAt",
+    "deletedAt",
+];
+
+/// An agent as the legacy create answers it: only the fields its one source types.
+fn legacy_created(agent: Value) -> Value {
+    match agent {
+        Value::Object(mut fields) => {
+            fields.retain(|key, _| LEGACY_CREATED_FIELDS.contains(&key.as_str()));
+            Value::Object(fields)
+        }
+        other => other,
+    }
 }
 
 /// Publishes a draft (or a failed agent): a character Fleek would refuse ends `Failed`

@@ -98,6 +98,25 @@ async fn a_404_keeps_status_body_and_json_and_says_to_check_the_id() {
 }
 
 #[tokio::test]
+async fn list_subscriptions_404_says_the_project_has_none() {
+    let (server, client) = setup().await;
+    respond(
+        &server,
+        ResponseTemplate::new(404).set_body_string("Not Found"),
+    )
+    .await;
+    let error = client
+        .list_subscriptions()
+        .project_id("cm6k5x0qj0003l708b2v1c9ep")
+        .call()
+        .await
+        .expect_err("a 404 is an error of the client");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let text = error.to_string();
+    assert!(text.contains("has no subscription"), "{text}");
+    assert!(!text.contains("check the id (agent"), "{text}");
+}
+#[tokio::test]
 async fn a_401_or_403_says_to_check_the_key() {
     for status in [401, 403] {
         let error = get_agent_error(ResponseTemplate::new(status).set_body_string("nope")).await;

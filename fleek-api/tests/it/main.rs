@@ -27,6 +27,7 @@ mod paging;
 mod proxy;
 mod requests;
 mod retry;
+mod schemas;
 mod shapes;
 mod sim;
 mod statuses;

@@ -160,8 +160,8 @@ async fn operations_that_are_not_idempotent_are_never_resent_after_an_answer() {
     }
     // Eight calls, eight requests: none was sent twice.
     assert_eq!(requests(&server).await, results.len());
-    // The payment portal session is a PUT, but each call opens a new session: the spec marks
-    // it `x-idempotent: false`, and it is not re-sent either.
+    // The payment portal session is a PUT, but no source says whether a second call opens a
+    // second session: the spec marks it `x-idempotent: false`, and it is not re-sent either.
     let error = client
         .create_payment_portal_session()
         .body(portal)
