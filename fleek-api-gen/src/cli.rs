@@ -49,6 +49,7 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
     let file: syn::File = syn::parse2(tokens)?;
 
     let methods = cli_methods(&file)?;
+    let placements = crate::commands::placements(spec)?;
     let mut operations = Vec::new();
     for (item, spec_operation, id) in crate::operations::with_ids(spec) {
         let operation = snake_case(id);
@@ -65,8 +66,19 @@ pub(crate) fn generate(spec: &OpenAPI) -> Result<syn::File, Error> {
             .iter()
             .find(|m| m.sig.ident == format!("execute_{operation}"))
             .ok_or_else(|| missing(&operation, "execute function"))?;
+        let placement = placements
+            .iter()
+            .find(|(placed, _)| placed == id)
+            .map(|(_, placement)| placement.clone())
+            .ok_or_else(|| missing(&operation, "placement"))?;
         operations.push(Operation {
-            fill: fill_statements(&operation, execute, raw_body.is_some())?,
+            fill: fill_statements(
+                &operation,
+                execute,
+                raw_body.is_some(),
+                placement.subject.as_deref(),
+            )?,
+            placement,
             command: command_fn(command),
             raw_body,
             paged,
@@ -89,6 +101,8 @@ struct Operation {
     /// Whether the operation has `x-pagination`: its command gains `--all` and `--limit`,
     /// and its answer is shown by the CLI's page walker.
     paged: bool,
+    /// Where it stands in the tree, and its hints (`x-command`).
+    placement: crate::commands::Placement,
 }
 
 /// Whether the operation's request body is raw (neither JSON nor a form), and if so whether
@@ -241,6 +255,7 @@ fn fill_statements(
     operation: &str,
     execute: &ImplItemFn,
     raw_body: bool,
+    subject: Option<&str>,
 ) -> Result<Vec<Stmt>, Error> {
     let mut statements: Vec<Stmt> = execute
         .block
@@ -262,6 +277,9 @@ fn fill_statements(
     }
     for stmt in &mut statements {
         ClientArgument.visit_stmt_mut(stmt);
+        if let Some(subject) = subject {
+            SubjectArgument(subject).visit_stmt_mut(stmt);
+        }
     }
     if raw_body {
         statements.push(syn::parse_quote! {
@@ -292,6 +310,32 @@ impl VisitMut for ClientArgument {
             if quote!(#field).to_string() == "self . client" {
                 *expr = syn::parse_quote!(client);
                 return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `matches.get_one::<T>("<subject>")` → `super::args::subject::<T>(subject)?`: the
+/// subject comes resolved (an agent's name made its id) from the caller, not from clap.
+struct SubjectArgument<'a>(&'a str);
+
+impl VisitMut for SubjectArgument<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            let receiver = &call.receiver;
+            let reads_subject = call.method == "get_one"
+                && quote!(#receiver).to_string() == "matches"
+                && call
+                    .args
+                    .first()
+                    .and_then(string_literal)
+                    .is_some_and(|id| id == self.0);
+            if reads_subject {
+                if let Some(turbofish) = &call.turbofish {
+                    *expr = syn::parse_quote!(super::args::subject #turbofish (subject)?);
+                    return;
+                }
             }
         }
         visit_mut::visit_expr_mut(self, expr);
@@ -350,12 +394,50 @@ fn render(operations: &[Operation]) -> TokenStream {
         }
     });
     let commands = operations.iter().map(|op| &op.command);
+    let entries = operations.iter().map(|op| {
+        let p = &op.placement;
+        let (noun, verb, destructive, open_world, hidden, hand_written, read_only, idempotent) = (
+            &p.noun,
+            &p.verb,
+            p.destructive,
+            p.open_world,
+            p.hidden,
+            p.hand_written,
+            p.read_only,
+            p.idempotent,
+        );
+        let confirm = match &p.confirm {
+            Some(text) => quote!(Some(#text)),
+            None => quote!(None),
+        };
+        let subject = match &p.subject {
+            Some(id) => quote!(Some(#id)),
+            None => quote!(None),
+        };
+        let id = &op.id;
+        quote! {
+            super::grammar::Entry {
+                operation: #id,
+                noun: #noun,
+                verb: #verb,
+                confirm: #confirm,
+                destructive: #destructive,
+                open_world: #open_world,
+                hidden: #hidden,
+                hand_written: #hand_written,
+                read_only: #read_only,
+                idempotent: #idempotent,
+                subject: #subject,
+            }
+        }
+    });
     quote! {
         use super::exit::{CliError, Context as _};
         use super::output::Output;
         use crate::{types, Call as _, Client};
 
-        /// Every operation of the spec; each is a subcommand named for its operationId.
+        /// Every operation of the spec: each stands in the tree as its `x-command` says, and
+        /// under its operationId as a deprecated alias.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) enum Operation {
             #(#variants,)*
@@ -365,7 +447,7 @@ fn render(operations: &[Operation]) -> TokenStream {
             /// Every operation, in the order of the spec's paths.
             pub(crate) const ALL: &'static [Operation] = &[#(Operation::#variants,)*];
 
-            /// The operation whose subcommand is `name`.
+            /// The operation whose deprecated alias (its operationId) is `name`.
             pub(crate) fn from_name(name: &str) -> Option<Operation> {
                 match name {
                     #(#names => Some(Operation::#variants),)*
@@ -373,18 +455,29 @@ fn render(operations: &[Operation]) -> TokenStream {
                 }
             }
 
-            /// The subcommand: its arguments are the operation's parameters and body fields.
+            /// Where the operation stands in the tree, and what a tool should know before it
+            /// calls it (the spec's `x-command`, `x-idempotent` and method).
+            pub(crate) const fn entry(self) -> super::grammar::Entry {
+                match self {
+                    #(Operation::#variants => #entries,)*
+                }
+            }
+
+            /// The command, named for the operationId: its arguments are the operation's
+            /// parameters and body fields.
             pub(crate) fn command(self) -> ::clap::Command {
                 match self {
                     #(Operation::#variants => #command_fns().name(#names)#body_files #paging_args,)*
                 }
             }
 
-            /// Fills the operation's builder from `matches`, calls it and shows the answer.
+            /// Fills the operation's builder from `matches` and `subject` (the resolved value
+            /// of its subject argument, `entry().subject`), calls it and shows the answer.
             pub(crate) async fn execute(
                 self,
                 client: &Client,
                 matches: &::clap::ArgMatches,
+                subject: Option<&str>,
                 output: &Output,
             ) -> Result<(), CliError> {
                 match self {

@@ -32,6 +32,7 @@ mod builders;
 mod calls;
 mod check;
 mod cli;
+mod commands;
 mod examples;
 mod extensions;
 mod json_schema;

@@ -3788,6 +3788,17 @@ an operation names a source for one (`list_subscriptions`' `404`).
   client percent-encodes the `/` inside it (`%2F`), which reaches no multi-segment route.
   Send each segment percent-encoded, join them with `/`, and refuse, before sending, an
   empty segment, a `.` or `..` segment, and a `?`, `#` or `\` anywhere in the path.
+- `x-command: {noun, verb, ...}` on an operation: where it stands in `fleek-agents`, the
+  command-line tool generated from this document (`fleek-agents <noun> <verb>`), and what
+  a tool should know before it calls it. `confirm` is the question a tool asks before
+  the call, present exactly on the operations that delete, stop, cancel or cost money
+  (`{}` is the subject, such as the agent; `{name}` another argument); `destructive:
+  true` marks an operation whose effect takes something away or cannot be undone;
+  `open-world: true` one whose answer comes from code outside Fleek (the agent behind
+  the proxy); `hidden: true` a deprecated one that tools list no more; `hand-written:
+  true` one that the tool serves with a command of its own (`agent logs` follows new
+  lines, `agent api` sends any method). Whether an operation may be sent again is
+  `x-idempotent`'s, and read-only means `GET`.
 - `x-extensible-enum: [...]` on a string schema (in place of `enum`): the values seen so
   far, in a list that is open; new values may appear and should be kept, not refused.
   `x-enum-descriptions` gives one description per value, in the same order.

@@ -67,6 +67,7 @@ mod generated;
 mod generated_enums;
 mod hooks;
 pub mod logs;
+pub mod lookup;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;

@@ -6,12 +6,34 @@ use clap::{Arg, ArgMatches};
 
 use super::exit::CliError;
 
-/// The positional `<AGENT>` id most commands take.
-pub(crate) fn agent(help: &'static str) -> Arg {
-    Arg::new("agent")
-        .value_name("AGENT")
-        .required(true)
-        .help(help)
+/// What `<AGENT>` takes, in every command about one agent.
+pub(crate) const AGENT_HELP: &str =
+    "The agent: its id, or its exact name in the project (`agent list` shows both)";
+
+/// The positional `<AGENT>` every command about one agent takes first: an id, or a name
+/// (resolved by `grammar::resolve_agent`), completed from the API.
+pub(crate) fn agent() -> Arg {
+    super::complete::agents(
+        Arg::new("agent")
+            .value_name("AGENT")
+            .required(true)
+            .help(AGENT_HELP),
+    )
+}
+
+/// The value of an operation's subject argument, resolved by the caller (an agent's name
+/// made its id), in the type the operation takes.
+pub(crate) fn subject<T>(subject: Option<&str>) -> Result<Option<T>, CliError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    subject
+        .map(|text| {
+            text.parse::<T>()
+                .map_err(|e| CliError::usage(format!("{text:?}: {e}")))
+        })
+        .transpose()
 }
 
 /// A required argument's value. clap refuses a command line without it, so the error is

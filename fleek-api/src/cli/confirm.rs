@@ -1,7 +1,8 @@
-//! Confirmations before what cannot be taken back: `delete-agent`, `stop-agent`,
-//! `cancel-subscription`, and `deploy --agent` over a running agent. On a terminal the
-//! command asks, naming what will go; without one it refuses unless `--yes` was given, so
-//! that a script never deletes by accident and never hangs on a question.
+//! Confirmations before what cannot be taken back or costs money: the operations whose
+//! spec entry says what to ask (`x-command`'s `confirm`: delete, stop, cancel, subscribe,
+//! change a quantity), and `deploy --agent` over a running agent. On a terminal the command
+//! asks, naming what will go; without one it refuses unless `--yes` was given, so that a
+//! script never deletes by accident and never hangs on a question.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -10,23 +11,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use super::exit::CliError;
 use super::output::Output;
 
-/// The generated commands that ask first, with the argument naming what they act on.
-const GENERATED: [(&str, &str, &str); 3] = [
-    (
-        "delete-agent",
-        "agent-id",
-        "delete the agent {}, with its logs and settings",
-    ),
-    ("stop-agent", "agent-id", "stop the agent {}"),
-    (
-        "cancel-subscription",
-        "subscription-id",
-        "cancel the subscription {}",
-    ),
-];
-
 /// `--yes`.
-fn yes() -> Arg {
+pub(crate) fn yes() -> Arg {
     Arg::new("yes")
         .long("yes")
         .short('y')
@@ -34,23 +20,38 @@ fn yes() -> Arg {
         .help("Do it without asking (needed when there is no terminal to ask on)")
 }
 
-/// The tree with `--yes` on every command that asks first.
-pub(crate) fn with_yes(mut tree: Command) -> Command {
-    for name in GENERATED.iter().map(|(name, ..)| *name).chain(["deploy"]) {
-        tree = tree.mut_subcommand(name, |sub| sub.arg(yes()));
-    }
-    tree
+/// The tree with `--yes` on the hand-written commands that ask first (the generated ones
+/// get it where they are placed).
+pub(crate) fn with_yes(tree: Command) -> Command {
+    tree.mut_subcommand("deploy", |sub| sub.arg(yes()))
 }
 
-/// What the generated command `name` would take away, when it is one that asks first.
-pub(crate) fn what_goes(name: &str, matches: &ArgMatches) -> Option<String> {
-    let (_, arg, what) = GENERATED.iter().find(|(command, ..)| *command == name)?;
-    let id = matches
-        .get_raw(arg)
-        .and_then(|mut values| values.next())
-        .map(|value| value.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Some(what.replace("{}", &id))
+/// The spec's question with its blanks filled: `{}` with `subject`, `{arg}` with that
+/// argument's value as typed (`?` when it was not given).
+pub(crate) fn question(template: &str, subject: &str, matches: &ArgMatches) -> String {
+    let mut text = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() {
+            text.push_str(subject);
+        } else {
+            let value = matches
+                .try_get_raw(name)
+                .ok()
+                .flatten()
+                .and_then(|mut values| values.next())
+                .map_or_else(|| "?".to_string(), |v| v.to_string_lossy().into_owned());
+            text.push_str(&value);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    text
 }
 
 /// Asks whether to `what` (a sentence starting with a verb) and goes on only on a yes.
@@ -130,18 +131,48 @@ mod tests {
     }
 
     #[test]
-    fn every_command_that_asks_exists_and_names_its_argument() {
+    fn every_command_that_asks_has_yes_and_the_arguments_its_question_names() {
         let tree = crate::cli::command();
-        for (name, arg, _) in GENERATED {
-            let command = tree.find_subcommand(name).expect(name);
-            assert!(
-                command.get_arguments().any(|a| a.get_id() == arg),
-                "{name} {arg}"
-            );
+        for operation in crate::cli::generated::Operation::ALL {
+            let entry = operation.entry();
+            let Some(template) = entry.confirm else {
+                continue;
+            };
+            let command = tree
+                .find_subcommand(entry.noun)
+                .and_then(|noun| noun.find_subcommand(entry.verb))
+                .expect(entry.verb);
             assert!(
                 command.get_arguments().any(|a| a.get_id() == "yes"),
-                "{name}"
+                "{}",
+                entry.verb
             );
+            let mut rest = template;
+            while let Some(open) = rest.find('{') {
+                let close = rest[open..].find('}').expect("a closed blank") + open;
+                let name = &rest[open + 1..close];
+                let named = if name.is_empty() {
+                    entry.subject.expect("a subject")
+                } else {
+                    name
+                };
+                assert!(
+                    command.get_arguments().any(|a| a.get_id() == named),
+                    "{}: {named}",
+                    entry.operation
+                );
+                rest = &rest[close + 1..];
+            }
         }
+    }
+
+    #[test]
+    fn a_question_fills_its_blanks() {
+        let command = Command::new("x").arg(Arg::new("update-by").long("update-by"));
+        let matches = command.get_matches_from(["x", "--update-by=-2"]);
+        assert_eq!(
+            question("change {} by {update-by} ({other})", "sub_1", &matches),
+            "change sub_1 by -2 (?)"
+        );
     }
 }

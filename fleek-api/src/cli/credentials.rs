@@ -62,6 +62,25 @@ impl Settings {
         self.config()?.profile(self.chosen()?)
     }
 
+    /// The chosen profile's API URL, if it has one.
+    pub(crate) fn api_url(&self) -> Option<String> {
+        self.profile()
+            .ok()
+            .flatten()
+            .and_then(|p| p.api_url.clone())
+    }
+
+    /// The chosen profile's key from the credentials file: never from the system keyring,
+    /// which may ask to be unlocked (shell completion must never ask).
+    pub(crate) fn file_key(&self) -> Option<String> {
+        let chosen = self.chosen.as_ref().ok()?;
+        let file = secrets::key_file().ok()?;
+        secrets::load(&secrets::NoKeyring, &file, &chosen.name)
+            .ok()
+            .flatten()
+            .map(|(key, _)| key)
+    }
+
     /// The default project, for the command tree: `FLEEK_PROJECT_ID`, else the profile's.
     pub(crate) fn project(&self) -> Option<(String, Source)> {
         let chosen = self.chosen.as_ref().ok()?;

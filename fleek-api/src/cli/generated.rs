@@ -3,7 +3,8 @@
 use super::exit::{CliError, Context as _};
 use super::output::Output;
 use crate::{types, Call as _, Client};
-/// Every operation of the spec; each is a subcommand named for its operationId.
+/// Every operation of the spec: each stands in the tree as its `x-command` says, and
+/// under its operationId as a deprecated alias.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Operation {
     ListAgents,
@@ -71,7 +72,7 @@ impl Operation {
         Operation::GetPaymentMethod,
         Operation::CreatePaymentPortalSession,
     ];
-    /// The operation whose subcommand is `name`.
+    /// The operation whose deprecated alias (its operationId) is `name`.
     pub(crate) fn from_name(name: &str) -> Option<Operation> {
         match name {
             "list-agents" => Some(Operation::ListAgents),
@@ -109,7 +110,470 @@ impl Operation {
             _ => None,
         }
     }
-    /// The subcommand: its arguments are the operation's parameters and body fields.
+    /// Where the operation stands in the tree, and what a tool should know before it
+    /// calls it (the spec's `x-command`, `x-idempotent` and method).
+    pub(crate) const fn entry(self) -> super::grammar::Entry {
+        match self {
+            Operation::ListAgents => {
+                super::grammar::Entry {
+                    operation: "list_agents",
+                    noun: "agent",
+                    verb: "list",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: None,
+                }
+            }
+            Operation::CreateAgentLegacy => {
+                super::grammar::Entry {
+                    operation: "create_agent_legacy",
+                    noun: "agent",
+                    verb: "create-legacy",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: true,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: None,
+                }
+            }
+            Operation::CreateAgent => {
+                super::grammar::Entry {
+                    operation: "create_agent",
+                    noun: "agent",
+                    verb: "create",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: None,
+                }
+            }
+            Operation::PublishAgent => {
+                super::grammar::Entry {
+                    operation: "publish_agent",
+                    noun: "agent",
+                    verb: "publish",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::GetAgent => {
+                super::grammar::Entry {
+                    operation: "get_agent",
+                    noun: "agent",
+                    verb: "view",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::UpdateAgent => {
+                super::grammar::Entry {
+                    operation: "update_agent",
+                    noun: "agent",
+                    verb: "update",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::DeleteAgent => {
+                super::grammar::Entry {
+                    operation: "delete_agent",
+                    noun: "agent",
+                    verb: "delete",
+                    confirm: Some("delete the agent {}, with its logs and settings"),
+                    destructive: true,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::GetAgentLogs => {
+                super::grammar::Entry {
+                    operation: "get_agent_logs",
+                    noun: "agent",
+                    verb: "logs",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::GetAgentStatus => {
+                super::grammar::Entry {
+                    operation: "get_agent_status",
+                    noun: "agent",
+                    verb: "status",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::GetPublicAgent => {
+                super::grammar::Entry {
+                    operation: "get_public_agent",
+                    noun: "agent",
+                    verb: "public",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::StartAgent => {
+                super::grammar::Entry {
+                    operation: "start_agent",
+                    noun: "agent",
+                    verb: "start",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::StopAgent => {
+                super::grammar::Entry {
+                    operation: "stop_agent",
+                    noun: "agent",
+                    verb: "stop",
+                    confirm: Some("stop the agent {}"),
+                    destructive: true,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::GetAgentAttestation => {
+                super::grammar::Entry {
+                    operation: "get_agent_attestation",
+                    noun: "agent",
+                    verb: "attestation",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ProxyGet => {
+                super::grammar::Entry {
+                    operation: "proxy_get",
+                    noun: "agent",
+                    verb: "api",
+                    confirm: None,
+                    destructive: false,
+                    open_world: true,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ProxyPut => {
+                super::grammar::Entry {
+                    operation: "proxy_put",
+                    noun: "agent",
+                    verb: "api",
+                    confirm: None,
+                    destructive: false,
+                    open_world: true,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ProxyPost => {
+                super::grammar::Entry {
+                    operation: "proxy_post",
+                    noun: "agent",
+                    verb: "api",
+                    confirm: None,
+                    destructive: false,
+                    open_world: true,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ProxyDelete => {
+                super::grammar::Entry {
+                    operation: "proxy_delete",
+                    noun: "agent",
+                    verb: "api",
+                    confirm: None,
+                    destructive: true,
+                    open_world: true,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ProxyPatch => {
+                super::grammar::Entry {
+                    operation: "proxy_patch",
+                    noun: "agent",
+                    verb: "api",
+                    confirm: None,
+                    destructive: false,
+                    open_world: true,
+                    hidden: false,
+                    hand_written: true,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("agent-id"),
+                }
+            }
+            Operation::ListFrameworkVersions => {
+                super::grammar::Entry {
+                    operation: "list_framework_versions",
+                    noun: "framework",
+                    verb: "list",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: None,
+                }
+            }
+            Operation::ListPlans => {
+                super::grammar::Entry {
+                    operation: "list_plans",
+                    noun: "plan",
+                    verb: "list",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: None,
+                }
+            }
+            Operation::ListSubscriptions => {
+                super::grammar::Entry {
+                    operation: "list_subscriptions",
+                    noun: "subscription",
+                    verb: "list",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: None,
+                }
+            }
+            Operation::CreateSubscription => {
+                super::grammar::Entry {
+                    operation: "create_subscription",
+                    noun: "subscription",
+                    verb: "create",
+                    confirm: Some(
+                        "subscribe the project {project-id}, which costs money",
+                    ),
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: None,
+                }
+            }
+            Operation::UpdateSubscriptionQuantity => {
+                super::grammar::Entry {
+                    operation: "update_subscription_quantity",
+                    noun: "subscription",
+                    verb: "quantity",
+                    confirm: Some(
+                        "change the quantity of the subscription {} by {update-by}, which changes what it costs",
+                    ),
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: Some("subscription-id"),
+                }
+            }
+            Operation::CreateCheckoutSession => {
+                super::grammar::Entry {
+                    operation: "create_checkout_session",
+                    noun: "subscription",
+                    verb: "checkout",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: None,
+                }
+            }
+            Operation::GetSubscription => {
+                super::grammar::Entry {
+                    operation: "get_subscription",
+                    noun: "subscription",
+                    verb: "view",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("subscription-id"),
+                }
+            }
+            Operation::SetSubscriptionQuantity => {
+                super::grammar::Entry {
+                    operation: "set_subscription_quantity",
+                    noun: "subscription",
+                    verb: "set-quantity",
+                    confirm: Some(
+                        "set the quantity of the subscription {}, which changes what it costs",
+                    ),
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("subscription-id"),
+                }
+            }
+            Operation::CancelSubscription => {
+                super::grammar::Entry {
+                    operation: "cancel_subscription",
+                    noun: "subscription",
+                    verb: "cancel",
+                    confirm: Some("cancel the subscription {}"),
+                    destructive: true,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: true,
+                    subject: Some("subscription-id"),
+                }
+            }
+            Operation::ListPaymentMethods => {
+                super::grammar::Entry {
+                    operation: "list_payment_methods",
+                    noun: "payment-method",
+                    verb: "list",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: None,
+                }
+            }
+            Operation::GetPaymentMethod => {
+                super::grammar::Entry {
+                    operation: "get_payment_method",
+                    noun: "payment-method",
+                    verb: "view",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: true,
+                    idempotent: true,
+                    subject: Some("payment-method-id"),
+                }
+            }
+            Operation::CreatePaymentPortalSession => {
+                super::grammar::Entry {
+                    operation: "create_payment_portal_session",
+                    noun: "payment-method",
+                    verb: "portal",
+                    confirm: None,
+                    destructive: false,
+                    open_world: false,
+                    hidden: false,
+                    hand_written: false,
+                    read_only: false,
+                    idempotent: false,
+                    subject: None,
+                }
+            }
+        }
+    }
+    /// The command, named for the operationId: its arguments are the operation's
+    /// parameters and body fields.
     pub(crate) fn command(self) -> ::clap::Command {
         match self {
             Operation::ListAgents => {
@@ -174,11 +638,13 @@ impl Operation {
             }
         }
     }
-    /// Fills the operation's builder from `matches`, calls it and shows the answer.
+    /// Fills the operation's builder from `matches` and `subject` (the resolved value
+    /// of its subject argument, `entry().subject`), calls it and shows the answer.
     pub(crate) async fn execute(
         self,
         client: &Client,
         matches: &::clap::ArgMatches,
+        subject: Option<&str>,
         output: &Output,
     ) -> Result<(), CliError> {
         match self {
@@ -279,21 +745,21 @@ impl Operation {
             }
             Operation::PublishAgent => {
                 let mut request = client.publish_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::GetAgent => {
                 let mut request = client.get_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::UpdateAgent => {
                 let mut request = client.update_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<::std::string::String>("avatar") {
@@ -349,14 +815,14 @@ impl Operation {
             }
             Operation::DeleteAgent => {
                 let mut request = client.delete_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::GetAgentLogs => {
                 let mut request = client.get_agent_logs();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<::std::string::String>("cursor") {
@@ -369,42 +835,42 @@ impl Operation {
             }
             Operation::GetAgentStatus => {
                 let mut request = client.get_agent_status();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::GetPublicAgent => {
                 let mut request = client.get_public_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::StartAgent => {
                 let mut request = client.start_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::StopAgent => {
                 let mut request = client.stop_agent();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::GetAgentAttestation => {
                 let mut request = client.get_agent_attestation();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 output.show(request.call_raw()).await
             }
             Operation::ProxyGet => {
                 let mut request = client.proxy_get();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
@@ -414,7 +880,7 @@ impl Operation {
             }
             Operation::ProxyPut => {
                 let mut request = client.proxy_put();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
@@ -435,7 +901,7 @@ impl Operation {
             }
             Operation::ProxyPost => {
                 let mut request = client.proxy_post();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
@@ -456,7 +922,7 @@ impl Operation {
             }
             Operation::ProxyDelete => {
                 let mut request = client.proxy_delete();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
@@ -466,7 +932,7 @@ impl Operation {
             }
             Operation::ProxyPatch => {
                 let mut request = client.proxy_patch();
-                if let Some(value) = matches.get_one::<types::AgentId>("agent-id") {
+                if let Some(value) = super::args::subject::<types::AgentId>(subject)? {
                     request = request.agent_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<types::ProxyPath>("key") {
@@ -529,9 +995,9 @@ impl Operation {
                     request = request
                         .body_map(|body| { body.project_id(value.clone()) });
                 }
-                if let Some(value) = matches
-                    .get_one::<types::SubscriptionId>("subscription-id")
-                {
+                if let Some(value) = super::args::subject::<
+                    types::SubscriptionId,
+                >(subject)? {
                     request = request.subscription_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<i32>("update-by") {
@@ -575,9 +1041,9 @@ impl Operation {
             }
             Operation::GetSubscription => {
                 let mut request = client.get_subscription();
-                if let Some(value) = matches
-                    .get_one::<types::SubscriptionId>("subscription-id")
-                {
+                if let Some(value) = super::args::subject::<
+                    types::SubscriptionId,
+                >(subject)? {
                     request = request.subscription_id(value.clone());
                 }
                 output.show(request.call_raw()).await
@@ -588,9 +1054,9 @@ impl Operation {
                     request = request
                         .body_map(|body| { body.project_id(value.clone()) });
                 }
-                if let Some(value) = matches
-                    .get_one::<types::SubscriptionId>("subscription-id")
-                {
+                if let Some(value) = super::args::subject::<
+                    types::SubscriptionId,
+                >(subject)? {
                     request = request.subscription_id(value.clone());
                 }
                 if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
@@ -608,9 +1074,9 @@ impl Operation {
             }
             Operation::CancelSubscription => {
                 let mut request = client.cancel_subscription();
-                if let Some(value) = matches
-                    .get_one::<types::SubscriptionId>("subscription-id")
-                {
+                if let Some(value) = super::args::subject::<
+                    types::SubscriptionId,
+                >(subject)? {
                     request = request.subscription_id(value.clone());
                 }
                 output.show(request.call_raw()).await
@@ -627,9 +1093,9 @@ impl Operation {
             }
             Operation::GetPaymentMethod => {
                 let mut request = client.get_payment_method();
-                if let Some(value) = matches
-                    .get_one::<::std::string::String>("payment-method-id")
-                {
+                if let Some(value) = super::args::subject::<
+                    ::std::string::String,
+                >(subject)? {
                     request = request.payment_method_id(value.clone());
                 }
                 output.show(request.call_raw()).await

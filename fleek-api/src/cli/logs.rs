@@ -23,7 +23,7 @@ pub(crate) fn command() -> Command {
              --output json, the entries are one JSON array as the API sent them; with \
              --follow, one entry per line (JSON lines).",
         )
-        .arg(args::agent("The agent's id"))
+        .arg(args::agent())
         .arg(
             Arg::new("follow")
                 .long("follow")
@@ -40,12 +40,13 @@ pub(crate) fn command() -> Command {
         )
 }
 
+/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
 pub(crate) async fn run(
     client: &Client,
+    agent: &str,
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = args::required::<String>(matches, "agent")?;
     if matches.get_flag("follow") {
         let interval = args::duration_or(matches, "interval", DEFAULT_FOLLOW_INTERVAL);
         follow(client, agent, interval, output).await

@@ -19,7 +19,7 @@ pub(crate) fn message_command() -> Command {
              The message goes to the first Eliza agent the runtime hosts, or to --eliza-agent. \
              With --output json, the replies are printed as the agent sent them.",
         )
-        .arg(args::agent("The Fleek agent's id"))
+        .arg(args::agent())
         .arg(
             Arg::new("text")
                 .value_name("TEXT")
@@ -49,7 +49,7 @@ pub(crate) fn api_command() -> Command {
              `<elizaAgentId>/message`); a path that would leave it (`..`, `//`, a scheme) is \
              refused before anything is sent.",
         )
-        .arg(args::agent("The Fleek agent's id"))
+        .arg(args::agent())
         .arg(
             Arg::new("method")
                 .value_name("METHOD")
@@ -92,12 +92,14 @@ fn path(text: &str) -> Result<AgentPath, CliError> {
     AgentPath::parse(text).map_err(|e| CliError::usage(e.to_string()))
 }
 
+/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
 pub(crate) async fn message(
     client: &Client,
+    agent: &str,
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let api: AgentApi<'_> = client.agent_api(args::required::<String>(matches, "agent")?.as_str());
+    let api: AgentApi<'_> = client.agent_api(agent);
     let eliza_agent = match matches.get_one::<String>("eliza-agent") {
         Some(id) => id.clone(),
         None => api
@@ -137,12 +139,13 @@ pub(crate) async fn message(
     }
 }
 
+/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
 pub(crate) async fn api(
     client: &Client,
+    agent: &str,
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = args::required::<String>(matches, "agent")?;
     let method = args::required::<String>(matches, "method")?.to_ascii_uppercase();
     let method = Method::from_bytes(method.as_bytes())
         .map_err(|_| CliError::usage(format!("{method} is not an HTTP method")))?;
@@ -155,10 +158,7 @@ pub(crate) async fn api(
         }
         None => None,
     };
-    let response = client
-        .agent_api(agent.as_str())
-        .send(method, &path, body)
-        .await?;
+    let response = client.agent_api(agent).send(method, &path, body).await?;
     let response = success(response, &path)?;
     match output.format {
         Format::Json | Format::JsonLines => output.json(&response.body),

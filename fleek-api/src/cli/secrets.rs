@@ -44,6 +44,24 @@ pub(crate) trait Vault {
     fn delete(&self, profile: &str) -> Result<bool, String>;
 }
 
+/// No keyring: for reading a key where nothing may ask (shell completion).
+pub(crate) struct NoKeyring;
+
+impl Vault for NoKeyring {
+    fn available(&self) -> Result<(), String> {
+        Err("the keyring is not read here".into())
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), String> {
+        self.available()
+    }
+    fn get(&self, _: &str) -> Result<Option<String>, String> {
+        self.available().map(|()| None)
+    }
+    fn delete(&self, _: &str) -> Result<bool, String> {
+        self.available().map(|()| false)
+    }
+}
+
 /// The operating system's keyring (the `keyring` crate), or none with `FLEEK_KEYRING=off`.
 pub(crate) struct SystemKeyring;
 

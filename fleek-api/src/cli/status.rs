@@ -30,7 +30,7 @@ pub(crate) fn command() -> Command {
              after 3 s or the server's Retry-After. With --wait and -o json, one JSON object \
              per check on stdout, then the result object.",
         )
-        .arg(args::agent("The agent's id"))
+        .arg(args::agent())
         .arg(
             Arg::new("wait")
                 .long("wait")
@@ -69,12 +69,13 @@ async fn read(client: &Client, agent: &str) -> Result<State, CliError> {
     Ok(State { status, running })
 }
 
+/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
 pub(crate) async fn run(
     client: &Client,
+    agent: &str,
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let agent = args::required::<String>(matches, "agent")?;
     let state = if matches.get_flag("wait") {
         if !client.can_call("get_agent") {
             return Err(CliError::usage(

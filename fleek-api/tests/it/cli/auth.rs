@@ -84,7 +84,7 @@ fn login_keeps_the_key_for_later_commands_and_logout_forgets_it() {
     check.assert_calls(1);
 
     // A later command uses the kept key and the profile's URL.
-    let run = in_config(&dir, &["list-agents"]).run();
+    let run = in_config(&dir, &["agent", "list"]).run();
     run.assert_exit(Exit::Success);
     check.assert_calls(2);
 
@@ -98,7 +98,7 @@ fn login_keeps_the_key_for_later_commands_and_logout_forgets_it() {
     let run = in_config(&dir, &["auth", "logout"]).run();
     run.assert_exit(Exit::Success);
     assert!(run.stdout.contains("removed"), "{}", run.stdout);
-    let run = in_config(&dir, &["list-agents"]).run();
+    let run = in_config(&dir, &["agent", "list"]).run();
     run.assert_exit(Exit::Usage);
     assert!(run.stderr.contains("auth login"), "{}", run.stderr);
     check.assert_calls(2);
@@ -170,14 +170,14 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
 
     // The profile by flag, by environment, the flag winning.
     let at_work = listing(&work, KEY, PROJECT);
-    in_config(&dir, &["--profile", "work", "list-agents"]).succeeds();
+    in_config(&dir, &["--profile", "work", "agent", "list"]).succeeds();
     at_work.assert_calls(1);
     let at_home = listing(&home, home_key, home_project);
-    in_config(&dir, &["list-agents"])
+    in_config(&dir, &["agent", "list"])
         .env("FLEEK_PROFILE", "home")
         .succeeds();
     at_home.assert_calls(1);
-    in_config(&dir, &["list-agents", "--profile", "work"])
+    in_config(&dir, &["agent", "list", "--profile", "work"])
         .env("FLEEK_PROFILE", "home")
         .succeeds();
     at_work.assert_calls(2);
@@ -185,7 +185,7 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
     // The project: flag > FLEEK_PROJECT_ID > profile.
     let other = "cm6k5x0qj0003l708other000";
     let by_env = listing(&work, KEY, other);
-    in_config(&dir, &["--profile", "work", "list-agents"])
+    in_config(&dir, &["--profile", "work", "agent", "list"])
         .env("FLEEK_PROJECT_ID", other)
         .succeeds();
     by_env.assert_calls(1);
@@ -195,8 +195,9 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
         &[
             "--profile",
             "work",
-            "list-agents",
-            "--project-id",
+            "agent",
+            "list",
+            "--project",
             "cm6k5x0qj0003l708flag0000",
         ],
     )
@@ -207,7 +208,7 @@ fn a_flag_beats_the_environment_which_beats_the_profile() {
     // The key and URL: the environment beats the profile.
     let env_key = "fk_env_0123456789abcdef0";
     let by_env_key = listing(&home, env_key, PROJECT);
-    in_config(&dir, &["--profile", "work", "list-agents"])
+    in_config(&dir, &["--profile", "work", "agent", "list"])
         .env("FLEEK_API_KEY", env_key)
         .env("FLEEK_API_URL", &home.base_url())
         .succeeds();
@@ -221,11 +222,11 @@ fn a_profile_that_does_not_exist_is_a_usage_error_that_says_how_to_make_it() {
     let server = MockServer::start();
     let check = fleek_for(&server, KEY);
     for run in [
-        in_config(&dir, &["--profile", "nope", "list-agents"])
+        in_config(&dir, &["--profile", "nope", "agent", "list"])
             .env("FLEEK_API_KEY", KEY)
             .env("FLEEK_API_URL", &server.base_url())
             .run(),
-        in_config(&dir, &["list-agents"])
+        in_config(&dir, &["agent", "list"])
             .env("FLEEK_PROFILE", "nope")
             .env("FLEEK_API_KEY", KEY)
             .env("FLEEK_API_URL", &server.base_url())
@@ -238,7 +239,7 @@ fn a_profile_that_does_not_exist_is_a_usage_error_that_says_how_to_make_it() {
             run.stderr
         );
     }
-    let run = in_config(&dir, &["--profile", "not a name", "list-agents"]).run();
+    let run = in_config(&dir, &["--profile", "not a name", "agent", "list"]).run();
     run.assert_exit(Exit::Usage);
     check.assert_calls(0);
 }
@@ -272,7 +273,7 @@ fn the_agent_token_reaches_the_public_operations_and_nothing_else() {
     status.assert_calls(1);
 
     // An operation that needs the key: exit 2, naming the key, nothing sent.
-    let run = from_env(&["get-agent", "--agent-id", AGENT]);
+    let run = from_env(&["agent", "view", AGENT]);
     run.assert_exit(Exit::Usage);
     assert!(run.stderr.contains("needs the API key"), "{}", run.stderr);
     assert!(run.stderr.contains("auth login"), "{}", run.stderr);
@@ -329,17 +330,17 @@ fn the_default_project_fills_a_required_project_flag() {
             .header("content-type", "application/json")
             .body(super::agent("Draft").to_string());
     });
-    fleek_agents(&["create-agent", "--name", "Nova", "--config", "{}"])
+    fleek_agents(&["agent", "create", "--name", "Nova", "--config", "{}"])
         .env("FLEEK_PROJECT_ID", PROJECT)
         .against(&server)
         .succeeds();
     create.assert_calls(1);
     // Without one, the flag is required, as before.
-    let run = fleek_agents(&["create-agent", "--name", "Nova", "--config", "{}"])
+    let run = fleek_agents(&["agent", "create", "--name", "Nova", "--config", "{}"])
         .against(&server)
         .run();
     run.assert_exit(Exit::Usage);
-    assert!(run.stderr.contains("--project-id"), "{}", run.stderr);
+    assert!(run.stderr.contains("--project"), "{}", run.stderr);
     create.assert_calls(1);
 }
 

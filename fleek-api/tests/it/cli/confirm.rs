@@ -36,16 +36,14 @@ fn without_a_terminal_destructive_commands_need_yes() {
             .body("{}");
     });
     for (args, mock) in [
-        (vec!["delete-agent", "--agent-id", AGENT], &delete),
-        (vec!["stop-agent", "--agent-id", AGENT], &stop),
+        (vec!["agent", "delete", AGENT], &delete),
+        (vec!["agent", "stop", AGENT], &stop),
         (
-            vec![
-                "cancel-subscription",
-                "--subscription-id",
-                "sub_9WgRMUCEFZDhHTzLISMgFEwp",
-            ],
+            vec!["subscription", "cancel", "sub_9WgRMUCEFZDhHTzLISMgFEwp"],
             &cancel,
         ),
+        // The deprecated spelling asks just the same.
+        (vec!["delete-agent", "--agent-id", AGENT], &delete),
     ] {
         let run = fleek_agents(&args).against(&server).run();
         run.assert_exit(Exit::Usage);
@@ -56,7 +54,7 @@ fn without_a_terminal_destructive_commands_need_yes() {
         );
         mock.assert_calls(0);
     }
-    let run = fleek_agents(&["delete-agent", "--agent-id", AGENT, "--yes"])
+    let run = fleek_agents(&["agent", "delete", AGENT, "--yes"])
         .against(&server)
         .run();
     run.assert_exit(Exit::Success);

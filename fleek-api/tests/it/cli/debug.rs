@@ -39,8 +39,8 @@ fn fleek() -> MockServer {
 fn the_trace_shows_each_exchange_with_every_credential_redacted() {
     let server = fleek();
     for (args, env) in [
-        (vec!["--debug", "list-agents"], None),
-        (vec!["list-agents"], Some("1")),
+        (vec!["--debug", "agent", "list"], None),
+        (vec!["agent", "list"], Some("1")),
     ] {
         let mut command = fleek_agents(&args).against(&server);
         if let Some(value) = env {
@@ -60,7 +60,7 @@ fn the_trace_shows_each_exchange_with_every_credential_redacted() {
         assert!(!trace.contains(TOKEN) && !trace.contains(KEY), "{trace}");
     }
     // Off by default, and with FLEEK_DEBUG=0.
-    let run = fleek_agents(&["list-agents"])
+    let run = fleek_agents(&["agent", "list"])
         .env("FLEEK_DEBUG", "0")
         .against(&server)
         .run();
@@ -70,7 +70,7 @@ fn the_trace_shows_each_exchange_with_every_credential_redacted() {
 #[test]
 fn with_the_agent_token_neither_credential_appears() {
     let server = fleek();
-    let run = fleek_agents(&["--debug", "get-public-agent", "--agent-id", AGENT])
+    let run = fleek_agents(&["--debug", "agent", "public", AGENT])
         .without_key()
         .env("FLEEK_AGENT_TOKEN", TOKEN)
         .against(&server)

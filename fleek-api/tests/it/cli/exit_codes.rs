@@ -19,9 +19,9 @@ fn a_wrong_command_line_is_a_usage_error() {
         &["--no-such-flag"][..],
         &["no-such-command"],
         &["get-agent"],
-        &["list-agents", "--size", "zero"],
+        &["agent", "list", "--size", "zero"],
         &["logs", AGENT, "--interval", "soon"],
-        &["api", AGENT, "TRACE", "agents"],
+        &["agent", "api", AGENT, "TRACE", "agents"],
         &[],
     ] {
         let run = fleek_agents(args).run();
@@ -32,7 +32,7 @@ fn a_wrong_command_line_is_a_usage_error() {
 
 #[test]
 fn a_missing_key_names_the_variable_and_where_to_create_one() {
-    let run = fleek_agents(&["list-plans"]).without_key().run();
+    let run = fleek_agents(&["plan", "list"]).without_key().run();
     assert_eq!(class(run.code), Exit::Usage);
     assert!(run.stderr.contains("FLEEK_API_KEY"), "{}", run.stderr);
     assert!(run.stderr.contains("--api-key-file"));
@@ -46,7 +46,7 @@ fn an_error_status_is_an_api_error_with_the_status_and_body() {
         when.agent_id(&agent_id());
         then.not_found(serde_json::json!({"error": "AI Agent not found"}));
     });
-    let run = fleek_agents(&["get-agent", "--agent-id", AGENT])
+    let run = fleek_agents(&["agent", "view", AGENT])
         .against(&server)
         .run();
     assert_eq!(class(run.code), Exit::Api);
@@ -67,7 +67,7 @@ fn an_unreachable_api_is_a_network_error() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let run = fleek_agents(&["list-plans"])
+    let run = fleek_agents(&["plan", "list"])
         .env("FLEEK_API_URL", &format!("http://127.0.0.1:{port}"))
         .run();
     assert_eq!(class(run.code), Exit::Network, "{}", run.stderr);
@@ -83,7 +83,7 @@ fn an_answer_that_does_not_decode_is_a_failure_but_json_output_still_shows_it() 
             .header("content-type", "application/json")
             .body(r#"{"plans": "not a list"}"#);
     });
-    let run = fleek_agents(&["list-plans"]).against(&server).run();
+    let run = fleek_agents(&["plan", "list"]).against(&server).run();
     assert_eq!(class(run.code), Exit::Failure, "{}", run.stderr);
     assert!(
         run.stderr.contains("not a list"),
@@ -91,7 +91,7 @@ fn an_answer_that_does_not_decode_is_a_failure_but_json_output_still_shows_it() 
         run.stderr
     );
 
-    let run = fleek_agents(&["list-plans", "-o", "json"])
+    let run = fleek_agents(&["plan", "list", "-o", "json"])
         .against(&server)
         .run();
     assert_eq!(class(run.code), Exit::Success, "{}", run.stderr);
@@ -107,7 +107,7 @@ fn an_answer_that_is_not_json_is_a_failure_not_a_panic() {
             .header("content-type", "text/html")
             .body("<html>maintenance</html>");
     });
-    let run = fleek_agents(&["get-agent", "--agent-id", AGENT])
+    let run = fleek_agents(&["agent", "view", AGENT])
         .against(&server)
         .run();
     assert_eq!(class(run.code), Exit::Failure, "{}", run.stderr);

@@ -67,7 +67,7 @@ fn two_pages(server: &MockServer) -> (Mock<'_>, Mock<'_>) {
 fn all_shows_every_page_as_one_table() {
     let server = MockServer::start();
     let (first, second) = two_pages(&server);
-    let run = fleek_agents(&["list-agents", "--all"])
+    let run = fleek_agents(&["agent", "list", "--all"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -81,7 +81,7 @@ fn all_shows_every_page_as_one_table() {
     second.assert_calls(1);
 
     // Without --all, one page and where the next starts.
-    let run = fleek_agents(&["list-agents"]).against(&server).run();
+    let run = fleek_agents(&["agent", "list"]).against(&server).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stdout.contains("Vega"), "{}", run.stdout);
     second.assert_calls(1);
@@ -91,16 +91,9 @@ fn all_shows_every_page_as_one_table() {
 fn all_in_json_is_one_array_of_the_items_as_received() {
     let server = MockServer::start();
     two_pages(&server);
-    let run = fleek_agents(&[
-        "list-agents",
-        "--all",
-        "-o",
-        "json",
-        "--project-id",
-        PROJECT,
-    ])
-    .against(&server)
-    .run();
+    let run = fleek_agents(&["agent", "list", "--all", "-o", "json", "--project", PROJECT])
+        .against(&server)
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let items = run.json();
     let names: Vec<&str> = items
@@ -120,7 +113,7 @@ fn all_in_json_is_one_array_of_the_items_as_received() {
 fn jsonl_prints_one_item_per_line() {
     let server = MockServer::start();
     two_pages(&server);
-    let run = fleek_agents(&["list-agents", "--all", "-o", "jsonl"])
+    let run = fleek_agents(&["agent", "list", "--all", "-o", "jsonl"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -129,7 +122,7 @@ fn jsonl_prints_one_item_per_line() {
     assert_eq!(lines[1]["name"], "Orion");
 
     // Without --all: the one page's items.
-    let run = fleek_agents(&["list-agents", "-o", "jsonl"])
+    let run = fleek_agents(&["agent", "list", "-o", "jsonl"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -140,7 +133,7 @@ fn jsonl_prints_one_item_per_line() {
 fn limit_takes_only_the_pages_it_needs() {
     let server = MockServer::start();
     let (first, second) = two_pages(&server);
-    let run = fleek_agents(&["list-agents", "--limit", "1", "-o", "json"])
+    let run = fleek_agents(&["agent", "list", "--limit", "1", "-o", "json"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -148,7 +141,7 @@ fn limit_takes_only_the_pages_it_needs() {
     first.assert_calls(1);
     second.assert_calls(0);
 
-    let run = fleek_agents(&["list-agents", "--limit", "3", "-o", "jsonl"])
+    let run = fleek_agents(&["agent", "list", "--limit", "3", "-o", "jsonl"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -156,7 +149,7 @@ fn limit_takes_only_the_pages_it_needs() {
     second.assert_calls(1);
 
     // --all with a limit stops at the limit.
-    let run = fleek_agents(&["list-agents", "--all", "--limit", "2"])
+    let run = fleek_agents(&["agent", "list", "--all", "--limit", "2"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -172,7 +165,7 @@ fn limit_takes_only_the_pages_it_needs() {
 fn a_limit_of_zero_is_refused_before_anything_is_sent() {
     let server = MockServer::start();
     let (first, _) = two_pages(&server);
-    let run = fleek_agents(&["list-agents", "--limit", "0"])
+    let run = fleek_agents(&["agent", "list", "--limit", "0"])
         .against(&server)
         .run();
     run.assert_exit(fleek_api::cli::Exit::Usage);
@@ -196,7 +189,7 @@ fn a_last_page_that_names_itself_ends_the_walk() {
         vec![listed("cm7b2q3vx0002la08aaaaaaaa", "Orion")],
         Some("c2"),
     );
-    let run = fleek_agents(&["list-agents", "--all", "-o", "json"])
+    let run = fleek_agents(&["agent", "list", "--all", "-o", "json"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -228,7 +221,7 @@ fn a_cursor_that_comes_back_stops_the_walk_with_what_was_read_and_why() {
         vec![listed("cm7b2q3vx0004la08cccccccc", "Lyra")],
         Some("c2"),
     );
-    let run = fleek_agents(&["list-agents", "--all", "-o", "json"])
+    let run = fleek_agents(&["agent", "list", "--all", "-o", "json"])
         .against(&server)
         .run();
     run.assert_exit(fleek_api::cli::Exit::Failure);

@@ -9,6 +9,7 @@ mod confirm;
 mod debug;
 mod deploy;
 mod exit_codes;
+mod grammar;
 mod help;
 mod lists;
 mod logs;
@@ -121,6 +122,12 @@ impl FleekAgents {
 
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.0.env(name, value);
+        self
+    }
+
+    /// More arguments after those given.
+    pub fn with_args(mut self, args: &[&str]) -> Self {
+        self.0.args(args);
         self
     }
 

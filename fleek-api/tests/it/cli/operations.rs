@@ -25,7 +25,7 @@ fn list_agents_is_a_table_for_people_and_the_json_as_received_for_scripts() {
             .header("content-type", "application/json")
             .body(RAW_PAGE);
     });
-    let args = ["list-agents", "--project-id", PROJECT, "--size", "5"];
+    let args = ["agent", "list", "--project", PROJECT, "--size", "5"];
 
     let run = fleek_agents(&args).against(&server).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -45,32 +45,40 @@ fn list_agents_is_a_table_for_people_and_the_json_as_received_for_scripts() {
 }
 
 #[test]
-fn an_operation_with_a_path_parameter_reads_it_from_its_flag() {
+fn an_operation_takes_its_subject_first_and_view_is_a_summary_for_people() {
     let server = MockServer::start();
     let mock = server.get_agent(|when, then| {
         when.agent_id(&agent_id());
         then.ok(&typed(agent("Running")));
     });
-    let run = fleek_agents(&["get-agent", "--agent-id", AGENT, "-o", "json"])
+    let run = fleek_agents(&["agent", "view", AGENT, "-o", "json"])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["status"], "Running");
     mock.assert();
 
-    // Without `--output json` the answer is indented JSON.
-    let run = fleek_agents(&["get-agent", "--agent-id", AGENT])
+    // Without `--output json`, a summary: the name, then one field a line.
+    let run = fleek_agents(&["agent", "view", AGENT])
         .against(&server)
         .run();
-    assert!(
-        run.stdout.contains("  \"status\": \"Running\""),
-        "{}",
-        run.stdout
-    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "Nova", "{}", run.stdout);
+    for (label, value) in [("id", AGENT), ("status", "Running"), ("TEE", "-")] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.trim_start().starts_with(label) && l.contains(value)),
+            "{label}: {}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains('{'), "no JSON: {}", run.stdout);
 
-    let run = fleek_agents(&["get-agent"]).against(&server).run();
+    let run = fleek_agents(&["agent", "view"]).against(&server).run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--agent-id"), "{}", run.stderr);
+    assert!(run.stderr.contains("<AGENT>"), "{}", run.stderr);
 }
 
 #[test]
@@ -84,8 +92,9 @@ fn a_body_comes_from_flags_or_from_a_json_file() {
         then.ok(&typed(agent("Draft")));
     });
     let run = fleek_agents(&[
-        "create-agent",
-        "--project-id",
+        "agent",
+        "create",
+        "--project",
         PROJECT,
         "--name",
         "Nova",
@@ -102,21 +111,21 @@ fn a_body_comes_from_flags_or_from_a_json_file() {
         "body.json",
         &serde_json::to_value(&body).expect("json"),
     );
-    let run = fleek_agents(&["create-agent", "--json-body", &file])
+    let run = fleek_agents(&["agent", "create", "--json-body", &file])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     mock.assert_calls(2);
 
     let missing = dir.join("missing.json").display().to_string();
-    let run = fleek_agents(&["create-agent", "--json-body", &missing])
+    let run = fleek_agents(&["agent", "create", "--json-body", &missing])
         .against(&server)
         .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("failed to read"), "{}", run.stderr);
     std::fs::write(dir.join("bad.json"), "{\"name\": 1}").expect("writes");
     let bad = dir.join("bad.json").display().to_string();
-    let run = fleek_agents(&["create-agent", "--json-body", &bad])
+    let run = fleek_agents(&["agent", "create", "--json-body", &bad])
         .against(&server)
         .run();
     assert_eq!(run.code, 2);
@@ -131,7 +140,7 @@ fn an_operation_without_a_body_says_done() {
         when.agent_id(&agent_id());
         then.ok();
     });
-    let run = fleek_agents(&["start-agent", "--agent-id", AGENT])
+    let run = fleek_agents(&["agent", "start", AGENT])
         .against(&server)
         .run();
     assert_eq!(
@@ -140,7 +149,7 @@ fn an_operation_without_a_body_says_done() {
         "{}",
         run.stderr
     );
-    let run = fleek_agents(&["start-agent", "--agent-id", AGENT, "-o", "json"])
+    let run = fleek_agents(&["agent", "start", AGENT, "-o", "json"])
         .against(&server)
         .run();
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
@@ -158,7 +167,7 @@ fn the_attestation_is_written_as_raw_bytes() {
             .header("content-type", "application/octet-stream")
             .body(body);
     });
-    let run = fleek_agents(&["get-agent-attestation", "--agent-id", AGENT])
+    let run = fleek_agents(&["agent", "attestation", AGENT])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -177,16 +186,16 @@ fn plans_subscriptions_and_payment_methods_are_tables() {
     server.list_payment_methods(|_, then| {
         then.ok(&typed(response_example("list_payment_methods")));
     });
-    let run = fleek_agents(&["list-plans"]).against(&server).run();
+    let run = fleek_agents(&["plan", "list"]).against(&server).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("ID "), "{}", run.stdout);
     assert!(run.stdout.contains("PRICE"));
-    let run = fleek_agents(&["list-subscriptions", "--project-id", PROJECT])
+    let run = fleek_agents(&["subscription", "list", "--project", PROJECT])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("PERIOD ENDS"), "{}", run.stdout);
-    let run = fleek_agents(&["list-payment-methods", "--project-id", PROJECT])
+    let run = fleek_agents(&["payment-method", "list", "--project", PROJECT])
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -205,7 +214,7 @@ fn the_key_goes_only_to_the_api_and_can_come_from_a_file() {
     let dir = scratch("key-file");
     std::fs::write(dir.join("key"), "fk_from_a_file\n").expect("writes");
     let key_file = dir.join("key").display().to_string();
-    let run = fleek_agents(&["list-plans", "--api-key-file", &key_file])
+    let run = fleek_agents(&["plan", "list", "--api-key-file", &key_file])
         .without_key()
         .against(&server)
         .run();
@@ -215,13 +224,13 @@ fn the_key_goes_only_to_the_api_and_can_come_from_a_file() {
 
     std::fs::write(dir.join("empty"), "\n").expect("writes");
     let empty = dir.join("empty").display().to_string();
-    let run = fleek_agents(&["list-plans", "--api-key-file", &empty])
+    let run = fleek_agents(&["plan", "list", "--api-key-file", &empty])
         .against(&server)
         .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is empty"), "{}", run.stderr);
 
     // The key is never an argument.
-    let run = fleek_agents(&["list-plans", "--api-key", KEY]).run();
+    let run = fleek_agents(&["plan", "list", "--api-key", KEY]).run();
     assert_eq!(run.code, 2);
 }

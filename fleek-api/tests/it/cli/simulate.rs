@@ -72,8 +72,9 @@ fn the_other_commands_work_against_it_and_its_state_outlives_it() {
     let config = nova().to_string();
     let created = sim
         .run(&[
-            "create-agent",
-            "--project-id",
+            "agent",
+            "create",
+            "--project",
             PROJECT,
             "--name",
             "Nova",
@@ -84,7 +85,7 @@ fn the_other_commands_work_against_it_and_its_state_outlives_it() {
         ])
         .succeeds();
     let id = created.json()["id"].as_str().expect("an id").to_string();
-    sim.run(&["publish-agent", "--agent-id", &id]).succeeds();
+    sim.run(&["agent", "publish", &id]).succeeds();
     sim.run(&["status", &id, "--wait", "--timeout", "30s"])
         .succeeds();
     let reply = sim.run(&["message", &id, "Hello there"]).succeeds();
@@ -105,9 +106,7 @@ fn the_other_commands_work_against_it_and_its_state_outlives_it() {
 
     // A new run goes on from the saved state.
     let again = simulate(&state);
-    let agent = again
-        .run(&["get-agent", "--agent-id", &id, "-o", "json"])
-        .succeeds();
+    let agent = again.run(&["agent", "view", &id, "-o", "json"]).succeeds();
     assert_eq!(agent.json()["status"], "Running");
     again.interrupt().assert_exit(Exit::Success);
 }

@@ -44,11 +44,11 @@ fn agents() -> MockServer {
 #[test]
 fn tables_are_coloured_on_a_terminal_unless_no_color_is_set() {
     let server = agents();
-    let coloured = on_a_terminal("list-agents", &server, false);
+    let coloured = on_a_terminal("agent list", &server, false);
     assert!(coloured.contains("\x1b[38;5;2mRunning"), "{coloured:?}");
     assert!(coloured.contains("\x1b[1mID"), "{coloured:?}");
 
-    let plain = on_a_terminal("list-agents", &server, true);
+    let plain = on_a_terminal("agent list", &server, true);
     assert!(plain.contains("Running"), "{plain:?}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
 }
@@ -81,7 +81,7 @@ fn a_wait_shows_a_spinner_with_the_stage_and_the_time_spent() {
 fn clicolor_force_colours_the_output_even_off_a_terminal() {
     let server = agents();
     let run = |env: &[(&str, &str)]| {
-        let mut command = super::fleek_agents(&["list-agents"])
+        let mut command = super::fleek_agents(&["agent", "list"])
             .against(&server)
             .command();
         for (name, value) in env {
