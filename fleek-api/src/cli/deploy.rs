@@ -42,15 +42,15 @@ pub(crate) fn command() -> Command {
         .arg(
             Arg::new("project")
                 .long("project")
-                .value_name("ID")
+                .value_name("PROJECT")
                 .required(true)
                 .help("The Fleek project to deploy into"),
         )
         .arg(
             Arg::new("agent")
                 .long("agent")
-                .value_name("ID")
-                .help("Deploy to this agent instead of creating one, resuming from its state"),
+                .value_name("AGENT")
+                .help("Deploy to this agent (its id, or its exact name in the project) instead of creating one, resuming from its state"),
         )
         .arg(
             Arg::new("name")
@@ -160,8 +160,12 @@ pub(crate) async fn run(
     let project = args::required::<String>(matches, "project")?;
     let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
 
+    let agent = match matches.get_one::<String>("agent") {
+        Some(typed) => Some(super::grammar::resolve_agent(&client, typed, Some(project)).await?),
+        None => None,
+    };
     let mut deploy = client.deploy(project.as_str(), &character).timeout(timeout);
-    if let Some(agent) = matches.get_one::<String>("agent") {
+    if let Some(agent) = &agent {
         deploy = deploy.agent_id(agent.as_str());
     }
     if let Some(name) = matches.get_one::<String>("name") {
@@ -179,7 +183,7 @@ pub(crate) async fn run(
     if matches.get_flag("tee") {
         deploy = deploy.tee(true);
     }
-    if let Some(agent) = matches.get_one::<String>("agent") {
+    if let Some(agent) = &agent {
         confirm_over_running(&client, &deploy, agent, path, matches, output).await?;
     }
 
@@ -190,7 +194,7 @@ pub(crate) async fn run(
     let mut run = Run {
         output,
         started: Instant::now(),
-        agent: matches.get_one::<String>("agent").cloned(),
+        agent: agent.clone(),
         stage: DeployStage::Check,
     };
     let events = deploy.events();

@@ -268,3 +268,42 @@ fn tab_never_hangs_on_a_slow_api_nor_asks_without_a_key() {
         "only flags: {got:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_resumes_an_agent_named_by_its_name() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(200))
+        .start()
+        .await
+        .expect("the simulator starts");
+    let client = sim.client().expect("a client");
+    let draft = client
+        .create_agent()
+        .body_map(|b| {
+            b.project_id(PROJECT)
+                .name("Nova".to_string())
+                .config(nova().to_string())
+        })
+        .call()
+        .await
+        .expect("created");
+    let dir = scratch("deploy-by-name");
+    let file = super::write_json(&dir, "nova.character.json", &nova());
+    let done = run(on(
+        &sim,
+        &["deploy", &file, "--project", PROJECT, "--agent", "Nova"],
+    ))
+    .await;
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let agents: Vec<_> = client
+        .list_agents()
+        .project_id(PROJECT)
+        .call()
+        .await
+        .expect("listed")
+        .data;
+    assert_eq!(agents.len(), 1, "no second agent");
+    assert_eq!(agents[0].id, draft.id);
+    assert_eq!(agents[0].status.to_string(), "Running");
+    sim.shutdown().await;
+}

@@ -75,7 +75,7 @@ fn help_goes_to_stdout_and_exits_zero() {
     assert!(run.stdout.contains("FLEEK_API_KEY"));
     let run = super::fleek_agents(&["deploy", "--help"]).run();
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("--project <ID>"), "{}", run.stdout);
+    assert!(run.stdout.contains("--project <PROJECT>"), "{}", run.stdout);
 }
 
 #[test]
@@ -127,4 +127,69 @@ fn a_man_page_is_written_for_every_command() {
         "no page for a hidden alias"
     );
     assert!(delete.contains("\\-\\-yes"), "{delete}");
+}
+
+/// Every `fleek-agents ...` line of the READMEs' shell examples names a command of the tree
+/// that is listed, not a hidden, deprecated alias: the documentation tours the tree as it is.
+#[test]
+fn the_readmes_use_the_commands_of_the_tree() {
+    let root = command();
+    let mut checked = 0;
+    for (file, text) in [
+        ("README.md", include_str!("../../../../README.md")),
+        ("fleek-api/README.md", include_str!("../../../README.md")),
+    ] {
+        let mut in_shell = false;
+        for line in text.lines() {
+            if line.starts_with("```") {
+                in_shell = line == "```sh";
+                continue;
+            }
+            if !in_shell {
+                continue;
+            }
+            for part in line.split([';', '|']) {
+                let Some(rest) = part.trim().strip_prefix("fleek-agents ") else {
+                    continue;
+                };
+                let mut node = &root;
+                let mut path = Vec::new();
+                let mut words = rest.split_whitespace().peekable();
+                // Global options before the command, with their values.
+                while let Some(word) = words.peek() {
+                    match *word {
+                        "--profile" | "--api-url" | "--api-key-file" | "-o" | "--output" => {
+                            words.next();
+                            words.next();
+                        }
+                        "--debug" => {
+                            words.next();
+                        }
+                        _ => break,
+                    }
+                }
+                for word in words {
+                    match node.find_subcommand(word) {
+                        Some(sub) => {
+                            assert!(
+                                !sub.is_hide_set(),
+                                "{file}: `{line}` uses the deprecated `{word}`"
+                            );
+                            path.push(word);
+                            node = sub;
+                        }
+                        None => break,
+                    }
+                }
+                assert!(!path.is_empty(), "{file}: `{line}` names no command");
+                assert!(
+                    !node.has_subcommands(),
+                    "{file}: `{line}` stops at the noun `{}`",
+                    path.join(" ")
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 15, "only {checked} lines checked");
 }
