@@ -8,6 +8,10 @@
 //!   are built with `ClientBuilder`.
 //! - `derive(schemars::JsonSchema)` becomes `cfg_attr(feature = "schema", derive(..))`:
 //!   nothing at run time needs a schema, so only users who ask for one compile `schemars`.
+//! - A struct with a field that holds a secret ([`SENSITIVE_FIELDS`]: a character file,
+//!   whose `settings.secrets` carry the agent's credentials, or an agent token) gets a
+//!   hand-rolled `Debug` in place of the derived one, which shows that field as
+//!   `<redacted>`: a `{:?}` of a request body or its builder never prints a secret.
 
 use quote::ToTokens;
 use syn::{ImplItem, Item};
@@ -32,8 +36,88 @@ pub(crate) fn apply(
     crate::output::append_to_module(file, "types", reexports)?;
     for item in &mut file.items {
         schema_behind_feature(item);
+        redact_debug(item);
     }
     hide_client_constructors(file)
+}
+
+/// The fields (Rust names) whose values `Debug` never shows: the character file (as
+/// `config` or `characterFile`) and an agent's `publicToken`.
+pub(crate) const SENSITIVE_FIELDS: [&str; 3] = ["config", "character_file", "public_token"];
+
+/// In `item` (a module is walked), each struct with a sensitive field derives no `Debug`
+/// and is followed by a `Debug` impl that redacts those fields.
+fn redact_debug(item: &mut Item) {
+    let Item::Mod(module) = item else {
+        return;
+    };
+    let Some((_, items)) = module.content.as_mut() else {
+        return;
+    };
+    let mut impls = Vec::new();
+    for item in items.iter_mut() {
+        if let Item::Mod(_) = item {
+            redact_debug(item);
+            continue;
+        }
+        let Item::Struct(strukt) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &strukt.fields else {
+            continue;
+        };
+        let names: Vec<&syn::Ident> = fields
+            .named
+            .iter()
+            .filter_map(|f| f.ident.as_ref())
+            .collect();
+        if !names
+            .iter()
+            .any(|n| SENSITIVE_FIELDS.contains(&n.to_string().as_str()))
+        {
+            continue;
+        }
+        let mut derived = false;
+        for attr in strukt.attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let kept: Vec<&syn::Path> = paths
+                .iter()
+                .filter(|p| p.to_token_stream().to_string() != "Debug")
+                .collect();
+            if kept.len() < paths.len() {
+                derived = true;
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            }
+        }
+        if !derived {
+            continue;
+        }
+        let ident = &strukt.ident;
+        let label = ident.to_string();
+        let fields = names.iter().map(|name| {
+            let text = name.to_string();
+            if SENSITIVE_FIELDS.contains(&text.as_str()) {
+                quote::quote!(.field(#text, &crate::redact::Redacted(&self.#name)))
+            } else {
+                quote::quote!(.field(#text, &self.#name))
+            }
+        });
+        impls.push(syn::parse_quote! {
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label)#(#fields)*.finish()
+                }
+            }
+        });
+    }
+    items.extend(impls);
 }
 
 /// The derive that goes behind the `schema` feature.

@@ -170,7 +170,7 @@ recorded request shows a `null`. The type declarations of Fleek's agents dashboa
 8.38 have `tee` and `managedModelName` among a draft's parameters; no recorded request
 shows them.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CreateAgentRequest {
         ///The avatar image, base64-encoded. Leave it out (or `null`) for none.
@@ -298,7 +298,7 @@ it; Fleek's dashboard sends it on `update_agent` when it deploys.
     }
     /**The body of the deprecated `create_agent_legacy`, as scripts of January 2025 send it.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct LegacyCreateAgentRequest {
         ///The Eliza character file, serialised as a JSON string.
@@ -935,7 +935,7 @@ subscription object. Both arrive.
     }
     /**The fields of an agent to change. Every field is optional: send only those that change.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UpdateAgentRequest {
         ///The new avatar image, base64-encoded.
@@ -1286,7 +1286,7 @@ deploys.
                 Self { url: Ok(value.url) }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CreateAgentRequest {
             avatar: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1739,7 +1739,7 @@ deploys.
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct LegacyCreateAgentRequest {
             config: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3240,7 +3240,7 @@ deploys.
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct UpdateAgentRequest {
             avatar: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3503,6 +3503,49 @@ deploys.
                 }
             }
         }
+        impl ::std::fmt::Debug for CreateAgentRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CreateAgentRequest")
+                    .field("avatar", &self.avatar)
+                    .field("config", &crate::redact::Redacted(&self.config))
+                    .field("framework_version", &self.framework_version)
+                    .field("managed_model_name", &self.managed_model_name)
+                    .field("name", &self.name)
+                    .field("project_id", &self.project_id)
+                    .field("public_chat", &self.public_chat)
+                    .field("referral", &self.referral)
+                    .field("referral_token_id", &self.referral_token_id)
+                    .field("tee", &self.tee)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for LegacyCreateAgentRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("LegacyCreateAgentRequest")
+                    .field("config", &crate::redact::Redacted(&self.config))
+                    .field("name", &self.name)
+                    .field("project_id", &self.project_id)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for UpdateAgentRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("UpdateAgentRequest")
+                    .field("avatar", &self.avatar)
+                    .field(
+                        "character_file",
+                        &crate::redact::Redacted(&self.character_file),
+                    )
+                    .field("config", &crate::redact::Redacted(&self.config))
+                    .field("framework_version", &self.framework_version)
+                    .field("managed_model_name", &self.managed_model_name)
+                    .field("name", &self.name)
+                    .field("project_id", &self.project_id)
+                    .field("public_chat", &self.public_chat)
+                    .field("tee", &self.tee)
+                    .finish()
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -3717,6 +3760,46 @@ deploys.
     pub use crate::tolerant::SlotNumber;
     pub use crate::generated_enums::AgentStatus;
     pub use crate::generated_enums::SubscriptionStatus;
+    impl ::std::fmt::Debug for CreateAgentRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateAgentRequest")
+                .field("avatar", &self.avatar)
+                .field("config", &crate::redact::Redacted(&self.config))
+                .field("framework_version", &self.framework_version)
+                .field("managed_model_name", &self.managed_model_name)
+                .field("name", &self.name)
+                .field("project_id", &self.project_id)
+                .field("public_chat", &self.public_chat)
+                .field("referral", &self.referral)
+                .field("referral_token_id", &self.referral_token_id)
+                .field("tee", &self.tee)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for LegacyCreateAgentRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("LegacyCreateAgentRequest")
+                .field("config", &crate::redact::Redacted(&self.config))
+                .field("name", &self.name)
+                .field("project_id", &self.project_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UpdateAgentRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateAgentRequest")
+                .field("avatar", &self.avatar)
+                .field("character_file", &crate::redact::Redacted(&self.character_file))
+                .field("config", &crate::redact::Redacted(&self.config))
+                .field("framework_version", &self.framework_version)
+                .field("managed_model_name", &self.managed_model_name)
+                .field("name", &self.name)
+                .field("project_id", &self.project_id)
+                .field("public_chat", &self.public_chat)
+                .field("tee", &self.tee)
+                .finish()
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Fleek AI Agents API

@@ -74,6 +74,7 @@ mod open_enum;
 pub mod paging;
 mod path;
 pub mod proxy;
+mod redact;
 mod refusal;
 mod retry;
 #[cfg(feature = "sim")]

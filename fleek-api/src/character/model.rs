@@ -189,7 +189,7 @@ pub struct Style {
 }
 
 /// `settings`: secrets the clients need, and the rest as it came.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Settings {
     /// Secrets by name, e.g. `TWITTER_USERNAME`, `OPENAI_API_KEY`.
@@ -198,6 +198,27 @@ pub struct Settings {
     /// Every other setting (`voice`, `model`, `embeddingModel`, ...), kept as it came.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// Names the secrets and never shows their values:
+///
+/// ```
+/// let settings: fleek_api::character::Settings =
+///     serde_json::from_str(r#"{"secrets": {"OPENAI_API_KEY": "sk-live"}, "voice": {}}"#)?;
+/// let shown = format!("{settings:?}");
+/// assert!(shown.contains("OPENAI_API_KEY") && !shown.contains("sk-live"), "{shown}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field(
+                "secrets",
+                &self.secrets.as_ref().map(crate::redact::SecretNames),
+            )
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 open_enum! {

@@ -47,6 +47,17 @@ pub(crate) fn required<'m, T: Clone + Send + Sync + 'static>(
         .ok_or_else(|| CliError::usage(format!("`{name}` is required")))
 }
 
+/// An argument's value as typed, if it was given (or has a default); `None` for an
+/// argument the command does not have.
+pub(crate) fn raw(matches: &ArgMatches, id: &str) -> Option<String> {
+    matches
+        .try_get_raw(id)
+        .ok()
+        .flatten()
+        .and_then(|mut values| values.next())
+        .map(|value| value.to_string_lossy().into_owned())
+}
+
 /// A duration argument's value, or `default` when it was not given.
 pub(crate) fn duration_or(matches: &ArgMatches, name: &str, default: Duration) -> Duration {
     matches

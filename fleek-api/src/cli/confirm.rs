@@ -40,13 +40,8 @@ pub(crate) fn question(template: &str, subject: &str, matches: &ArgMatches) -> S
         if name.is_empty() {
             text.push_str(subject);
         } else {
-            let value = matches
-                .try_get_raw(name)
-                .ok()
-                .flatten()
-                .and_then(|mut values| values.next())
-                .map_or_else(|| "?".to_string(), |v| v.to_string_lossy().into_owned());
-            text.push_str(&value);
+            let value = super::args::raw(matches, name);
+            text.push_str(value.as_deref().unwrap_or("?"));
         }
         rest = &rest[open + close + 1..];
     }

@@ -241,14 +241,23 @@ pub(crate) async fn run(
     let took = progress.elapsed();
     drop(progress); // stops the spinner and clears its line
     let (agent_id, unchanged) = outcome?;
+    // For people a sentence on stderr; on stdout the id alone, so that a script can write
+    // `id=$(fleek-agents deploy ...)`.
     match output.format {
-        Format::Human if unchanged => output.line(&format!(
-            "agent {agent_id} already runs with this character and these settings; nothing to do"
-        )),
-        Format::Human => output.line(&format!(
-            "agent {agent_id} runs (deployed in {})",
-            duration::show(took)
-        )),
+        Format::Human => {
+            output.stderr(&if unchanged {
+                format!(
+                    "agent {agent_id} already runs with this character and these settings; \
+                     nothing to do"
+                )
+            } else {
+                format!(
+                    "agent {agent_id} runs (deployed in {})",
+                    duration::show(took)
+                )
+            });
+            output.line(&agent_id)
+        }
         Format::Json | Format::JsonLines => run.result(&json!({
             "result": if unchanged { "unchanged" } else { "running" },
             "agentId": agent_id,

@@ -423,10 +423,10 @@ pub(crate) async fn run_operation(
 ) -> Result<(), CliError> {
     let entry = operation.entry();
     let client = session.client()?;
-    let typed = entry.subject.and_then(|id| raw(matches, id));
+    let typed = entry.subject.and_then(|id| args::raw(matches, id));
     let subject = match (typed.as_deref(), entry.subject.and_then(Subject::of)) {
         (Some(text), Some(Subject::Agent)) if by_name => {
-            let project = raw(matches, "project-id").or_else(|| session.project());
+            let project = args::raw(matches, "project-id").or_else(|| session.project());
             Some(resolve_agent(&client, text, project.as_deref()).await?)
         }
         (text, _) => text.map(str::to_string),
@@ -448,7 +448,7 @@ pub(crate) async fn run_operation(
             super::view::agent(&client, subject.as_deref().unwrap_or_default(), output).await
         }
         "list_subscriptions" => {
-            let project = raw(matches, "project-id").unwrap_or_default();
+            let project = args::raw(matches, "project-id").unwrap_or_default();
             super::view::subscriptions(&client, &project, output).await
         }
         _ => {
@@ -472,16 +472,6 @@ pub(crate) async fn resolve_agent(
             crate::lookup::LookupError::Api(error) => error.into(),
             other => CliError::usage(other.to_string()),
         })
-}
-
-/// An argument's value as typed.
-fn raw(matches: &ArgMatches, id: &str) -> Option<String> {
-    matches
-        .try_get_raw(id)
-        .ok()
-        .flatten()
-        .and_then(|mut values| values.next())
-        .map(|value| value.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

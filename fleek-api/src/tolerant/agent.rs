@@ -25,7 +25,22 @@ use crate::generated_enums::AgentStatus;
 /// assert!(agent.status.is_active());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Its `Debug` never shows the character file (whose `settings.secrets` hold the agent's
+/// credentials) or the `publicToken`, only whether each is there:
+///
+/// ```
+/// let agent: fleek_api::types::Agent = serde_json::from_str(r#"{
+///     "id": "a1", "projectId": "p1", "name": "Nova", "status": "Running",
+///     "characterFile": "{\"settings\":{\"secrets\":{\"OPENAI_API_KEY\":\"sk-live\"}}}",
+///     "publicToken": "pt_live"
+/// }"#)?;
+/// let shown = format!("{agent:?}");
+/// assert!(!shown.contains("sk-live") && !shown.contains("pt_live"), "{shown}");
+/// assert!(shown.contains("public_token: Some(<redacted>)"), "{shown}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase", from = "wire::Agent")]
 pub struct Agent {
@@ -78,6 +93,34 @@ pub struct Agent {
     /// The framework version, e.g. `eliza-0.1.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework_version: Option<String>,
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact::RedactedOption;
+        f.debug_struct("Agent")
+            .field("id", &self.id)
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field(
+                "avatar",
+                &self.avatar.as_ref().map(|a| format!("<{} bytes>", a.len())),
+            )
+            .field("status", &self.status)
+            .field("character_file", &RedactedOption(&self.character_file))
+            .field("host", &self.host)
+            .field("slot_number", &self.slot_number)
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .field("public_token", &RedactedOption(&self.public_token))
+            .field("public_chat", &self.public_chat)
+            .field("tee", &self.tee)
+            .field("framework_name", &self.framework_name)
+            .field("framework_version", &self.framework_version)
+            .finish()
+    }
 }
 
 mod wire {

@@ -28,6 +28,7 @@ mod proxy;
 mod requests;
 mod retry;
 mod schemas;
+mod secrets;
 mod shapes;
 mod sim;
 mod statuses;

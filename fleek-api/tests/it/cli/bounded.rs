@@ -229,7 +229,7 @@ fn a_deploy_to_a_running_unchanged_agent_has_nothing_to_do() {
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("nothing to do"), "{}", run.stdout);
+    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
     // Read twice: by the CLI, to know whether to ask before replacing a running agent (it
     // does not ask: nothing would change), and by the deploy itself.
     read.assert_calls(2);

@@ -18,14 +18,17 @@ fn a_valid_character_is_drafted_published_and_runs() {
         .against(&server)
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // stdout is the id alone (`id=$(fleek-agents deploy ...)`); the sentence is on stderr.
+    assert_eq!(run.stdout, format!("{AGENT}\n"));
+    let mut lines: Vec<&str> = run.stderr.lines().collect();
+    let last = lines.pop().unwrap_or_default();
     assert!(
-        run.stdout
-            .starts_with(&format!("agent {AGENT} runs (deployed in ")),
+        last.starts_with(&format!("agent {AGENT} runs (deployed in ")),
         "{}",
-        run.stdout
+        run.stderr
     );
     // Off a terminal, each stage is a plain line (no spinner, no control codes).
-    let stages: Vec<&str> = run.stderr.lines().map(|l| &l[8..]).collect();
+    let stages: Vec<&str> = lines.iter().map(|l| &l[8..]).collect();
     assert_eq!(
         stages,
         [

@@ -145,7 +145,7 @@ fn deploy_follow_and_message_run_as_on_fleek() {
     let again = sim
         .run(&["deploy", &character, "--project", PROJECT, "--agent", &id])
         .succeeds();
-    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+    assert!(again.stderr.contains("nothing to do"), "{}", again.stderr);
 
     // `logs --follow` prints what is there, then a line the next message writes.
     let mut follow = sim
