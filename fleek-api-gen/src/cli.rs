@@ -416,7 +416,7 @@ fn render(operations: &[Operation]) -> TokenStream {
         };
         let id = &op.id;
         quote! {
-            super::grammar::Entry {
+            super::entry::Entry {
                 operation: #id,
                 noun: #noun,
                 verb: #verb,
@@ -457,7 +457,7 @@ fn render(operations: &[Operation]) -> TokenStream {
 
             /// Where the operation stands in the tree, and what a tool should know before it
             /// calls it (the spec's `x-command`, `x-idempotent` and method).
-            pub(crate) const fn entry(self) -> super::grammar::Entry {
+            pub(crate) const fn entry(self) -> super::entry::Entry {
                 match self {
                     #(Operation::#variants => #entries,)*
                 }

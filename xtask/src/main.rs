@@ -23,6 +23,8 @@
 //!   cycle but `generated ↔ hooks`.
 //! - `cargo xtask eliza-conformance` — judge the character files of `conformance/eliza/` with
 //!   Eliza 0.1.9's own schema and with `fleek-agents validate`, and fail where they differ.
+//! - `cargo xtask release-size` — `fleek-agents` built with each profile (`release`, `dist`):
+//!   stripped size, and the time of `--help` and `validate`, in interleaved rounds.
 //! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
 //!   newer than `fleek-api`'s.
 
@@ -38,9 +40,11 @@ mod man;
 mod modules;
 mod msrv;
 mod openapi;
+mod release_size;
 mod schemathesis;
 mod sim_bench;
 mod snapshots;
+mod stats;
 mod verify_live;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +79,10 @@ commands:
                                  dir) against `fleek-agents simulate`; fail on any failure
   sim-bench [--rounds N]         the simulator beside Prism's mock of the spec, interleaved:
                                  start to first answer, get_agent req/s, resident memory
+  release-size [--rounds N] [--profiles a,b]
+                                 build fleek-agents (cli, and cli,sim) with each profile
+                                 (release and dist by default), strip it; its size, and the
+                                 time of --help and validate, in interleaved rounds
   man                            write a man page per fleek-agents command (clap_mangen) into
                                  <target>/man
   footprint [--tls T] [--rounds N]
@@ -105,6 +113,7 @@ fn main() -> ExitCode {
         ["man"] => man::run(),
         ["schemathesis"] => schemathesis::run(),
         ["sim-bench", rest @ ..] => sim_bench::run(rest),
+        ["release-size", rest @ ..] => release_size::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

@@ -261,21 +261,10 @@ fn first_answer(
     Err(format!("{} did not answer within 120 s", server.url))
 }
 
-fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(|a, b| a.total_cmp(b));
-    let n = values.len();
-    let median = if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    };
-    (median, values[0], values[n - 1])
-}
-
 fn report(sim: &[Round], mock: &[Round]) {
     let row = |name: &str, unit: &str, of: &dyn Fn(&Round) -> f64, lower_is_better: bool| {
-        let (s, s_min, s_max) = median(sim.iter().map(of).collect());
-        let (m, m_min, m_max) = median(mock.iter().map(of).collect());
+        let (s, s_min, s_max) = crate::stats::median(sim.iter().map(of).collect());
+        let (m, m_min, m_max) = crate::stats::median(mock.iter().map(of).collect());
         let ratio = if lower_is_better { m / s } else { s / m };
         println!(
             "{name:<24} simulator {s:>10.1} {unit} ({s_min:.1}–{s_max:.1})   prism {m:>10.1} {unit} ({m_min:.1}–{m_max:.1})   {ratio:.1}× in the simulator's favour"

@@ -11,7 +11,7 @@ pub(crate) const AGENT_HELP: &str =
     "The agent: its id, or its exact name in the project (`agent list` shows both)";
 
 /// The positional `<AGENT>` every command about one agent takes first: an id, or a name
-/// (resolved by `grammar::resolve_agent`), completed from the API.
+/// (resolved by `resolve::agent`), completed from the API.
 pub(crate) fn agent() -> Arg {
     super::complete::agents(
         Arg::new("agent")

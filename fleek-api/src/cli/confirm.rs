@@ -126,42 +126,6 @@ mod tests {
     }
 
     #[test]
-    fn every_command_that_asks_has_yes_and_the_arguments_its_question_names() {
-        let tree = crate::cli::command();
-        for operation in crate::cli::generated::Operation::ALL {
-            let entry = operation.entry();
-            let Some(template) = entry.confirm else {
-                continue;
-            };
-            let command = tree
-                .find_subcommand(entry.noun)
-                .and_then(|noun| noun.find_subcommand(entry.verb))
-                .expect(entry.verb);
-            assert!(
-                command.get_arguments().any(|a| a.get_id() == "yes"),
-                "{}",
-                entry.verb
-            );
-            let mut rest = template;
-            while let Some(open) = rest.find('{') {
-                let close = rest[open..].find('}').expect("a closed blank") + open;
-                let name = &rest[open + 1..close];
-                let named = if name.is_empty() {
-                    entry.subject.expect("a subject")
-                } else {
-                    name
-                };
-                assert!(
-                    command.get_arguments().any(|a| a.get_id() == named),
-                    "{}: {named}",
-                    entry.operation
-                );
-                rest = &rest[close + 1..];
-            }
-        }
-    }
-
-    #[test]
     fn a_question_fills_its_blanks() {
         let command = Command::new("x").arg(Arg::new("update-by").long("update-by"));
         let matches = command.get_matches_from(["x", "--update-by=-2"]);

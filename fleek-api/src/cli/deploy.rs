@@ -161,7 +161,7 @@ pub(crate) async fn run(
     let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);
 
     let agent = match matches.get_one::<String>("agent") {
-        Some(typed) => Some(super::grammar::resolve_agent(&client, typed, Some(project)).await?),
+        Some(typed) => Some(super::resolve::agent(&client, typed, Some(project)).await?),
         None => None,
     };
     let mut deploy = client.deploy(project.as_str(), &character).timeout(timeout);

@@ -112,10 +112,10 @@ impl Operation {
     }
     /// Where the operation stands in the tree, and what a tool should know before it
     /// calls it (the spec's `x-command`, `x-idempotent` and method).
-    pub(crate) const fn entry(self) -> super::grammar::Entry {
+    pub(crate) const fn entry(self) -> super::entry::Entry {
         match self {
             Operation::ListAgents => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "list_agents",
                     noun: "agent",
                     verb: "list",
@@ -130,7 +130,7 @@ impl Operation {
                 }
             }
             Operation::CreateAgentLegacy => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "create_agent_legacy",
                     noun: "agent",
                     verb: "create-legacy",
@@ -145,7 +145,7 @@ impl Operation {
                 }
             }
             Operation::CreateAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "create_agent",
                     noun: "agent",
                     verb: "create",
@@ -160,7 +160,7 @@ impl Operation {
                 }
             }
             Operation::PublishAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "publish_agent",
                     noun: "agent",
                     verb: "publish",
@@ -175,7 +175,7 @@ impl Operation {
                 }
             }
             Operation::GetAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_agent",
                     noun: "agent",
                     verb: "view",
@@ -190,7 +190,7 @@ impl Operation {
                 }
             }
             Operation::UpdateAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "update_agent",
                     noun: "agent",
                     verb: "update",
@@ -205,7 +205,7 @@ impl Operation {
                 }
             }
             Operation::DeleteAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "delete_agent",
                     noun: "agent",
                     verb: "delete",
@@ -220,7 +220,7 @@ impl Operation {
                 }
             }
             Operation::GetAgentLogs => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_agent_logs",
                     noun: "agent",
                     verb: "logs",
@@ -235,7 +235,7 @@ impl Operation {
                 }
             }
             Operation::GetAgentStatus => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_agent_status",
                     noun: "agent",
                     verb: "status",
@@ -250,7 +250,7 @@ impl Operation {
                 }
             }
             Operation::GetPublicAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_public_agent",
                     noun: "agent",
                     verb: "public",
@@ -265,7 +265,7 @@ impl Operation {
                 }
             }
             Operation::StartAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "start_agent",
                     noun: "agent",
                     verb: "start",
@@ -280,7 +280,7 @@ impl Operation {
                 }
             }
             Operation::StopAgent => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "stop_agent",
                     noun: "agent",
                     verb: "stop",
@@ -295,7 +295,7 @@ impl Operation {
                 }
             }
             Operation::GetAgentAttestation => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_agent_attestation",
                     noun: "agent",
                     verb: "attestation",
@@ -310,7 +310,7 @@ impl Operation {
                 }
             }
             Operation::ProxyGet => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "proxy_get",
                     noun: "agent",
                     verb: "api",
@@ -325,7 +325,7 @@ impl Operation {
                 }
             }
             Operation::ProxyPut => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "proxy_put",
                     noun: "agent",
                     verb: "api",
@@ -340,7 +340,7 @@ impl Operation {
                 }
             }
             Operation::ProxyPost => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "proxy_post",
                     noun: "agent",
                     verb: "api",
@@ -355,7 +355,7 @@ impl Operation {
                 }
             }
             Operation::ProxyDelete => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "proxy_delete",
                     noun: "agent",
                     verb: "api",
@@ -370,7 +370,7 @@ impl Operation {
                 }
             }
             Operation::ProxyPatch => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "proxy_patch",
                     noun: "agent",
                     verb: "api",
@@ -385,7 +385,7 @@ impl Operation {
                 }
             }
             Operation::ListFrameworkVersions => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "list_framework_versions",
                     noun: "framework",
                     verb: "list",
@@ -400,7 +400,7 @@ impl Operation {
                 }
             }
             Operation::ListPlans => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "list_plans",
                     noun: "plan",
                     verb: "list",
@@ -415,7 +415,7 @@ impl Operation {
                 }
             }
             Operation::ListSubscriptions => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "list_subscriptions",
                     noun: "subscription",
                     verb: "list",
@@ -430,7 +430,7 @@ impl Operation {
                 }
             }
             Operation::CreateSubscription => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "create_subscription",
                     noun: "subscription",
                     verb: "create",
@@ -447,7 +447,7 @@ impl Operation {
                 }
             }
             Operation::UpdateSubscriptionQuantity => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "update_subscription_quantity",
                     noun: "subscription",
                     verb: "quantity",
@@ -464,7 +464,7 @@ impl Operation {
                 }
             }
             Operation::CreateCheckoutSession => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "create_checkout_session",
                     noun: "subscription",
                     verb: "checkout",
@@ -479,7 +479,7 @@ impl Operation {
                 }
             }
             Operation::GetSubscription => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_subscription",
                     noun: "subscription",
                     verb: "view",
@@ -494,7 +494,7 @@ impl Operation {
                 }
             }
             Operation::SetSubscriptionQuantity => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "set_subscription_quantity",
                     noun: "subscription",
                     verb: "set-quantity",
@@ -511,7 +511,7 @@ impl Operation {
                 }
             }
             Operation::CancelSubscription => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "cancel_subscription",
                     noun: "subscription",
                     verb: "cancel",
@@ -526,7 +526,7 @@ impl Operation {
                 }
             }
             Operation::ListPaymentMethods => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "list_payment_methods",
                     noun: "payment-method",
                     verb: "list",
@@ -541,7 +541,7 @@ impl Operation {
                 }
             }
             Operation::GetPaymentMethod => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "get_payment_method",
                     noun: "payment-method",
                     verb: "view",
@@ -556,7 +556,7 @@ impl Operation {
                 }
             }
             Operation::CreatePaymentPortalSession => {
-                super::grammar::Entry {
+                super::entry::Entry {
                     operation: "create_payment_portal_session",
                     noun: "payment-method",
                     verb: "portal",

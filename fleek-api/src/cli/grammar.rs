@@ -27,33 +27,6 @@ use super::generated::Operation;
 use super::output::{Format, Output};
 use super::Session;
 
-/// Where an operation stands in the tree, and what a tool should know before it calls it:
-/// one entry per operation, generated from the spec (`Operation::entry`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Entry {
-    /// The operationId.
-    pub(crate) operation: &'static str,
-    pub(crate) noun: &'static str,
-    pub(crate) verb: &'static str,
-    /// What the command asks before the call (`{}` the subject, `{arg}` an argument).
-    pub(crate) confirm: Option<&'static str>,
-    // The hints below are for tools that let a model call the API (`x-command`).
-    #[allow(dead_code)]
-    pub(crate) destructive: bool,
-    #[allow(dead_code)]
-    pub(crate) open_world: bool,
-    /// Deprecated: in the tree, but not listed.
-    pub(crate) hidden: bool,
-    /// Served by a hand-written command of the same noun and verb.
-    pub(crate) hand_written: bool,
-    #[allow(dead_code)]
-    pub(crate) read_only: bool,
-    #[allow(dead_code)]
-    pub(crate) idempotent: bool,
-    /// The clap id of the argument naming what the operation acts on (`agent-id`).
-    pub(crate) subject: Option<&'static str>,
-}
-
 /// The release in which the deprecated spellings go (the next minor version).
 pub(crate) const REMOVED_IN: &str = "0.4.0";
 
@@ -397,13 +370,13 @@ pub(crate) async fn run_noun(
             entry.noun == noun && entry.verb == verb && !entry.hand_written
         })
         .ok_or_else(|| CliError::usage(format!("unknown command {noun} {verb}")))?;
-    warn_project_id(output);
+    warn_project_id(session.args, output);
     run_operation(session, operation, sub, true, output).await
 }
 
 /// `--project-id` on the command line: still read (a hidden alias), with a note.
-fn warn_project_id(output: &Output) {
-    let given = std::env::args_os().any(|arg| {
+fn warn_project_id(args: &[std::ffi::OsString], output: &Output) {
+    let given = args.iter().any(|arg| {
         arg.to_str()
             .is_some_and(|a| a == "--project-id" || a.starts_with("--project-id="))
     });
@@ -427,7 +400,7 @@ pub(crate) async fn run_operation(
     let subject = match (typed.as_deref(), entry.subject.and_then(Subject::of)) {
         (Some(text), Some(Subject::Agent)) if by_name => {
             let project = args::raw(matches, "project-id").or_else(|| session.project());
-            Some(resolve_agent(&client, text, project.as_deref()).await?)
+            Some(super::resolve::agent(&client, text, project.as_deref()).await?)
         }
         (text, _) => text.map(str::to_string),
     };
@@ -457,21 +430,6 @@ pub(crate) async fn run_operation(
                 .await
         }
     }
-}
-
-/// The id `text` names: itself, or the one agent of that name in `project`.
-pub(crate) async fn resolve_agent(
-    client: &crate::Client,
-    text: &str,
-    project: Option<&str>,
-) -> Result<String, CliError> {
-    client
-        .find_agent(text, project)
-        .await
-        .map_err(|error| match error {
-            crate::lookup::LookupError::Api(error) => error.into(),
-            other => CliError::usage(other.to_string()),
-        })
 }
 
 #[cfg(test)]
@@ -511,6 +469,41 @@ mod tests {
         let tree = super::super::command();
         for name in ["fleet", "mcp"] {
             assert!(tree.find_subcommand(name).is_none(), "{name} is taken");
+        }
+    }
+    #[test]
+    fn every_command_that_asks_has_yes_and_the_arguments_its_question_names() {
+        let tree = crate::cli::command();
+        for operation in Operation::ALL {
+            let entry = operation.entry();
+            let Some(template) = entry.confirm else {
+                continue;
+            };
+            let command = tree
+                .find_subcommand(entry.noun)
+                .and_then(|noun| noun.find_subcommand(entry.verb))
+                .expect(entry.verb);
+            assert!(
+                command.get_arguments().any(|a| a.get_id() == "yes"),
+                "{}",
+                entry.verb
+            );
+            let mut rest = template;
+            while let Some(open) = rest.find('{') {
+                let close = rest[open..].find('}').expect("a closed blank") + open;
+                let name = &rest[open + 1..close];
+                let named = if name.is_empty() {
+                    entry.subject.expect("a subject")
+                } else {
+                    name
+                };
+                assert!(
+                    command.get_arguments().any(|a| a.get_id() == named),
+                    "{}: {named}",
+                    entry.operation
+                );
+                rest = &rest[close + 1..];
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn command() -> Command {
         )
 }
 
-/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
+/// `agent` is the agent's id, resolved from what was typed (`resolve::agent`).
 pub(crate) async fn run(
     client: &Client,
     agent: &str,

@@ -92,7 +92,7 @@ fn path(text: &str) -> Result<AgentPath, CliError> {
     AgentPath::parse(text).map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
+/// `agent` is the agent's id, resolved from what was typed (`resolve::agent`).
 pub(crate) async fn message(
     client: &Client,
     agent: &str,
@@ -139,7 +139,7 @@ pub(crate) async fn message(
     }
 }
 
-/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
+/// `agent` is the agent's id, resolved from what was typed (`resolve::agent`).
 pub(crate) async fn api(
     client: &Client,
     agent: &str,

@@ -69,7 +69,7 @@ async fn read(client: &Client, agent: &str) -> Result<State, CliError> {
     Ok(State { status, running })
 }
 
-/// `agent` is the agent's id, resolved from what was typed (`grammar::resolve_agent`).
+/// `agent` is the agent's id, resolved from what was typed (`resolve::agent`).
 pub(crate) async fn run(
     client: &Client,
     agent: &str,

@@ -165,12 +165,30 @@ async fn a_project_without_subscriptions_has_none_and_that_is_no_error() {
 }
 
 #[test]
-fn version_prints_the_version() {
+fn version_prints_the_version_the_commit_and_the_spec_version() {
     let version = env!("CARGO_PKG_VERSION");
+    let spec = crate::common::spec()["info"]["version"]
+        .as_str()
+        .expect("the spec's version")
+        .to_string();
     let run = fleek_agents(&["version"]).run();
-    assert_eq!(run.stdout.trim(), format!("fleek-agents {version}"));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("fleek-agents {version}"),
+        "{}",
+        run.stdout
+    );
+    // A test build is no release build: it says so rather than guess a commit.
+    assert_eq!(lines[1], "commit: unknown (not a release build)");
+    assert_eq!(lines[2], format!("spec: {spec}"));
+    let long = fleek_agents(&["--version"]).run();
+    assert_eq!(long.stdout, run.stdout, "--version says the same");
     let run = fleek_agents(&["version", "-o", "json"]).run();
-    assert_eq!(run.json()["version"], version);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"version": version, "commit": null, "spec": spec})
+    );
 }
 
 /// What the shell gets for `fleek-agents <words>` and a TAB (fish's protocol: one
