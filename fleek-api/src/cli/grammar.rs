@@ -506,4 +506,46 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_hints_are_the_spec_s_and_the_destructive_ones_are_those_that_take_away() {
+        let mut destructive: Vec<&str> = Operation::ALL
+            .iter()
+            .map(|op| op.entry())
+            .filter(|entry| entry.destructive)
+            .map(|entry| entry.operation)
+            .collect();
+        destructive.sort_unstable();
+        assert_eq!(
+            destructive,
+            [
+                "cancel_subscription",
+                "delete_agent",
+                "proxy_delete",
+                "stop_agent"
+            ]
+        );
+        for operation in Operation::ALL {
+            let entry = operation.entry();
+            let method = entry.operation.split('_').next().unwrap_or_default();
+            // Every read is a `get_`/`list_` operation, and none of them writes.
+            let reads = matches!(method, "get" | "list") || entry.operation == "proxy_get";
+            assert_eq!(entry.read_only, reads, "{}", entry.operation);
+            assert!(
+                !(entry.read_only && entry.destructive),
+                "{}",
+                entry.operation
+            );
+            // The payment portal is the one `PUT` the spec marks not idempotent.
+            if entry.operation == "create_payment_portal_session" {
+                assert!(!entry.idempotent);
+            }
+            assert_eq!(
+                entry.open_world,
+                entry.operation.starts_with("proxy_"),
+                "{}",
+                entry.operation
+            );
+        }
+    }
 }
