@@ -77,26 +77,7 @@ fn redact_debug(item: &mut Item) {
         {
             continue;
         }
-        let mut derived = false;
-        for attr in strukt.attrs.iter_mut() {
-            if !attr.path().is_ident("derive") {
-                continue;
-            }
-            let Ok(paths) = attr.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            ) else {
-                continue;
-            };
-            let kept: Vec<&syn::Path> = paths
-                .iter()
-                .filter(|p| p.to_token_stream().to_string() != "Debug")
-                .collect();
-            if kept.len() < paths.len() {
-                derived = true;
-                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-            }
-        }
-        if !derived {
+        if !remove_derive(&mut strukt.attrs, "Debug") {
             continue;
         }
         let ident = &strukt.ident;
@@ -135,7 +116,17 @@ fn schema_behind_feature(item: &mut Item) {
         }
         _ => return,
     };
-    let mut moved = false;
+    if remove_derive(attrs, SCHEMA_DERIVE) {
+        attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        ));
+    }
+}
+
+/// Takes the derive written `derive` (as its tokens print) out of `attrs`; whether it was
+/// there.
+fn remove_derive(attrs: &mut [syn::Attribute], derive: &str) -> bool {
+    let mut removed = false;
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
             continue;
@@ -147,18 +138,14 @@ fn schema_behind_feature(item: &mut Item) {
         };
         let kept: Vec<&syn::Path> = paths
             .iter()
-            .filter(|p| p.to_token_stream().to_string() != SCHEMA_DERIVE)
+            .filter(|p| p.to_token_stream().to_string() != derive)
             .collect();
         if kept.len() < paths.len() {
-            moved = true;
+            removed = true;
             *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
         }
     }
-    if moved {
-        attrs.push(syn::parse_quote!(
-            #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        ));
-    }
+    removed
 }
 
 fn hide_client_constructors(file: &mut syn::File) -> Result<(), Error> {

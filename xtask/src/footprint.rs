@@ -109,13 +109,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
-            "--rounds" => {
-                rounds = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--rounds takes a number above 0")?;
-            }
+            "--rounds" => rounds = crate::stats::rounds(&mut args)?,
             "--tls" => {
                 let name = args.next().ok_or("--tls takes a backend name")?;
                 backends = match *name {

@@ -34,13 +34,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
-            "--rounds" => {
-                rounds = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--rounds takes a whole number above 0")?;
-            }
+            "--rounds" => rounds = crate::stats::rounds(&mut args)?,
             "--profiles" => {
                 profiles = args
                     .next()

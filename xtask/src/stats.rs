@@ -16,6 +16,14 @@ pub(crate) fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
     (median, values[0], values[n - 1])
 }
 
+/// The value of `--rounds`: a whole number above 0, read from the next argument.
+pub(crate) fn rounds<'a>(mut next: impl Iterator<Item = &'a &'a str>) -> Result<usize, String> {
+    next.next()
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "--rounds takes a whole number above 0".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::median;
