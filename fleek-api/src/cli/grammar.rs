@@ -341,6 +341,24 @@ pub(crate) fn deprecation(output: &Output, old: &str, new: &str) {
     ));
 }
 
+/// Runs an operation under its deprecated name (its operationId), as earlier versions did
+/// (ids only, `--agent-id`), after a note naming the spelling that replaces it.
+pub(crate) async fn run_alias(
+    session: &Session<'_>,
+    operation: Operation,
+    matches: &ArgMatches,
+    output: &Output,
+) -> Result<(), CliError> {
+    let entry = operation.entry();
+    let subject = entry.subject.and_then(Subject::of);
+    let new = match subject {
+        Some(subject) => format!("{} {} <{}>", entry.noun, entry.verb, subject.value_name()),
+        None => format!("{} {}", entry.noun, entry.verb),
+    };
+    deprecation(output, &operation.command().get_name().to_string(), &new);
+    run_operation(session, operation, matches, false, output).await
+}
+
 /// Runs `<noun> <verb>`.
 pub(crate) async fn run_noun(
     session: &Session<'_>,

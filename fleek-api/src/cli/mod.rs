@@ -407,20 +407,7 @@ async fn dispatch(session: &Session<'_>, output: &Output) -> Result<(), CliError
             run_agent_verb(session, "api", sub, output).await
         }
         None => match Operation::from_name(name) {
-            Some(operation) => {
-                let entry = operation.entry();
-                let new = match entry.subject {
-                    Some(_) => format!(
-                        "{} {} <{}>",
-                        entry.noun,
-                        entry.verb,
-                        entry.noun.to_uppercase()
-                    ),
-                    None => format!("{} {}", entry.noun, entry.verb),
-                };
-                grammar::deprecation(output, name, &new);
-                grammar::run_operation(session, operation, sub, false, output).await
-            }
+            Some(operation) => grammar::run_alias(session, operation, sub, output).await,
             None => Err(CliError::usage(format!("unknown command {name}"))),
         },
     }
