@@ -355,7 +355,7 @@ pub(crate) async fn run_alias(
         Some(subject) => format!("{} {} <{}>", entry.noun, entry.verb, subject.value_name()),
         None => format!("{} {}", entry.noun, entry.verb),
     };
-    deprecation(output, &operation.command().get_name().to_string(), &new);
+    deprecation(output, operation.command().get_name(), &new);
     run_operation(session, operation, matches, false, output).await
 }
 
