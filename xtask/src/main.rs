@@ -8,6 +8,8 @@
 //!   (what CI runs).
 //! - `cargo xtask lint-spec` — lint the spec with Redocly and Spectral (pinned in
 //!   `openapi/package.json`), failing on any error or warning.
+//! - `cargo xtask lint-ci` — shellcheck and actionlint over the release scripts, the
+//!   workflows and the README's CI job.
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under the target
@@ -25,17 +27,22 @@
 //!   Eliza 0.1.9's own schema and with `fleek-agents validate`, and fail where they differ.
 //! - `cargo xtask release-size` — `fleek-agents` built with each profile (`release`, `dist`):
 //!   stripped size, and the time of `--help` and `validate`, in interleaved rounds.
+//! - `cargo xtask dist` — the release archive of `fleek-agents` for one target, its checksum
+//!   and the installers, as the release workflow makes them; `--check` tests them.
 //! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
 //!   newer than `fleek-api`'s.
 
 mod codegen;
 mod conform;
 mod contract;
+mod dist;
+mod dist_check;
 mod docs;
 mod drift;
 mod eliza_conformance;
 mod footprint;
 mod lint;
+mod lint_ci;
 mod man;
 mod modules;
 mod msrv;
@@ -59,6 +66,9 @@ commands:
                                  --accept accepts changed snapshots; --check changes nothing
                                  and fails if anything is stale or pending
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
+  lint-ci                        shellcheck the installer, the Action's script and .ci/run;
+                                 actionlint the workflows and the README's CI job (pinned,
+                                 installed in a venv under the target dir)
   contract                       run every operation against Prism, a validating mock of the spec
   docs                           render the spec to <target dir>/api-reference/index.html
   drift FILE                     compare the spec with Fleek's own OpenAPI document (JSON or
@@ -83,6 +93,12 @@ commands:
                                  build fleek-agents (cli, and cli,sim) with each profile
                                  (release and dist by default), strip it; its size, and the
                                  time of --help and validate, in interleaved rounds
+  dist [--target T] [--build-with cargo|cross] [--base-url URL] [--tag vX.Y.Z] [--check]
+                                 build fleek-agents (dist profile, cli,sim) for a target and
+                                 pack the release archive, its .sha256 and the installers into
+                                 <target dir>/distrib, as the release workflow does; --check
+                                 tests the archive, the installer (against a mirror on
+                                 127.0.0.1: good, corrupted, unknown version) and the Action
   man                            write a man page per fleek-agents command (clap_mangen) into
                                  <target>/man
   footprint [--tls T] [--rounds N]
@@ -102,6 +118,7 @@ fn main() -> ExitCode {
         ["codegen", "--accept"] => codegen::run(codegen::Mode::Accept),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["lint-spec"] => lint::run(),
+        ["lint-ci"] => lint_ci::run(),
         ["contract"] => contract::run(),
         ["docs"] => docs::run(),
         ["modules"] => modules::run(),
@@ -114,6 +131,7 @@ fn main() -> ExitCode {
         ["schemathesis"] => schemathesis::run(),
         ["sim-bench", rest @ ..] => sim_bench::run(rest),
         ["release-size", rest @ ..] => release_size::run(rest),
+        ["dist", rest @ ..] => dist::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

@@ -10,6 +10,7 @@
 
 mod common;
 
+mod action;
 mod agent_token;
 mod bounded;
 mod call;

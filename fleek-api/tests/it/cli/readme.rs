@@ -10,7 +10,8 @@ use crate::common::{AGENT, KEY, PROJECT};
 
 const README: &str = include_str!("../../../../README.md");
 
-/// The `run:` lines of the job that call `fleek-agents`.
+/// The job's `fleek-agents` commands: its `run:` lines that call it, and the `command:`
+/// the Action runs (given without the program's name).
 fn steps() -> Vec<String> {
     let job = README
         .split("<!-- ci-job -->")
@@ -18,8 +19,16 @@ fn steps() -> Vec<String> {
         .and_then(|rest| rest.split("<!-- /ci-job -->").next())
         .expect("the README marks its CI job");
     job.lines()
-        .filter_map(|line| line.trim().strip_prefix("run: "))
-        .filter(|command| command.starts_with("fleek-agents "))
+        .filter_map(|line| {
+            let line = line.trim();
+            line.strip_prefix("run: ")
+                .filter(|command| command.starts_with("fleek-agents "))
+                .map(str::to_string)
+                .or_else(|| {
+                    line.strip_prefix("command: ")
+                        .map(|command| format!("fleek-agents {command}"))
+                })
+        })
         .map(|command| {
             command
                 .replace("${{ vars.FLEEK_PROJECT_ID }}", PROJECT)
