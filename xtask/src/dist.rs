@@ -485,4 +485,90 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_installer_knows_the_glibc_of_the_runners_that_build_the_gnu_archives() {
+        // Ubuntu's glibc per runner image: an installer that thought it older would hand
+        // a machine a binary its glibc cannot load.
+        const GLIBC: [(&str, &str); 2] = [("ubuntu-22.04", "2.35"), ("ubuntu-24.04", "2.39")];
+        let installer = fs::read_to_string(root().join("install/fleek-agents-installer.sh"))
+            .expect("the installer");
+        let declared = installer
+            .lines()
+            .find_map(|line| line.strip_prefix("BUILD_GLIBC='"))
+            .and_then(|rest| rest.strip_suffix('\''))
+            .expect("BUILD_GLIBC='...' in the installer");
+        let workflow: serde_yaml::Value = serde_yaml::from_str(
+            &fs::read_to_string(root().join(".github/workflows/release.yml")).expect("release.yml"),
+        )
+        .expect("YAML");
+        let matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+            .as_sequence()
+            .expect("a matrix");
+        let mut gnu = 0;
+        for entry in matrix {
+            let target = entry["target"].as_str().expect("a target");
+            if !target.ends_with("-linux-gnu") {
+                continue;
+            }
+            gnu += 1;
+            let os = entry["os"].as_str().expect("an os");
+            let glibc = GLIBC
+                .iter()
+                .find(|(image, _)| os.trim_end_matches("-arm") == *image)
+                .map(|(_, glibc)| *glibc)
+                .unwrap_or_else(|| {
+                    panic!("{target} builds on {os}, whose glibc this test does not know")
+                });
+            assert_eq!(declared, glibc, "{target} is built on {os}");
+        }
+        assert_eq!(gnu, 2);
+    }
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            (
+                "fleek-agents-t/fleek-agents.exe".to_string(),
+                b"MZ binary".to_vec(),
+                0o755,
+            ),
+            (
+                "fleek-agents-t/README.md".to_string(),
+                b"# read me".to_vec(),
+                0o644,
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_zip_archive_reads_back_with_its_entries_modes_and_bytes() {
+        let bytes = zip(&entries(), 1_796_605_323).expect("zipped");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        assert_eq!(archive.len(), 2);
+        for (name, content, mode) in entries() {
+            let mut file = archive.by_name(&name).expect("the entry");
+            assert_eq!(file.unix_mode().map(|m| m & 0o777), Some(mode), "{name}");
+            let mut read = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut read).expect("read");
+            assert_eq!(read, content, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_tar_gz_archive_reads_back_the_same_and_is_reproducible() {
+        let bytes = tar_gz(&entries(), 1_796_605_323).expect("packed");
+        assert_eq!(bytes, tar_gz(&entries(), 1_796_605_323).expect("packed"));
+        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+        let mut seen = Vec::new();
+        for entry in archive.entries().expect("entries") {
+            let mut entry = entry.expect("an entry");
+            let path = entry.path().expect("a path").display().to_string();
+            let mode = entry.header().mode().expect("a mode");
+            assert_eq!(entry.header().mtime().expect("a time"), 1_796_605_323);
+            let mut read = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut read).expect("read");
+            seen.push((path, read, mode));
+        }
+        assert_eq!(seen, entries());
+    }
 }
