@@ -333,6 +333,32 @@ impl<'a> Deploy<'a> {
         self
     }
 
+    /// Secrets to put into the character's `settings.secrets` for this deployment's
+    /// requests only (over any of the same name in the file): the character given to
+    /// [`Client::deploy`] is not changed, and `Debug` of the deployment shows no value.
+    ///
+    /// ```no_run
+    /// use fleek_api::character::{Character, EnvFile, SecretSource, Secrets};
+    ///
+    /// # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let character = Character::from_path("nova.character.json")?;
+    /// let env = EnvFile::read(".env")?;
+    /// let mut secrets: Secrets = env.character_secrets(&character.name).into_iter().collect();
+    /// secrets.resolve("OPENAI_API_KEY", &SecretSource::Env("OPENAI_API_KEY".into()), Some(&env))?;
+    /// let agent_id = client
+    ///     .deploy("cm6k5x0qj0003l708b2v1c9ep", &character)
+    ///     .secrets(&secrets)
+    ///     .run(|_| {})
+    ///     .await?;
+    /// # let _ = agent_id;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn secrets(mut self, secrets: &crate::character::Secrets) -> Self {
+        self.character = secrets.merged_into(&self.character);
+        self
+    }
+
     /// How long to wait for the agent to run once published (10 minutes by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timing.timeout = timeout;

@@ -9,7 +9,12 @@
 //! [`Character::validate`] checks Eliza's rules and, separately, Fleek's stricter deploy
 //! rules, each problem with its JSON path and how to fix it; an [`Avatar`] is a checked
 //! image for the agent. Each local check has its own error: [`CharacterError`],
-//! [`AvatarError`].
+//! [`AvatarError`], [`SecretError`].
+//!
+//! Secrets stay out of character files: [`Secrets`] reads each value from its
+//! [`SecretSource`] (the environment, a file) or an [`EnvFile`] when a request is built, and
+//! [`Secrets::merged_into`] puts them into that request's character only; [`live_secrets`]
+//! finds values in a file that look live.
 
 mod avatar;
 mod eliza;
@@ -17,6 +22,7 @@ mod fleek;
 mod load;
 mod model;
 mod problem;
+mod secrets;
 mod validate;
 
 // For `fleek-agents validate` and `deploy`.
@@ -32,4 +38,7 @@ pub use model::{
     PluginObject, Settings, Style,
 };
 pub use problem::{Problem, Rules};
+pub use secrets::{
+    is_placeholder, live_secrets, EnvFile, Secret, SecretError, SecretSource, Secrets,
+};
 pub use validate::Report;

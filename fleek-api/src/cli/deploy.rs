@@ -13,7 +13,7 @@ use super::output::{Format, Output};
 use super::progress::Progress;
 use super::validate::{self, Checked};
 use super::{args, duration};
-use crate::character::{Avatar, ELIZA_VERSION};
+use crate::character::{Avatar, EnvFile, SecretSource, Secrets, ELIZA_VERSION};
 use crate::deploy::{DeployEvent, DeployStage, DEFAULT_DEPLOY_TIMEOUT};
 use crate::types::LogEntry;
 
@@ -30,7 +30,9 @@ pub(crate) fn command() -> Command {
              (exit 130) names it with the command that resumes the deployment. With -o json, \
              one JSON object per event on stdout, then a result object. Under GitHub Actions \
              each character problem is also an ::error annotation. When the agent fails to \
-             start, its last log lines are printed.",
+             start, its last log lines are printed. Secrets stay out of the character file: \
+             --secret NAME=env:VAR (or file:PATH) and --env-file put them into \
+             settings.secrets of the request only, and no output shows a value.",
         )
         .arg(
             Arg::new("character")
@@ -83,6 +85,58 @@ pub(crate) fn command() -> Command {
                 .value_parser(duration::parse)
                 .help("How long to wait for the agent to run: 90s, 10m, 1h [default: 10m]"),
         )
+        .arg(
+            Arg::new("secret")
+                .long("secret")
+                .value_name("NAME=SOURCE")
+                .action(ArgAction::Append)
+                // Parsed in `secrets_of`, not by clap, whose error would echo the text:
+                // which, typed by mistake, may be the secret itself.
+                .help("A secret for settings.secrets, read when the request is built: NAME=env:VAR or NAME=file:PATH (repeat for more); never the value itself"),
+        )
+        .arg(
+            Arg::new("env-file")
+                .long("env-file")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("A dotenv file: where env: sources look after the environment, and whose CHARACTER.<NAME>.<KEY> entries become the character's secrets (Eliza's convention)"),
+        )
+}
+
+/// `--secret NAME=SOURCE`. Errors never repeat the text.
+fn parse_secret(text: &str) -> Result<(String, SecretSource), String> {
+    let Some((name, source)) = text.split_once('=') else {
+        return Err("expected NAME=env:VAR or NAME=file:PATH".to_string());
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("the secret's NAME is letters, digits and _".to_string());
+    }
+    Ok((name.to_string(), source.parse()?))
+}
+
+/// The secrets `--secret` and `--env-file` give the character named `character`: the
+/// dotenv file's `CHARACTER.<NAME>.<KEY>` entries, then each `--secret` (over them).
+pub(crate) fn secrets_of(matches: &ArgMatches, character: &str) -> Result<Secrets, CliError> {
+    let env_file = match matches.get_one::<PathBuf>("env-file") {
+        Some(path) => {
+            Some(EnvFile::read(path).map_err(|e| CliError::usage(format!("--env-file: {e}")))?)
+        }
+        None => None,
+    };
+    let mut secrets: Secrets = env_file
+        .as_ref()
+        .map(|file| file.character_secrets(character).into_iter().collect())
+        .unwrap_or_default();
+    if let Some(given) = matches.get_many::<String>("secret") {
+        for text in given {
+            let (name, source) = parse_secret(text)
+                .map_err(|e| CliError::usage(format!("--secret: {e}; nothing was sent")))?;
+            secrets
+                .resolve(&name, &source, env_file.as_ref())
+                .map_err(|e| CliError::usage(format!("--secret: {e}; nothing was sent")))?;
+        }
+    }
+    Ok(secrets)
 }
 
 /// Asks before a deploy replaces a running agent's character or settings (it restarts
@@ -139,7 +193,7 @@ pub(crate) async fn run(
         Some(ref character) if checked.is_ok() => character.clone(),
         _ => {
             output.warn(&checked.report(path, output.color_stderr));
-            validate::annotate(output, [(path.as_path(), &checked)]);
+            validate::annotate(output, [(path.as_path(), &checked)], false);
             return Err(CliError::new(
                 Exit::Invalid,
                 format!(
@@ -156,6 +210,20 @@ pub(crate) async fn run(
         ),
         None => None,
     };
+    for secret in &checked.live_secrets {
+        output.warn(&format!(
+            "{}: {secret} looks like a live secret; keep it out of the file and give it with \
+             --secret or --env-file",
+            path.display()
+        ));
+    }
+    // Merged into the copy this request sends; the file on disk keeps none of them.
+    let secrets = secrets_of(matches, &character.name)?;
+    if !secrets.is_empty() {
+        let names: Vec<&str> = secrets.names().collect();
+        output.stderr(&format!("secrets given: {}", names.join(", ")));
+    }
+    let character = secrets.merged_into(&character);
     let client = session.client()?;
     let project = args::required::<String>(matches, "project")?;
     let timeout = args::duration_or(matches, "timeout", DEFAULT_DEPLOY_TIMEOUT);

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::exit::{CliError, Exit};
 use super::output::{Format, Output};
-use super::style::{paint, GREEN, RED};
-use crate::character::{read_json, Character, Problem, Report, Rules, ELIZA_VERSION};
+use super::style::{paint, GREEN, RED, YELLOW};
+use crate::character::{live_secrets, read_json, Character, Problem, Report, Rules, ELIZA_VERSION};
 
 pub(crate) fn command() -> Command {
     Command::new("validate")
@@ -18,9 +18,18 @@ pub(crate) fn command() -> Command {
              Fleek's rules (Fleek would refuse to deploy it). Eliza's rules are those of Eliza \
              {ELIZA_VERSION}'s character schema (`CharacterSchema` of `@elizaos/core@{ELIZA_VERSION}`), \
              field by field; fields it does not name are allowed. Every problem is listed in \
-             one pass with its JSON path and how to fix it. Needs no API key and no network; \
-             exits with 3 when any file has a problem, so it serves as a CI lint."
+             one pass with its JSON path and how to fix it. A value under settings.secrets \
+             that looks live (not empty, not a placeholder such as <your key> or $VAR) is a \
+             warning, an error with --strict: keep secrets out of files people commit \
+             (deploy --secret NAME=env:VAR). Needs no API key and no network; exits with 3 \
+             when any file has a problem, so it serves as a CI lint."
         ))
+        .arg(
+            Arg::new("strict")
+                .long("strict")
+                .action(ArgAction::SetTrue)
+                .help("A value that looks like a live secret fails the check (exit 3)"),
+        )
         .arg(
             Arg::new("files")
                 .value_name("CHARACTER.JSON")
@@ -39,6 +48,8 @@ pub(crate) struct Checked {
     pub(crate) problems: Vec<Problem>,
     /// Why the file could not be checked at all (unreadable, not JSON).
     pub(crate) unreadable: Option<String>,
+    /// The JSON paths of the secrets whose values look live.
+    pub(crate) live_secrets: Vec<String>,
 }
 
 impl Checked {
@@ -48,6 +59,7 @@ impl Checked {
             // problem, Fleek's included, listed in the same pass.
             Ok(value) => Checked {
                 problems: Report::of_json(&value).problems().to_vec(),
+                live_secrets: live_secrets(&value),
                 character: Character::from_value(value).ok(),
                 unreadable: None,
             },
@@ -55,6 +67,7 @@ impl Checked {
                 character: None,
                 problems: Vec::new(),
                 unreadable: Some(error.to_string()),
+                live_secrets: Vec::new(),
             },
         }
     }
@@ -89,12 +102,19 @@ impl Checked {
         for problem in &self.problems {
             out.push_str(&format!("\n  - {problem}"));
         }
+        for path in &self.live_secrets {
+            out.push_str(&format!(
+                "\n  - {} {}",
+                paint("secret:", YELLOW, color),
+                live_secret_message(path)
+            ));
+        }
         out
     }
 
     /// Each problem as a GitHub Actions annotation (`::error file=...::...`), so that it shows
     /// on the pull request; printed when `GITHUB_ACTIONS=true`.
-    pub(crate) fn annotations(&self, path: &Path) -> Vec<String> {
+    pub(crate) fn annotations(&self, path: &Path, strict: bool) -> Vec<String> {
         let file = escape_property(&path.display().to_string());
         if let Some(reason) = &self.unreadable {
             return vec![format!(
@@ -115,6 +135,13 @@ impl Checked {
                     escape_data(&format!("{}: {}", p.path, p.message))
                 )
             })
+            .chain(self.live_secrets.iter().map(|secret| {
+                format!(
+                    "::{} file={file},title=live secret::{}",
+                    if strict { "error" } else { "warning" },
+                    escape_data(&live_secret_message(secret))
+                )
+            }))
             .collect()
     }
 
@@ -125,8 +152,18 @@ impl Checked {
             "fleek": self.passes(Rules::Fleek),
             "error": self.unreadable,
             "problems": self.problems,
+            "liveSecrets": self.live_secrets,
         })
     }
+}
+
+/// What to say of a secret whose value looks live (never the value).
+fn live_secret_message(path: &str) -> String {
+    let name = path.rsplit('.').next().unwrap_or(path);
+    format!(
+        "{path} holds what looks like a live secret: keep it out of files people commit; \
+         give it when deploying (--secret {name}=env:{name}, or an --env-file)"
+    )
 }
 
 /// Whether the command runs under GitHub Actions, whose runner turns `::error` lines into
@@ -152,12 +189,13 @@ fn escape_property(text: &str) -> String {
 pub(crate) fn annotate<'a>(
     output: &Output,
     checked: impl IntoIterator<Item = (&'a Path, &'a Checked)>,
+    strict: bool,
 ) {
     if !on_github_actions() {
         return;
     }
     for (path, result) in checked {
-        for line in result.annotations(path) {
+        for line in result.annotations(path, strict) {
             output.stderr(&line);
         }
     }
@@ -180,10 +218,27 @@ pub(crate) fn run(matches: &ArgMatches, output: &Output) -> Result<(), CliError>
             checked.iter().map(|(p, c)| c.document(p)).collect(),
         ))?,
     }
-    annotate(output, checked.iter().map(|(p, c)| (p.as_path(), c)));
-    let failed = checked.iter().filter(|(_, c)| !c.is_ok()).count();
+    let strict = matches.get_flag("strict");
+    annotate(
+        output,
+        checked.iter().map(|(p, c)| (p.as_path(), c)),
+        strict,
+    );
+    let failed = checked
+        .iter()
+        .filter(|(_, c)| !c.is_ok() || (strict && !c.live_secrets.is_empty()))
+        .count();
     if failed == 0 {
         return Ok(());
+    }
+    if checked.iter().all(|(_, c)| c.is_ok()) {
+        return Err(CliError::new(
+            Exit::Invalid,
+            format!(
+                "{failed} of {} character files hold what looks like a live secret (--strict)",
+                checked.len()
+            ),
+        ));
     }
     Err(CliError::new(
         Exit::Invalid,

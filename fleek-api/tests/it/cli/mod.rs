@@ -15,6 +15,7 @@ mod lists;
 mod logs;
 mod operations;
 mod readme;
+mod secrets;
 mod simulate;
 mod terminal;
 mod validate;
