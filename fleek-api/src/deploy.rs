@@ -281,6 +281,7 @@ pub struct Deploy<'a> {
     avatar: Option<Avatar>,
     framework_version: Option<String>,
     tee: Option<bool>,
+    public_chat: Option<bool>,
     timing: Timing,
 }
 
@@ -356,6 +357,14 @@ impl<'a> Deploy<'a> {
     /// ```
     pub fn secrets(mut self, secrets: &crate::character::Secrets) -> Self {
         self.character = secrets.merged_into(&self.character);
+        self
+    }
+
+    /// Whether anyone may chat with the agent with its public token (`publicChat`). Set,
+    /// like [`tee`](Self::tee), with an update before a new draft is published; on an
+    /// existing agent, a difference is a change to deploy.
+    pub fn public_chat(mut self, public: bool) -> Self {
+        self.public_chat = Some(public);
         self
     }
 
@@ -628,6 +637,9 @@ impl<'a> Deploy<'a> {
                 .as_ref()
                 .is_some_and(|v| agent.framework_version.as_ref() != Some(v))
             || self.tee.is_some_and(|tee| agent.tee != Some(tee))
+            || self
+                .public_chat
+                .is_some_and(|public| agent.public_chat != Some(public))
     }
 
     /// Checks the character and the framework version; nothing is sent but the list of
@@ -682,19 +694,18 @@ impl<'a> Deploy<'a> {
                 return Err((e, found));
             }
         };
-        match self.tee {
-            // The create body of the guide's era has no `tee`; Fleek's dashboard sets it
-            // with an update before it publishes.
-            Some(tee) => self
-                .client
-                .update_agent()
-                .agent_id(agent.id.as_str())
-                .body_map(|b| b.tee(Some(tee)))
-                .call()
-                .await
-                .map_err(|e| (e, Some(agent.id.clone()))),
-            None => Ok(agent),
+        if self.tee.is_none() && self.public_chat.is_none() {
+            return Ok(agent);
         }
+        // The create body of the guide's era has no `tee` (nor `publicChat`); Fleek's
+        // dashboard sets it with an update before it publishes.
+        self.client
+            .update_agent()
+            .agent_id(agent.id.as_str())
+            .body_map(|b| b.tee(self.tee).public_chat(self.public_chat))
+            .call()
+            .await
+            .map_err(|e| (e, Some(agent.id.clone())))
     }
 
     /// After a create whose answer was lost, the one draft of this name in the project, which
@@ -746,6 +757,7 @@ impl<'a> Deploy<'a> {
                     .avatar(self.avatar.as_ref().map(|a| a.base64().to_string()))
                     .framework_version(self.framework_version.clone())
                     .tee(self.tee)
+                    .public_chat(self.public_chat)
                     .project_id(Some(project_id))
             })
             .call()
@@ -886,6 +898,7 @@ impl Client {
             avatar: None,
             framework_version: None,
             tee: None,
+            public_chat: None,
             timing: Timing::default(),
         }
     }

@@ -55,6 +55,8 @@ pub mod cli;
 pub mod config;
 pub mod deploy;
 pub mod error;
+#[cfg(feature = "fleet")]
+pub mod fleet;
 // progenitor orders a `4XX` range before a `401` inside the same match; the range answers
 // first either way, so the specific arm is unreachable but harmless. progenitor writes no
 // docs for builder setters and builder structs (each operation's method carries the

@@ -37,6 +37,9 @@ pub enum Exit {
     Timeout,
     /// 7: the agent failed to start (`deploy`, `status --wait`).
     AgentFailed,
+    /// 8: `fleet plan --detailed-exitcode` found changes to make (Terraform's `2`, which is
+    /// a usage error here).
+    Changes,
     /// 130: interrupted (Ctrl-C) during `deploy` (which says what exists and how to resume)
     /// or `status --wait`.
     Interrupted,
@@ -44,7 +47,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 9] = [
+    pub const ALL: [Exit; 10] = [
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
@@ -53,6 +56,7 @@ impl Exit {
         Exit::Network,
         Exit::Timeout,
         Exit::AgentFailed,
+        Exit::Changes,
         Exit::Interrupted,
     ];
 
@@ -67,6 +71,7 @@ impl Exit {
             Exit::Network => 5,
             Exit::Timeout => 6,
             Exit::AgentFailed => 7,
+            Exit::Changes => 8,
             Exit::Interrupted => 130,
         }
     }
@@ -89,6 +94,7 @@ impl Exit {
             Exit::Network => "the API could not be reached",
             Exit::Timeout => "an answer or a wait took too long",
             Exit::AgentFailed => "the agent failed to start",
+            Exit::Changes => "fleet plan --detailed-exitcode: the plan has changes",
             Exit::Interrupted => "interrupted (Ctrl-C); deploy says what exists",
         }
     }

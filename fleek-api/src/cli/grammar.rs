@@ -14,8 +14,8 @@
 //!              completions | version
 //! ```
 //!
-//! Names kept for what comes next, so that nothing collides: `fleet` (a manifest of agents:
-//! `fleet plan`, `fleet apply`, `fleet import` — the subscription plans are `plan list`),
+//! Names kept for what comes next, so that nothing collides (`fleet` is the manifest's
+//! commands; the subscription plans are `plan list`):
 //! `mcp` (the server for AI assistants).
 
 use clap::{Arg, ArgMatches, Command};
@@ -281,6 +281,10 @@ pub(crate) fn overview() -> String {
                     "Whether an agent runs, or wait until it does (`agent status`)",
                 ),
                 ("message", "Talk to a running agent (`agent message`)"),
+                (
+                    "fleet",
+                    "A project's agents as code: `fleet plan`, `fleet apply`",
+                ),
             ],
         ),
         (
@@ -485,9 +489,7 @@ mod tests {
     #[test]
     fn the_reserved_names_are_free() {
         let tree = super::super::command();
-        for name in ["fleet", "mcp"] {
-            assert!(tree.find_subcommand(name).is_none(), "{name} is taken");
-        }
+        assert!(tree.find_subcommand("mcp").is_none(), "mcp is taken");
     }
     #[test]
     fn every_command_that_asks_has_yes_and_the_arguments_its_question_names() {

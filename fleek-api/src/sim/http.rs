@@ -120,6 +120,9 @@ fn authorized(shared: &Shared, call: &Call, agent: Option<&Record>) -> bool {
 
 /// Answers one request.
 pub(crate) async fn answer(shared: Arc<Shared>, call: Call) -> Response {
+    if let Ok(mut log) = shared.log.lock() {
+        log.push(call.operation);
+    }
     // A fault set for this operation comes first, as a failing network or load balancer
     // would come before the service.
     let fault = shared

@@ -80,6 +80,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<Faults>,
     /// Answers as Fleek's guide shows them (see `quirks`).
     pub(crate) quirks: bool,
+    /// The operation of every request served, in order (see [`Simulator::requests`]).
+    pub(crate) log: Mutex<Vec<&'static str>>,
 }
 
 /// The simulator's clock: real time since the start, plus what tests advanced it by.
@@ -220,6 +222,7 @@ impl SimulatorBuilder {
             clock,
             delays: Delays { boot: self.boot },
             faults: Mutex::new(Faults::new(self.seed)),
+            log: Mutex::new(Vec::new()),
             quirks: self.quirks,
         });
         let app = Router::new()
@@ -316,6 +319,35 @@ impl Simulator {
     pub fn clear_faults(&self) {
         if let Ok(mut faults) = self.shared.faults.lock() {
             faults.clear();
+        }
+    }
+
+    /// The operationId of every request of a spec operation served so far, in order,
+    /// faulted ones included: what a test counts to say which calls a client made (a plan
+    /// that only reads, a second apply that writes nothing).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use fleek_api::{sim::Simulator, Call as _};
+    /// let sim = Simulator::start().await?;
+    /// sim.client()?.list_framework_versions().call().await?;
+    /// assert_eq!(sim.requests(), ["list_framework_versions"]);
+    /// sim.clear_requests();
+    /// assert!(sim.requests().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn requests(&self) -> Vec<&'static str> {
+        self.shared
+            .log
+            .lock()
+            .map(|log| log.clone())
+            .unwrap_or_default()
+    }
+
+    /// Forgets the requests [`requests`](Self::requests) lists.
+    pub fn clear_requests(&self) {
+        if let Ok(mut log) = self.shared.log.lock() {
+            log.clear();
         }
     }
 

@@ -230,11 +230,17 @@ fn legacy_created(agent: Value) -> Value {
 fn publish_agent(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let (now, unix, delays) = (cx.now, cx.unix, cx.delays());
     with_agent(world, call, |record| {
+        // A running agent is published again with its updated character, as Fleek's
+        // dashboard deploys an edit (`update_agent`, then this): it restarts. One on its
+        // way up is refused: wait until it runs.
         match record.agent.status {
-            AgentStatus::Draft | AgentStatus::Failed | AgentStatus::Stopped => {}
+            AgentStatus::Draft
+            | AgentStatus::Failed
+            | AgentStatus::Stopped
+            | AgentStatus::Running => {}
             ref other => {
                 return Err(conflict(&format!(
-                    "the agent is {other}; only a draft, a failed or a stopped agent is published"
+                    "the agent is {other}, on its way up; publish it again once it runs"
                 )))
             }
         }
@@ -612,6 +618,7 @@ mod tests {
             },
             faults: Mutex::new(Faults::new(1)),
             quirks: false,
+            log: Mutex::new(Vec::new()),
         };
         let cx = Context {
             shared: &shared,

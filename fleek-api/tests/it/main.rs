@@ -21,6 +21,7 @@ mod contract;
 mod deploy;
 mod eliza_rules;
 mod errors;
+mod fleet;
 mod logs;
 mod mock;
 mod operations;

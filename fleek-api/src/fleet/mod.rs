@@ -1,0 +1,101 @@
+//! Fleets as code: a manifest of the agents a project should have (`fleek-agents.toml`),
+//! a plan of what would change on Fleek, and applying it (feature `fleet`, which the `cli`
+//! feature turns on).
+//!
+//! ```no_run
+//! use fleek_api::fleet::{self, Fleet};
+//!
+//! # async fn run(client: fleek_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let fleet = Fleet::load("fleek-agents.toml")?;
+//! let project = fleet.manifest.project.clone().unwrap_or_default();
+//! let plan = fleet::plan(&client, &project, &fleet).await?;
+//! println!("{}", plan.summary());
+//! for outcome in fleet::apply(&client, &fleet, &plan).await {
+//!     match &outcome.error {
+//!         None => println!("{} {}: done", outcome.action, outcome.agent),
+//!         Some(why) => println!("{} {}: failed: {why}", outcome.action, outcome.agent),
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A plan only reads (the list's pages, and one read per agent whose list entry lacks its
+//! character); it compares characters by JSON path (key order and whitespace never make a
+//! difference, lists item by item), never shows a secret's value, and, when Fleek's answer
+//! holds no secrets to compare with, counts them as changed rather than "unchanged".
+//! Applying does what the plan says and only that, reading each agent again just before
+//! writing it.
+
+mod apply;
+mod diff;
+mod manifest;
+mod plan;
+mod saved;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use apply::{apply, Applier, ApplyHandle, Outcome, DEFAULT_PARALLELISM};
+pub use diff::Change;
+pub use manifest::{AgentSpec, DesiredState, Manifest, SecretSpec, MANIFEST_FILE};
+pub use plan::{
+    plan, Action, ActionKind, Desired, Fleet, Plan, Reads, Unlisted, PLAN_FORMAT_VERSION,
+};
+pub use saved::SavedPlan;
+
+/// Why a fleet could not be read or planned. No message holds a secret's value.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FleetError {
+    /// The manifest cannot be read, or says something it may not.
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// The line (from 1), when one is at fault.
+        line: Option<usize>,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Agents of the manifest whose files cannot be read or deployed, or that cannot be
+    /// matched with the project's: each name, and why.
+    Agents(Vec<(String, String)>),
+    /// The project could not be read.
+    Api(crate::Error),
+}
+
+impl fmt::Display for FleetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FleetError::Manifest {
+                path,
+                line: Some(line),
+                message,
+            } => write!(f, "{}:{line}: {message}", path.display()),
+            FleetError::Manifest { path, message, .. } => {
+                write!(f, "{}: {message}", path.display())
+            }
+            FleetError::Agents(problems) => {
+                write!(
+                    f,
+                    "{} of the manifest's agents cannot be planned; nothing was changed:",
+                    problems.len()
+                )?;
+                for (name, why) in problems {
+                    write!(f, "\n  {name}: {}", why.replace('\n', "\n    "))?;
+                }
+                Ok(())
+            }
+            FleetError::Api(error) => write!(f, "reading the project failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for FleetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FleetError::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+}
