@@ -9,6 +9,7 @@ mod confirm;
 mod debug;
 mod deploy;
 mod exit_codes;
+mod fleet;
 mod grammar;
 mod help;
 mod lists;
@@ -123,6 +124,16 @@ impl FleekAgents {
 
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.0.env(name, value);
+        self
+    }
+
+    pub fn env_remove(mut self, name: &str) -> Self {
+        self.0.env_remove(name);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.0.current_dir(dir);
         self
     }
 

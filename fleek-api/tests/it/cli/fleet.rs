@@ -1,0 +1,261 @@
+//! `fleek-agents fleet plan|apply|schema` through the binary, against the simulator: what
+//! people and scripts see (symbols, the summary line, `-o json`, the exit codes), a
+//! question before a running agent is restarted, a saved plan that no longer holds, a
+//! manifest mistake with its line, the GitHub step summary, and no secret anywhere.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{fleek_agents, scratch, FleekAgents, Run};
+use crate::common::{nova, PROJECT};
+use fleek_api::cli::Exit;
+use fleek_api::sim::Simulator;
+
+const SECRET: &str = "sk-cli-fleet-1x2y3z";
+
+async fn simulator() -> Simulator {
+    Simulator::builder()
+        .boot_time(Duration::from_millis(30))
+        .start()
+        .await
+        .expect("the simulator starts")
+}
+
+fn on(sim: &Simulator, dir: &Path, args: &[&str]) -> FleekAgents {
+    fleek_agents(args)
+        .env("FLEEK_API_URL", sim.base_url())
+        .env("FLEEK_API_KEY", sim.api_key())
+        .env("FLEET_TEST_KEY", SECRET)
+        .current_dir(dir)
+}
+
+async fn run(command: FleekAgents) -> Run {
+    let run = tokio::task::spawn_blocking(move || command.run())
+        .await
+        .expect("the run ends");
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "a secret was printed:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// A manifest of Nova (running, with a secret) and Orion (stopped) in `dir`.
+fn write_fleet(dir: &Path, nova_bio: &str) {
+    for (name, bio) in [("Nova", nova_bio), ("Orion", "Orion watches.")] {
+        let mut character = nova();
+        character["name"] = Value::from(name);
+        character["bio"] = serde_json::json!([bio]);
+        std::fs::write(
+            dir.join(format!("{}.character.json", name.to_lowercase())),
+            character.to_string(),
+        )
+        .expect("written");
+    }
+    std::fs::write(
+        dir.join("fleek-agents.toml"),
+        format!(
+            "project = \"{PROJECT}\"\n\n[agents.Nova]\ncharacter = \"nova.character.json\"\n\
+             secrets = {{ OPENAI_API_KEY = {{ env = \"FLEET_TEST_KEY\" }} }}\n\n\
+             [agents.Orion]\ncharacter = \"orion.character.json\"\nstate = \"stopped\"\n"
+        ),
+    )
+    .expect("written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_apply_and_plan_again_as_people_and_scripts_see_them() {
+    let sim = simulator().await;
+    let dir = scratch("cli-fleet");
+    write_fleet(&dir, "Nova answers questions.");
+
+    let plan = run(on(&sim, &dir, &["fleet", "plan", "--detailed-exitcode"])).await;
+    plan.assert_exit(Exit::Changes);
+    assert!(
+        plan.stdout
+            .contains("+ Nova   create, publish and wait until it runs"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("+ Orion  create (as a draft: it should not run)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 2 to create, 0 to update, 0 to start, 0 to stop; 0 unchanged."),
+        "{}",
+        plan.stdout
+    );
+
+    let json = run(on(&sim, &dir, &["fleet", "plan", "-o", "json"])).await;
+    json.assert_exit(Exit::Success);
+    let document = json.json();
+    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["actions"][0]["action"], "create");
+
+    let summary = dir.join("summary.md");
+    let applied = run(on(&sim, &dir, &["--debug", "fleet", "apply"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary.display().to_string()))
+    .await;
+    applied.assert_exit(Exit::Success);
+    assert!(
+        applied.stdout.contains("Apply: 2 done, 0 failed."),
+        "{}",
+        applied.stdout
+    );
+    let table = std::fs::read_to_string(&summary).expect("a step summary");
+    assert!(
+        table.contains("| Nova | create |") && table.contains("| done |"),
+        "{table}"
+    );
+
+    let again = run(on(&sim, &dir, &["fleet", "plan", "--detailed-exitcode"])).await;
+    again.assert_exit(Exit::Success);
+    assert!(again.stdout.contains("No changes"), "{}", again.stdout);
+
+    // A change to a running agent restarts it: asked first, refused without a terminal.
+    write_fleet(&dir, "Nova knows more now.");
+    let changed = run(on(&sim, &dir, &["fleet", "plan"])).await;
+    assert!(
+        changed
+            .stdout
+            .contains("~ Nova  update and publish again, which restarts it (it is Running)"),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed
+            .stdout
+            .contains("$.bio[0]: \"Nova answers questions.\" → \"Nova knows more now.\""),
+        "{}",
+        changed.stdout
+    );
+    let refused = run(on(&sim, &dir, &["fleet", "apply"])).await;
+    refused.assert_exit(Exit::Usage);
+    assert!(
+        refused.stderr.contains("restart the running agents Nova")
+            && refused.stderr.contains("--yes"),
+        "{}",
+        refused.stderr
+    );
+
+    // A saved plan is refused once the secrets it was made with changed.
+    let saved = dir.join("plan.json");
+    run(on(
+        &sim,
+        &dir,
+        &["fleet", "plan", "--save", &saved.display().to_string()],
+    ))
+    .await
+    .assert_exit(Exit::Success);
+    let text = std::fs::read_to_string(&saved).expect("saved");
+    assert!(!text.contains(SECRET), "{text}");
+    let stale = run(on(
+        &sim,
+        &dir,
+        &[
+            "fleet",
+            "apply",
+            "--yes",
+            "--plan",
+            &saved.display().to_string(),
+        ],
+    )
+    .env("FLEET_TEST_KEY", "sk-cli-fleet-rotated"))
+    .await;
+    stale.assert_exit(Exit::Failure);
+    assert!(
+        stale
+            .stderr
+            .contains("Nova: the secrets OPENAI_API_KEY read now differ"),
+        "{}",
+        stale.stderr
+    );
+    let applied = run(on(
+        &sim,
+        &dir,
+        &[
+            "fleet",
+            "apply",
+            "--yes",
+            "--plan",
+            &saved.display().to_string(),
+        ],
+    ))
+    .await;
+    applied.assert_exit(Exit::Success);
+    assert!(
+        applied.stdout.contains("✓ update Nova"),
+        "{}",
+        applied.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manifest_mistake_names_its_line_and_a_missing_secret_names_the_agent() {
+    let sim = simulator().await;
+    let dir = scratch("cli-fleet-bad");
+    write_fleet(&dir, "Nova answers questions.");
+    let manifest = dir.join("fleek-agents.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read");
+    std::fs::write(
+        &manifest,
+        text.replace("state = \"stopped\"", "status = \"stopped\""),
+    )
+    .expect("written");
+    let bad = run(on(&sim, &dir, &["fleet", "plan"])).await;
+    bad.assert_exit(Exit::Usage);
+    assert!(
+        bad.stderr
+            .contains("fleek-agents.toml:9: unknown field `status`"),
+        "{}",
+        bad.stderr
+    );
+
+    write_fleet(&dir, "Nova answers questions.");
+    let missing = run(on(&sim, &dir, &["fleet", "plan"]).env_remove("FLEET_TEST_KEY")).await;
+    missing.assert_exit(Exit::Invalid);
+    assert!(
+        missing.stderr.contains(
+            "Nova: secret OPENAI_API_KEY: the environment variable FLEET_TEST_KEY is not set"
+        ),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        sim.requests().is_empty(),
+        "nothing was sent: {:?}",
+        sim.requests()
+    );
+
+    let elsewhere = scratch("cli-fleet-none");
+    let none = run(on(&sim, &elsewhere, &["fleet", "plan"])).await;
+    none.assert_exit(Exit::Usage);
+    assert!(
+        none.stderr.contains("there is no manifest here"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn the_published_schema_is_the_one_the_binary_prints() {
+    let printed = fleek_agents(&["fleet", "schema"]).succeeds().stdout;
+    let published = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fleek-agents.schema.json"),
+    )
+    .expect("fleek-agents.schema.json at the repository's root");
+    assert_eq!(
+        printed.trim(),
+        published.trim(),
+        "regenerate it: cargo run -p fleek-api --features cli -- fleet schema > fleek-agents.schema.json"
+    );
+}
