@@ -43,6 +43,8 @@ pub struct Manifest {
     pub project: Option<String>,
     /// A dotenv file (relative to the manifest) where `env` sources look after the
     /// environment, and whose `CHARACTER.<NAME>.<KEY>` entries become that agent's secrets.
+    /// When it does not exist (in CI, where the environment has the variables), it is
+    /// skipped.
     #[serde(default)]
     pub env_file: Option<PathBuf>,
     /// The agents, by their name on Fleek.

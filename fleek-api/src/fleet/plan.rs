@@ -64,17 +64,17 @@ impl Fleet {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
+        // A missing env-file is no error: in CI the variables come from the environment
+        // instead, and a secret found in neither says so.
         let env_file = match &manifest.env_file {
-            Some(file) => {
-                Some(
-                    EnvFile::read(dir.join(file)).map_err(|e| FleetError::Manifest {
-                        path: path.clone(),
-                        line: None,
-                        message: format!("env-file: {e}"),
-                    })?,
-                )
-            }
-            None => None,
+            Some(file) if dir.join(file).exists() => Some(EnvFile::read(dir.join(file)).map_err(
+                |e| FleetError::Manifest {
+                    path: path.clone(),
+                    line: None,
+                    message: format!("env-file: {e}"),
+                },
+            )?),
+            _ => None,
         };
         let mut agents = Vec::new();
         let mut problems = Vec::new();

@@ -253,9 +253,60 @@ fn the_published_schema_is_the_one_the_binary_prints() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../fleek-agents.schema.json"),
     )
     .expect("fleek-agents.schema.json at the repository's root");
-    assert_eq!(
-        printed.trim(),
-        published.trim(),
-        "regenerate it: cargo run -p fleek-api --features cli -- fleet schema > fleek-agents.schema.json"
+    assert!(
+        printed.trim() == published.trim(),
+        "fleek-agents.schema.json is stale: regenerate it: cargo run -p fleek-api --features cli -- fleet schema > fleek-agents.schema.json"
+    );
+}
+
+/// Copies `examples/fleet` (what the README points to) into `dir`.
+fn copy_example(dir: &Path) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/fleet");
+    std::fs::create_dir_all(dir.join("characters")).expect("a directory");
+    for file in [
+        "fleek-agents.toml",
+        "characters/nova.character.json",
+        "characters/orion.character.json",
+    ] {
+        std::fs::copy(example.join(file), dir.join(file)).expect("copied");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_fleet_validates_plans_and_applies_as_its_workflow_runs_it() {
+    let sim = simulator().await;
+    let dir = scratch("cli-fleet-example");
+    copy_example(&dir);
+    // The workflow's steps, in order, with CI's secrets in the environment.
+    run(on(
+        &sim,
+        &dir,
+        &[
+            "validate",
+            "--strict",
+            "characters/nova.character.json",
+            "characters/orion.character.json",
+        ],
+    ))
+    .await
+    .assert_exit(Exit::Success);
+    let plan = run(on(&sim, &dir, &["fleet", "plan"]).env("OPENAI_API_KEY", SECRET)).await;
+    plan.assert_exit(Exit::Success);
+    assert!(plan.stdout.contains("Plan: 2 to create"), "{}", plan.stdout);
+    run(on(&sim, &dir, &["fleet", "apply", "--yes"]).env("OPENAI_API_KEY", SECRET))
+        .await
+        .assert_exit(Exit::Success);
+    let again = run(
+        on(&sim, &dir, &["fleet", "plan", "--detailed-exitcode"]).env("OPENAI_API_KEY", SECRET)
+    )
+    .await;
+    again.assert_exit(Exit::Success);
+    // Without the secret (a pull request from a fork), the plan says which is missing.
+    let without = run(on(&sim, &dir, &["fleet", "plan"]).env_remove("OPENAI_API_KEY")).await;
+    without.assert_exit(Exit::Invalid);
+    assert!(
+        without.stderr.contains("OPENAI_API_KEY is not set"),
+        "{}",
+        without.stderr
     );
 }
