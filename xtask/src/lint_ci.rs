@@ -1,8 +1,8 @@
 //! `cargo xtask lint-ci`: the release machinery's scripts and workflows, linted.
 //!
 //! - shellcheck over the installer, the Action's script and `.ci/run`;
-//! - actionlint over `.github/workflows/*.yml` and over the README's example CI job (written
-//!   out as a workflow file first). actionlint reads `action.yml` where a workflow says
+//! - actionlint over `.github/workflows/*.yml`, the README's example CI job (written out as
+//!   a workflow file first) and the example fleet's workflow (`examples/fleet/agents.yml`). actionlint reads `action.yml` where a workflow says
 //!   `uses: ./`, and runs shellcheck on each `run:` script. It does not read `action.yml` on
 //!   its own: the test `action_yml` in fleek-api's tests checks that file against GitHub's
 //!   published schema for action metadata.
@@ -48,6 +48,11 @@ pub(crate) fn run() -> Result<(), Failure> {
     fs::write(&readme_job, readme_ci_job()?)
         .map_err(|e| format!("{}: {e}", readme_job.display()))?;
     workflows.push(readme_job);
+    // The example fleet's workflow, which a user copies into their .github/workflows.
+    let fleet_job = readme_dir.join("example-fleet-agents.yml");
+    fs::copy(root().join("examples/fleet/agents.yml"), &fleet_job)
+        .map_err(|e| format!("examples/fleet/agents.yml: {e}"))?;
+    workflows.push(fleet_job);
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -60,7 +65,7 @@ pub(crate) fn run() -> Result<(), Failure> {
             .args(&workflows),
     )?;
     println!(
-        "actionlint: {} workflows (the README's CI job among them), no finding",
+        "actionlint: {} workflows (the README's CI job and the example fleet's among them), no finding",
         workflows.len()
     );
     Ok(())
