@@ -6,6 +6,8 @@
 #   action.sh install   installs with fleek-agents-installer.sh (the script users run)
 #                       unless the runner's tool cache has that version; puts it on PATH
 #   action.sh run       runs `fleek-agents $FLEEK_AGENTS_COMMAND`, annotating a failure
+#   action.sh comment   posts `fleek-agents fleet plan` on the pull request, or updates
+#                       the comment it posted before (found by a marker), with `gh api`
 #
 # Inputs come as environment variables (never `${{ }}` inside a script, which would let a
 # value rewrite the script): INPUT_VERSION, INPUT_BASE_URL, INPUT_COMMAND, and GitHub's own
@@ -95,9 +97,39 @@ run() {
 }
 
 # shellcheck disable=SC2119 # `run` takes no arguments from here
+comment() {
+    : "${PR_NUMBER:?}" "${REPOSITORY:?}" "${FLEEK_AGENTS_PATH:?}"
+    marker='<!-- fleek-agents fleet plan -->'
+    code=0
+    plan=$(NO_COLOR=1 "$FLEEK_AGENTS_PATH" fleet plan --detailed-exitcode 2>&1) || code=$?
+    case "$code" in
+        0 | 8) heading="fleek-agents fleet plan" ;;
+        *) heading="fleek-agents fleet plan failed (exit code $code)" ;;
+    esac
+    fence='```'
+    body=$(printf '%s\n### %s\n\n%s\n%s\n%s\n' "$marker" "$heading" "$fence" "$plan" "$fence")
+    existing=$(gh api "repos/$REPOSITORY/issues/$PR_NUMBER/comments" --paginate \
+        --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | head -n 1) ||
+        fail "could not read the pull request's comments (does the job have pull-requests: write?)"
+    if [ -n "$existing" ]; then
+        gh api --method PATCH "repos/$REPOSITORY/issues/comments/$existing" -f body="$body" >/dev/null ||
+            fail "could not update comment $existing"
+        echo "updated the plan comment $existing on pull request $PR_NUMBER"
+    else
+        gh api --method POST "repos/$REPOSITORY/issues/$PR_NUMBER/comments" -f body="$body" >/dev/null ||
+            fail "could not comment on pull request $PR_NUMBER"
+        echo "posted the plan on pull request $PR_NUMBER"
+    fi
+    if [ "$code" != 0 ] && [ "$code" != 8 ]; then
+        printf '%s\n' "$plan" >&2
+        exit "$code"
+    fi
+}
+
 case "${1:-}" in
     resolve) resolve ;;
     install) install ;;
     run) run ;;
-    *) echo "usage: action.sh resolve|install|run" >&2; exit 2 ;;
+    comment) comment ;;
+    *) echo "usage: action.sh resolve|install|run|comment" >&2; exit 2 ;;
 esac

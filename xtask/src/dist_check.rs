@@ -103,6 +103,10 @@ pub(crate) fn run(built: &Built) -> Result<(), Failure> {
             "the Action runs a command and passes its exit code on",
             Box::new(|| action_runs(built, &mirror, &scratch)),
         ),
+        (
+            "the Action posts the fleet plan on a pull request, then updates its own comment",
+            Box::new(|| action_comments(built, &mirror, &scratch)),
+        ),
     ];
     let (mut passed, mut failed) = (0, 0);
     for (name, check) in &checks {
@@ -419,6 +423,17 @@ impl Runner {
         index: usize,
         values: &BTreeMap<&str, String>,
     ) -> Result<(Output, BTreeMap<String, String>), String> {
+        self.step_with(index, values, &[])
+    }
+
+    /// [`step`](Self::step) with more variables in the environment (what the calling
+    /// workflow's step sets, a `PATH` with stand-ins).
+    fn step_with(
+        &self,
+        index: usize,
+        values: &BTreeMap<&str, String>,
+        extra: &[(&str, String)],
+    ) -> Result<(Output, BTreeMap<String, String>), String> {
         let action: serde_yaml::Value = serde_yaml::from_str(
             &fs::read_to_string(root().join("action.yml"))
                 .map_err(|e| format!("action.yml: {e}"))?,
@@ -442,7 +457,8 @@ impl Runner {
             .env("GITHUB_ACTIONS", "true")
             .env_remove("FLEEK_AGENTS_VERSION")
             .env_remove("FLEEK_AGENTS_BASE_URL")
-            .env_remove("FLEEK_AGENTS_INSTALL_DIR");
+            .env_remove("FLEEK_AGENTS_INSTALL_DIR")
+            .envs(extra.iter().map(|(k, v)| (*k, v.as_str())));
         if let Some(env) = step["env"].as_mapping() {
             for (name, value) in env {
                 let (Some(name), Some(value)) = (name.as_str(), value.as_str()) else {
@@ -637,6 +653,110 @@ fn action_runs(built: &Built, mirror: &Mirror, scratch: &Path) -> Verdict {
         stderr.contains("::error file=characters/broken.character.json"),
         describe("no annotation for the broken file", &output),
     )
+}
+
+fn action_comments(built: &Built, mirror: &Mirror, scratch: &Path) -> Verdict {
+    let runner = Runner::new(scratch.join("runner-comment"))?;
+    let (output, outputs) = action_install(built, mirror, &runner, &built.version)?;
+    check(output.status.success(), describe("install failed", &output))?;
+    let path = outputs.get("path").cloned().ok_or("no path output")?;
+    // The simulator of the installed binary, a one-agent manifest, and a stand-in for `gh`
+    // that logs its calls and answers the comment search from a file.
+    let mut sim = Command::new(&path)
+        .args(["simulate", "--boot-time", "50ms"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("simulate: {e}"))?;
+    let result = (|| {
+        let stdout = sim.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut next = || lines.next().and_then(Result::ok).unwrap_or_default();
+        let url = next().trim_start_matches("FLEEK_API_URL=").to_string();
+        let key = next().trim_start_matches("FLEEK_API_KEY=").to_string();
+        let work = runner.dir.join("work");
+        let mut character: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(root().join("fleek-api/tests/it/fixtures/c3po.character.json"))
+                .map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
+        character["clients"] = serde_json::json!(["direct"]);
+        character["topics"] = serde_json::json!(["protocol"]);
+        fs::write(work.join("c3po.character.json"), character.to_string())
+            .map_err(|e| e.to_string())?;
+        fs::write(
+            work.join("fleek-agents.toml"),
+            "project = \"cm6k5x0qj0003l708b2v1c9ep\"\n[agents.C3PO]\ncharacter = \"c3po.character.json\"\n",
+        )
+        .map_err(|e| e.to_string())?;
+        let bin = runner.dir.join("bin");
+        fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
+        let log = runner.dir.join("gh.log");
+        let existing = runner.dir.join("gh-existing");
+        write_file(
+            &bin.join("gh"),
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\ncase \"$*\" in *--paginate*) cat '{}' 2>/dev/null ;; esac\nexit 0\n",
+                log.display(),
+                existing.display()
+            )
+            .as_bytes(),
+            0o755,
+        )?;
+        let values = BTreeMap::from([
+            ("inputs.github-token", "token-for-the-test".to_string()),
+            ("github.event.pull_request.number", "42".to_string()),
+            ("github.repository", "owner/agents".to_string()),
+            ("steps.install.outputs.path", path.clone()),
+        ]);
+        let extra = [
+            (
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            ),
+            ("FLEEK_API_URL", url),
+            ("FLEEK_API_KEY", key),
+            ("FLEEK_KEYRING", "off".to_string()),
+            (
+                "FLEEK_CONFIG_DIR",
+                runner.dir.join("config").display().to_string(),
+            ),
+        ];
+        let index = step_index("comment")?;
+        let (output, _) = runner.step_with(index, &values, &extra)?;
+        check(
+            output.status.success(),
+            describe("the comment step failed", &output),
+        )?;
+        let calls = fs::read_to_string(&log).unwrap_or_default();
+        check(
+            calls.contains("api repos/owner/agents/issues/42/comments --paginate")
+                && calls.contains("api --method POST repos/owner/agents/issues/42/comments -f body=<!-- fleek-agents fleet plan -->")
+                && calls.contains("+ C3PO")
+                && calls.contains("Plan: 1 to create"),
+            format!("the first run's gh calls: {calls}"),
+        )?;
+        fs::write(&existing, "9001\n").map_err(|e| e.to_string())?;
+        fs::remove_file(&log).map_err(|e| e.to_string())?;
+        let (output, _) = runner.step_with(index, &values, &extra)?;
+        check(
+            output.status.success(),
+            describe("the second comment step failed", &output),
+        )?;
+        let calls = fs::read_to_string(&log).unwrap_or_default();
+        check(
+            calls.contains("api --method PATCH repos/owner/agents/issues/comments/9001 -f body=")
+                && !calls.contains("--method POST"),
+            format!("the second run's gh calls: {calls}"),
+        )
+    })();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    result
 }
 
 /// Unpacks the built archive once into `scratch/unpacked`.

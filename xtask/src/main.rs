@@ -29,6 +29,8 @@
 //!   stripped size, and the time of `--help` and `validate`, in interleaved rounds.
 //! - `cargo xtask dist` — the release archive of `fleek-agents` for one target, its checksum
 //!   and the installers, as the release workflow makes them; `--check` tests them.
+//! - `cargo xtask fleet-bench` — a fleet on the simulator: the shell loop of `deploy` beside
+//!   `fleet apply`, and a no-op `fleet plan`: wall time and requests.
 //! - `cargo xtask msrv` — fail when a crate `fleek-api` compiles declares a `rust-version`
 //!   newer than `fleek-api`'s.
 
@@ -40,6 +42,7 @@ mod dist_check;
 mod docs;
 mod drift;
 mod eliza_conformance;
+mod fleet_bench;
 mod footprint;
 mod lint;
 mod lint_ci;
@@ -89,6 +92,10 @@ commands:
                                  dir) against `fleek-agents simulate`; fail on any failure
   sim-bench [--rounds N]         the simulator beside Prism's mock of the spec, interleaved:
                                  start to first answer, get_agent req/s, resident memory
+  fleet-bench [--rounds N] [--agents N]
+                                 N agents (50) on the simulator: the shell loop of deploy beside
+                                 fleet apply, then a fleet plan with nothing to do; wall time
+                                 and requests served, in alternating rounds
   release-size [--rounds N] [--profiles a,b]
                                  build fleek-agents (cli, and cli,sim) with each profile
                                  (release and dist by default), strip it; its size, and the
@@ -130,6 +137,7 @@ fn main() -> ExitCode {
         ["man"] => man::run(),
         ["schemathesis"] => schemathesis::run(),
         ["sim-bench", rest @ ..] => sim_bench::run(rest),
+        ["fleet-bench", rest @ ..] => fleet_bench::run(rest),
         ["release-size", rest @ ..] => release_size::run(rest),
         ["dist", rest @ ..] => dist::run(rest),
         ["help" | "--help" | "-h"] => {

@@ -18,10 +18,10 @@ const CONNECTIONS: usize = 4;
 const EXAMPLE_AGENT: &str = "cm7b2q3vx0001la08zk4h2mto";
 
 /// One server under test.
-struct Server {
-    child: Child,
-    url: String,
-    key: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) url: String,
+    pub(crate) key: String,
 }
 
 impl Drop for Server {
@@ -67,7 +67,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
     let (mut sim, mut mock) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
         // Interleaved, so that what the machine does meanwhile falls on both alike.
-        sim.push(measure(|| start_simulator(&simulator), true)?);
+        sim.push(measure(|| start_simulator(&simulator, &[]), true)?);
         mock.push(measure(|| start_prism(&prism), false)?);
         println!("round {round}/{rounds} done");
     }
@@ -194,12 +194,17 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn start_simulator(binary: &std::path::Path) -> Result<(Server, Duration), Failure> {
+/// `fleek-agents simulate` with `extra` arguments, and the time to its first answer.
+pub(crate) fn start_simulator(
+    binary: &std::path::Path,
+    extra: &[&str],
+) -> Result<(Server, Duration), Failure> {
     // Built before the clock starts: its own start is not the server's.
     let client = reqwest::blocking::Client::new();
     let started = Instant::now();
     let mut child = Command::new(binary)
         .args(["simulate"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -35,7 +35,9 @@
 //!
 //! Admin routes under `/_sim/` (never an API path): `GET /_sim/state` (the whole state as
 //! JSON), `POST /_sim/reset`, `POST /_sim/faults` (a [`Rule`] as JSON), `DELETE
-//! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`), and the hosted pages whose
+//! /_sim/faults`, `POST /_sim/clock` (`{"advance_ms": 5000}`), `GET /_sim/requests` (the
+//! operationId of every request served, as [`Simulator::requests`]) and `DELETE
+//! /_sim/requests`, and the hosted pages whose
 //! URLs checkout and the payment portal answer (`/_sim/hosted/...`): visiting one completes
 //! it (the portal saves a card; checkout saves one and subscribes the project).
 
@@ -230,6 +232,10 @@ impl SimulatorBuilder {
             .route("/_sim/reset", post(admin_reset))
             .route("/_sim/faults", post(admin_fault).delete(admin_clear_faults))
             .route("/_sim/clock", post(admin_clock))
+            .route(
+                "/_sim/requests",
+                get(admin_requests).delete(admin_clear_requests),
+            )
             .route("/_sim/hosted/{page}", get(hosted).post(hosted))
             .fallback(api)
             .with_state(Arc::clone(&shared));
@@ -403,6 +409,18 @@ fn dump(shared: &Shared) -> Value {
 
 async fn admin_state(State(shared): State<Arc<Shared>>) -> Response {
     axum::Json(dump(&shared)).into_response()
+}
+
+async fn admin_requests(State(shared): State<Arc<Shared>>) -> Response {
+    let log = shared.log.lock().map(|log| log.clone()).unwrap_or_default();
+    axum::Json(log).into_response()
+}
+
+async fn admin_clear_requests(State(shared): State<Arc<Shared>>) -> Response {
+    if let Ok(mut log) = shared.log.lock() {
+        log.clear();
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn admin_reset(State(shared): State<Arc<Shared>>) -> Response {

@@ -310,3 +310,55 @@ async fn the_example_fleet_validates_plans_and_applies_as_its_workflow_runs_it()
         without.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_starts_nothing_new_and_names_what_was_under_way() {
+    // Slow boots, one agent at a time: the interrupt lands while the first one is waited for.
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_secs(30))
+        .start()
+        .await
+        .expect("the simulator starts");
+    let dir = scratch("cli-fleet-interrupt");
+    write_fleet(&dir, "Nova answers questions.");
+    let manifest = dir.join("fleek-agents.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read");
+    std::fs::write(&manifest, text.replace("state = \"stopped\"\n", "")).expect("written");
+    let mut command = on(
+        &sim,
+        &dir,
+        &["fleet", "apply", "--yes", "--parallelism", "1"],
+    )
+    .command();
+    let run = tokio::task::spawn_blocking(move || {
+        let child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starts");
+        std::thread::sleep(Duration::from_millis(1500));
+        let interrupted = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(interrupted.success());
+        Run::of(child.wait_with_output().expect("ends"))
+    })
+    .await
+    .expect("the run ends");
+    run.assert_exit(Exit::Interrupted);
+    assert!(
+        run.stderr.contains("no further agent was started")
+            && run
+                .stderr
+                .contains("Under way when stopped (perhaps half-done): Nova"),
+        "{}",
+        run.stderr
+    );
+    let created = sim
+        .requests()
+        .iter()
+        .filter(|op| **op == "create_agent")
+        .count();
+    assert_eq!(created, 1, "Orion was never started: {:?}", sim.requests());
+}
