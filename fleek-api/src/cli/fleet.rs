@@ -101,6 +101,36 @@ pub(crate) fn command() -> Command {
                 .arg(confirm::yes()),
         )
         .subcommand(
+            Command::new("import")
+                .about("Write a manifest and character files from the agents a project has")
+                .long_about(
+                    "Write fleek-agents.toml and characters/*.character.json (in the current \
+                     directory, or --dir) from the project's agents: each pinned by its id, its \
+                     state and settings as they are, each secret replaced by an env reference \
+                     (the value is never written; the variables to set are listed). Refuses to \
+                     overwrite a file unless --force. `fleet plan` afterwards has nothing to do.",
+                )
+                .arg(
+                    Arg::new("project")
+                        .long("project")
+                        .value_name("PROJECT")
+                        .help("The project (before FLEEK_PROJECT_ID and the profile's)"),
+                )
+                .arg(
+                    Arg::new("dir")
+                        .long("dir")
+                        .value_name("DIR")
+                        .value_parser(value_parser!(PathBuf))
+                        .help("Where to write [default: the current directory]"),
+                )
+                .arg(
+                    Arg::new("force")
+                        .long("force")
+                        .action(ArgAction::SetTrue)
+                        .help("Overwrite files that exist"),
+                ),
+        )
+        .subcommand(
             Command::new("schema")
                 .about("Print the manifest's JSON Schema (for editors)"),
         )
@@ -119,7 +149,8 @@ pub(crate) async fn run(
         }
         Some(("plan", sub)) => plan(session, sub, output).await,
         Some(("apply", sub)) => apply(session, sub, output).await,
-        _ => Err(CliError::usage("fleet takes plan, apply or schema")),
+        Some(("import", sub)) => import(session, sub, output).await,
+        _ => Err(CliError::usage("fleet takes plan, apply, import or schema")),
     }
 }
 
@@ -446,4 +477,66 @@ fn step_summary(outcomes: &[Outcome]) {
     {
         let _ = file.write_all(text.as_bytes());
     }
+}
+
+async fn import(
+    session: &super::Session<'_>,
+    matches: &ArgMatches,
+    output: &Output,
+) -> Result<(), CliError> {
+    let project = matches
+        .get_one::<String>("project")
+        .cloned()
+        .or_else(|| session.project())
+        .ok_or_else(|| CliError::usage("no project: pass --project or set FLEEK_PROJECT_ID"))?;
+    let dir = matches
+        .get_one::<PathBuf>("dir")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let client = session.client()?;
+    let imported = fleet::import(&client, &project)
+        .await
+        .map_err(fleet_error)?;
+    let mut files = vec![(MANIFEST_FILE.to_string(), imported.manifest.clone())];
+    files.extend(imported.characters.iter().cloned());
+    if !matches.get_flag("force") {
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(path, _)| dir.join(path).exists())
+            .map(|(path, _)| path.clone())
+            .collect();
+        if !existing.is_empty() {
+            return Err(CliError::usage(format!(
+                "{} exist in {}; nothing was written. Import elsewhere (--dir) or overwrite them (--force)",
+                existing.join(", "),
+                dir.display()
+            )));
+        }
+    }
+    for (path, text) in &files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::new(Exit::Failure, format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(&target, text)
+            .map_err(|e| CliError::new(Exit::Failure, format!("{}: {e}", target.display())))?;
+        output.line(&format!("wrote {}", target.display()))?;
+    }
+    for skipped in &imported.skipped {
+        output.warn(&format!("not imported: {skipped}"));
+    }
+    if !imported.env.is_empty() {
+        let vars: Vec<String> = imported
+            .env
+            .iter()
+            .map(|(agent, var)| format!("{var} ({agent})"))
+            .collect();
+        output.stderr(&format!(
+            "the secrets were not written: set these variables, or put them in {}, before `fleet plan`: {}",
+            dir.join(".env").display(),
+            vars.join(", ")
+        ));
+    }
+    Ok(())
 }

@@ -25,10 +25,11 @@
 //! difference, lists item by item), never shows a secret's value, and, when Fleek's answer
 //! holds no secrets to compare with, counts them as changed rather than "unchanged".
 //! Applying does what the plan says and only that, reading each agent again just before
-//! writing it.
+//! writing it. [`import`] writes a manifest from the agents a project already has.
 
 mod apply;
 mod diff;
+mod import;
 mod manifest;
 mod plan;
 mod saved;
@@ -38,6 +39,7 @@ use std::path::PathBuf;
 
 pub use apply::{apply, Applier, ApplyHandle, Outcome, DEFAULT_PARALLELISM};
 pub use diff::Change;
+pub use import::{import, Imported};
 pub use manifest::{AgentSpec, DesiredState, Manifest, SecretSpec, MANIFEST_FILE};
 pub use plan::{
     plan, Action, ActionKind, Desired, Fleet, Plan, Reads, Unlisted, PLAN_FORMAT_VERSION,

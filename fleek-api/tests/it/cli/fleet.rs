@@ -362,3 +362,58 @@ async fn ctrl_c_starts_nothing_new_and_names_what_was_under_way() {
         .count();
     assert_eq!(created, 1, "Orion was never started: {:?}", sim.requests());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_writes_a_manifest_without_secrets_that_plans_nothing() {
+    let sim = simulator().await;
+    // A project made by hand: Nova running with a secret, Orion a draft.
+    let made = scratch("cli-fleet-import-made");
+    write_fleet(&made, "Nova answers questions.");
+    run(on(&sim, &made, &["fleet", "apply", "--yes"]))
+        .await
+        .assert_exit(Exit::Success);
+
+    let dir = scratch("cli-fleet-import");
+    let imported = run(on(&sim, &dir, &["fleet", "import", "--project", PROJECT])).await;
+    imported.assert_exit(Exit::Success);
+    assert!(
+        imported.stdout.contains("wrote ./fleek-agents.toml"),
+        "{}",
+        imported.stdout
+    );
+    assert!(
+        imported.stderr.contains("NOVA_OPENAI_API_KEY (Nova)"),
+        "{}",
+        imported.stderr
+    );
+    for file in [
+        "fleek-agents.toml",
+        "characters/nova.character.json",
+        "characters/orion.character.json",
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).expect(file);
+        assert!(!text.contains(SECRET), "{file} holds the secret:\n{text}");
+    }
+    let manifest = std::fs::read_to_string(dir.join("fleek-agents.toml")).expect("the manifest");
+    assert!(
+        manifest.contains("\"OPENAI_API_KEY\" = { env = \"NOVA_OPENAI_API_KEY\" }"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("state = \"stopped\""), "{manifest}");
+
+    // With the secret in the environment, the imported manifest is the project as it is.
+    let plan = run(on(&sim, &dir, &["fleet", "plan", "--detailed-exitcode"])
+        .env("NOVA_OPENAI_API_KEY", SECRET))
+    .await;
+    plan.assert_exit(Exit::Success);
+    assert!(plan.stdout.contains("2 unchanged"), "{}", plan.stdout);
+
+    // A second import overwrites nothing unless told to.
+    let again = run(on(&sim, &dir, &["fleet", "import", "--project", PROJECT])).await;
+    again.assert_exit(Exit::Usage);
+    assert!(
+        again.stderr.contains("nothing was written") && again.stderr.contains("--force"),
+        "{}",
+        again.stderr
+    );
+}
