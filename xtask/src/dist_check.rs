@@ -613,15 +613,7 @@ fn action_runs(built: &Built, mirror: &Mirror, scratch: &Path) -> Verdict {
     check(output.status.success(), describe("install failed", &output))?;
     let characters = runner.dir.join("work/characters");
     fs::create_dir_all(&characters).map_err(|e| e.to_string())?;
-    // A real character file, given what Fleek's rules add to Eliza's (a client, a topic).
-    let mut c3po: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(root().join("fleek-api/tests/it/fixtures/c3po.character.json"))
-            .map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    c3po["clients"] = serde_json::json!(["direct"]);
-    c3po["topics"] = serde_json::json!(["protocol", "etiquette"]);
-    fs::write(characters.join("c3po.character.json"), c3po.to_string())
+    fs::write(characters.join("c3po.character.json"), deployable_c3po()?)
         .map_err(|e| e.to_string())?;
     fs::write(characters.join("broken.character.json"), "{\"name\": 1}")
         .map_err(|e| e.to_string())?;
@@ -675,14 +667,7 @@ fn action_comments(built: &Built, mirror: &Mirror, scratch: &Path) -> Verdict {
         let url = next().trim_start_matches("FLEEK_API_URL=").to_string();
         let key = next().trim_start_matches("FLEEK_API_KEY=").to_string();
         let work = runner.dir.join("work");
-        let mut character: serde_json::Value = serde_json::from_str(
-            &fs::read_to_string(root().join("fleek-api/tests/it/fixtures/c3po.character.json"))
-                .map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| e.to_string())?;
-        character["clients"] = serde_json::json!(["direct"]);
-        character["topics"] = serde_json::json!(["protocol"]);
-        fs::write(work.join("c3po.character.json"), character.to_string())
+        fs::write(work.join("c3po.character.json"), deployable_c3po()?)
             .map_err(|e| e.to_string())?;
         fs::write(
             work.join("fleek-agents.toml"),
@@ -757,6 +742,19 @@ fn action_comments(built: &Built, mirror: &Mirror, scratch: &Path) -> Verdict {
     let _ = sim.kill();
     let _ = sim.wait();
     result
+}
+
+/// A real character file (the tests' C-3PO) with what Fleek's rules add to Eliza's (a
+/// client, a topic), as JSON text.
+fn deployable_c3po() -> Result<String, String> {
+    let mut c3po: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("fleek-api/tests/it/fixtures/c3po.character.json"))
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    c3po["clients"] = serde_json::json!(["direct"]);
+    c3po["topics"] = serde_json::json!(["protocol", "etiquette"]);
+    Ok(c3po.to_string())
 }
 
 /// Unpacks the built archive once into `scratch/unpacked`.

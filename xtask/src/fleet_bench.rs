@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use crate::sim_bench::{start_simulator, Server};
 use crate::stats::median;
-use crate::{run_command, target_dir, Failure};
+use crate::{target_dir, Failure};
 
 const PROJECT: &str = "cm6k5x0qj0003l708b2v1c9ep";
 
@@ -39,18 +39,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    run_command(Command::new(env!("CARGO")).args([
-        "build",
-        "--quiet",
-        "--release",
-        "-p",
-        "fleek-api",
-        "--features",
-        "cli,sim",
-        "--bin",
-        "fleek-agents",
-    ]))?;
-    let binary = target_dir().join("release/fleek-agents");
+    let binary = crate::sim_bench::build_release_cli()?;
     let dir = target_dir().join("fleet-bench");
     write_fleet(&dir, agents)?;
     let (server, _) = start_simulator(&binary, &["--boot-time", "500ms"])?;

@@ -51,19 +51,8 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
             ))
         }
     };
-    run_command(Command::new(env!("CARGO")).args([
-        "build",
-        "--quiet",
-        "--release",
-        "-p",
-        "fleek-api",
-        "--features",
-        "cli,sim",
-        "--bin",
-        "fleek-agents",
-    ]))?;
+    let simulator = build_release_cli()?;
     let prism = node_tools()?.join("prism");
-    let simulator = crate::target_dir().join("release/fleek-agents");
     let (mut sim, mut mock) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
         // Interleaved, so that what the machine does meanwhile falls on both alike.
@@ -192,6 +181,23 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// `fleek-agents` (`cli,sim`) built with the release profile, for the benchmarks that
+/// run it: `<target dir>/release/fleek-agents`.
+pub(crate) fn build_release_cli() -> Result<std::path::PathBuf, Failure> {
+    run_command(Command::new(env!("CARGO")).args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "fleek-api",
+        "--features",
+        "cli,sim",
+        "--bin",
+        "fleek-agents",
+    ]))?;
+    Ok(crate::target_dir().join("release/fleek-agents"))
 }
 
 /// `fleek-agents simulate` with `extra` arguments, and the time to its first answer.

@@ -190,17 +190,27 @@ fn project(
         })
 }
 
-async fn plan(
+/// The manifest read, a client, and the plan of the manifest against its project: what
+/// `plan` prints and `apply` does.
+async fn planned(
     session: &super::Session<'_>,
     matches: &ArgMatches,
-    output: &Output,
-) -> Result<(), CliError> {
+) -> Result<(Fleet, crate::Client, Plan), CliError> {
     let fleet = load(matches)?;
     let project = project(session, matches, &fleet)?;
     let client = session.client()?;
     let plan = fleet::plan(&client, &project, &fleet)
         .await
         .map_err(fleet_error)?;
+    Ok((fleet, client, plan))
+}
+
+async fn plan(
+    session: &super::Session<'_>,
+    matches: &ArgMatches,
+    output: &Output,
+) -> Result<(), CliError> {
+    let (fleet, _, plan) = planned(session, matches).await?;
     if output.format.is_json() {
         output.document(
             &serde_json::to_value(&plan)
@@ -308,12 +318,7 @@ async fn apply(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let fleet = load(matches)?;
-    let project = project(session, matches, &fleet)?;
-    let client = session.client()?;
-    let plan = fleet::plan(&client, &project, &fleet)
-        .await
-        .map_err(fleet_error)?;
+    let (fleet, client, plan) = planned(session, matches).await?;
     if let Some(path) = matches.get_one::<PathBuf>("plan") {
         let text = std::fs::read_to_string(path)
             .map_err(|e| CliError::usage(format!("--plan {}: {e}", path.display())))?;
