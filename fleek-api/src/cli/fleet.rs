@@ -26,6 +26,10 @@ pub(crate) fn command() -> Command {
         .long("project")
         .value_name("PROJECT")
         .help("The project (before FLEEK_PROJECT_ID, the manifest's and the profile's)");
+    let prune = Arg::new("prune")
+        .long("prune")
+        .action(ArgAction::SetTrue)
+        .help("Also delete the agents this manifest manages and no longer lists (those in fleek-agents.lock: created by fleet apply or adopted by fleet import; never one made by hand)");
     Command::new("fleet")
         .about("A project's agents as code: plan and apply a manifest (fleek-agents.toml)")
         .long_about(
@@ -34,7 +38,9 @@ pub(crate) fn command() -> Command {
              runs, its settings and where its secrets come from ({ env = \"VAR\" }, \
              { file = \"path\" }, or an env-file with Eliza's CHARACTER.<NAME>.<KEY> \
              entries). `fleet plan` shows what would change on Fleek; `fleet apply` does it. \
-             Agents of the project the manifest does not list are left alone.",
+             Agents of the project the manifest does not list are left alone; with --prune, \
+             those it manages (recorded in fleek-agents.lock beside it, which `apply` and \
+             `import` write: commit it) are deleted once it no longer lists them.",
         )
         .subcommand_required(true)
         .subcommand(
@@ -42,12 +48,14 @@ pub(crate) fn command() -> Command {
                 .about("Show what applying the manifest would change (reads only)")
                 .long_about(
                     "Show what applying the manifest would change: + create, ~ update (which \
-                     publishes again, restarting the agent), > start, - stop; each update with \
-                     what differs by JSON path (a secret only as (secret)). Sends only reads. \
-                     With -o json, an object with format_version and actions.",
+                     publishes again, restarting the agent), > start, | stop, - delete (with \
+                     --prune); each update with what differs by JSON path (a secret only as \
+                     (secret)). Sends only reads. With -o json, an object with format_version \
+                     and actions.",
                 )
                 .arg(file.clone())
                 .arg(project.clone())
+                .arg(prune.clone())
                 .arg(
                     Arg::new("detailed-exitcode")
                         .long("detailed-exitcode")
@@ -67,16 +75,18 @@ pub(crate) fn command() -> Command {
                 .about("Create, update, start and stop agents until the project matches the manifest")
                 .long_about(
                     "Do what `fleet plan` shows, and only that: create, publish, update, start, \
-                     stop; wait until each agent that should run runs. Several agents at once \
+                     stop, delete (--prune); wait until each agent that should run runs. Several agents at once \
                      (--parallelism), going on past a failed one, ending with which succeeded \
                      and which failed (exit 1 when any failed). Asks first on a terminal when it \
-                     would stop or restart a running agent (--yes in CI). Ctrl-C starts nothing \
+                     would stop, restart or delete an agent (--yes in CI). Records the agents it \
+                     creates in fleek-agents.lock beside the manifest: commit it. Ctrl-C starts nothing \
                      new and names what was under way. With --plan, applies a saved plan only if \
                      the project and the secrets are still as planned. Under GitHub Actions, \
                      failures are annotations and a summary goes to $GITHUB_STEP_SUMMARY.",
                 )
                 .arg(file)
                 .arg(project)
+                .arg(prune)
                 .arg(
                     Arg::new("plan")
                         .long("plan")
@@ -107,8 +117,10 @@ pub(crate) fn command() -> Command {
                     "Write fleek-agents.toml and characters/*.character.json (in the current \
                      directory, or --dir) from the project's agents: each pinned by its id, its \
                      state and settings as they are, each secret replaced by an env reference \
-                     (the value is never written; the variables to set are listed). Refuses to \
-                     overwrite a file unless --force. `fleet plan` afterwards has nothing to do.",
+                     (the value is never written; the variables to set are listed). Records the \
+                     agents as adopted in fleek-agents.lock, so that `fleet apply --prune` may \
+                     delete one the manifest no longer lists. Refuses to overwrite a file unless \
+                     --force. `fleet plan` afterwards has nothing to do.",
                 )
                 .arg(
                     Arg::new("project")
@@ -195,11 +207,12 @@ fn project(
 async fn planned(
     session: &super::Session<'_>,
     matches: &ArgMatches,
+    prune: bool,
 ) -> Result<(Fleet, crate::Client, Plan), CliError> {
     let fleet = load(matches)?;
     let project = project(session, matches, &fleet)?;
     let client = session.client()?;
-    let plan = fleet::plan(&client, &project, &fleet)
+    let plan = fleet::plan_with(&client, &project, &fleet, prune)
         .await
         .map_err(fleet_error)?;
     Ok((fleet, client, plan))
@@ -210,7 +223,7 @@ async fn plan(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let (fleet, _, plan) = planned(session, matches).await?;
+    let (fleet, _, plan) = planned(session, matches, matches.get_flag("prune")).await?;
     if output.format.is_json() {
         output.document(
             &serde_json::to_value(&plan)
@@ -253,7 +266,7 @@ pub(crate) fn render(plan: &Plan, manifest: &Path, color: bool) -> String {
         let style = match action.action {
             ActionKind::Create | ActionKind::Start => GREEN,
             ActionKind::Update => YELLOW,
-            ActionKind::Stop => RED,
+            ActionKind::Stop | ActionKind::Delete => RED,
         };
         text.push_str(&format!(
             "\n  {} {:<width$}  {}",
@@ -288,6 +301,17 @@ pub(crate) fn render(plan: &Plan, manifest: &Path, color: bool) -> String {
             names.join(", ")
         ));
     }
+    if !plan.orphaned.is_empty() {
+        let names: Vec<String> = plan
+            .orphaned
+            .iter()
+            .map(|u| format!("{} ({})", u.name, u.id))
+            .collect();
+        text.push_str(&format!(
+            "\n\nNo longer in the manifest, kept (--prune deletes them): {}",
+            names.join(", ")
+        ));
+    }
     text.push_str(&format!("\n\n{}", plan.summary()));
     text
 }
@@ -295,14 +319,14 @@ pub(crate) fn render(plan: &Plan, manifest: &Path, color: bool) -> String {
 fn what(action: &Action) -> String {
     let status = action.status.as_deref().unwrap_or("absent");
     match action.action {
-        ActionKind::Create if action.desired == fleet::DesiredState::Stopped => {
+        ActionKind::Create if action.desired == Some(fleet::DesiredState::Stopped) => {
             "create (as a draft: it should not run)".to_string()
         }
         ActionKind::Create => "create, publish and wait until it runs".to_string(),
         ActionKind::Update if action.then_stop => {
             format!("update without publishing, then stop (it is {status})")
         }
-        ActionKind::Update if action.desired == fleet::DesiredState::Stopped => {
+        ActionKind::Update if action.desired == Some(fleet::DesiredState::Stopped) => {
             "update without publishing (it should not run)".to_string()
         }
         ActionKind::Update => {
@@ -310,6 +334,10 @@ fn what(action: &Action) -> String {
         }
         ActionKind::Start => format!("start (it is {status})"),
         ActionKind::Stop => format!("stop (it is {status})"),
+        ActionKind::Delete => format!(
+            "delete: no longer in the manifest ({}; it is {status})",
+            action.managed.as_deref().unwrap_or("managed")
+        ),
     }
 }
 
@@ -318,13 +346,29 @@ async fn apply(
     matches: &ArgMatches,
     output: &Output,
 ) -> Result<(), CliError> {
-    let (fleet, client, plan) = planned(session, matches).await?;
-    if let Some(path) = matches.get_one::<PathBuf>("plan") {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("--plan {}: {e}", path.display())))?;
-        let saved: SavedPlan = serde_json::from_str(&text).map_err(|e| {
-            CliError::usage(format!("--plan {}: not a saved plan: {e}", path.display()))
-        })?;
+    let saved = match matches.get_one::<PathBuf>("plan") {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("--plan {}: {e}", path.display())))?;
+            let saved: SavedPlan = serde_json::from_str(&text).map_err(|e| {
+                CliError::usage(format!("--plan {}: not a saved plan: {e}", path.display()))
+            })?;
+            if matches.get_flag("prune") && !saved.plan.pruned {
+                return Err(CliError::usage(format!(
+                    "--prune: the plan {} was saved without it; plan again with `fleet plan --prune --save`",
+                    path.display()
+                )));
+            }
+            Some((path, saved))
+        }
+        None => None,
+    };
+    let prune = match &saved {
+        Some((_, saved)) => saved.plan.pruned,
+        None => matches.get_flag("prune"),
+    };
+    let (mut fleet, client, plan) = planned(session, matches, prune).await?;
+    if let Some((path, saved)) = &saved {
         let differences = saved.differences(&plan, &fleet);
         if !differences.is_empty() {
             return Err(CliError::new(
@@ -351,20 +395,20 @@ async fn apply(
         .actions
         .iter()
         .filter(|a| {
-            a.action == ActionKind::Stop
+            matches!(a.action, ActionKind::Stop | ActionKind::Delete)
                 || (a.action == ActionKind::Update && a.status.as_deref() == Some("Running"))
         })
-        .map(|a| a.agent.clone())
+        .map(|a| {
+            let verb = match a.action {
+                ActionKind::Update => "restart",
+                ActionKind::Stop => "stop",
+                _ => "delete",
+            };
+            format!("{verb} {}", a.agent)
+        })
         .collect();
     if !disruptive.is_empty() {
-        confirm::confirm(
-            &format!(
-                "stop or restart the running agents {}",
-                disruptive.join(", ")
-            ),
-            matches,
-            output,
-        )?;
+        confirm::confirm(&disruptive.join(", "), matches, output)?;
     }
     let mut applier = Applier::new(&client, &fleet, &plan);
     if let Some(n) = matches.get_one::<u16>("parallelism") {
@@ -381,6 +425,7 @@ async fn apply(
         _ = tokio::signal::ctrl_c() => {
             handle.stop();
             let under_way = handle.in_flight();
+            record(&mut fleet, &plan, &handle.finished(), output);
             return Err(CliError::new(
                 Exit::Interrupted,
                 format!(
@@ -391,6 +436,7 @@ async fn apply(
         }
     };
     report(&outcomes, output)?;
+    record(&mut fleet, &plan, &outcomes, output);
     let failed = outcomes.iter().filter(|o| !o.succeeded()).count();
     if failed > 0 {
         return Err(CliError::new(
@@ -402,6 +448,33 @@ async fn apply(
         ));
     }
     Ok(())
+}
+
+/// Writes what the apply created and deleted into the lock beside the manifest, and says
+/// so: the lock must be committed for `--prune` to know these agents.
+fn record(fleet: &mut Fleet, plan: &Plan, outcomes: &[Outcome], output: &Output) {
+    if !fleet.lock.note(plan, outcomes) {
+        return;
+    }
+    let path = fleet.lock.path.display().to_string();
+    match fleet.lock.write() {
+        Ok(()) => {
+            output.stderr(&format!(
+                "recorded the agents this manifest manages in {path}: commit it, so that `fleet apply --prune` knows them"
+            ));
+            if validate::on_github_actions() {
+                output.stderr(&format!(
+                    "::warning file={path},title=fleek-agents.lock changed::commit {path} (the example workflow does), or --prune will not know the agents this apply created"
+                ));
+                append_summary(&format!(
+                    "\n`{path}` changed: commit it, so that `fleet apply --prune` knows the agents this apply created.\n"
+                ));
+            }
+        }
+        Err(e) => output.warn(&format!(
+            "{path}: {e}: the agents this apply created are not recorded, so --prune will not delete them"
+        )),
+    }
 }
 
 fn report(outcomes: &[Outcome], output: &Output) -> Result<(), CliError> {
@@ -459,9 +532,6 @@ fn report(outcomes: &[Outcome], output: &Output) -> Result<(), CliError> {
 
 /// A Markdown table of the outcomes in `$GITHUB_STEP_SUMMARY`, when Actions gives one.
 fn step_summary(outcomes: &[Outcome]) {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return;
-    };
     let mut text = String::from("### fleek-agents fleet apply\n\n| agent | action | id | result |\n| --- | --- | --- | --- |\n");
     for o in outcomes {
         let result = match &o.error {
@@ -475,6 +545,14 @@ fn step_summary(outcomes: &[Outcome]) {
             o.id.as_deref().unwrap_or("")
         ));
     }
+    append_summary(&text);
+}
+
+/// Appends Markdown to `$GITHUB_STEP_SUMMARY`, when Actions gives one.
+fn append_summary(text: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return;
+    };
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
@@ -502,6 +580,8 @@ async fn import(
     let imported = fleet::import(&client, &project)
         .await
         .map_err(fleet_error)?;
+    let mut lock = fleet::Lock::read(dir.join(fleet::Lock::path_for(Path::new(MANIFEST_FILE))))
+        .map_err(fleet_error)?;
     let mut files = vec![(MANIFEST_FILE.to_string(), imported.manifest.clone())];
     files.extend(imported.characters.iter().cloned());
     if !matches.get_flag("force") {
@@ -527,6 +607,15 @@ async fn import(
         std::fs::write(&target, text)
             .map_err(|e| CliError::new(Exit::Failure, format!("{}: {e}", target.display())))?;
         output.line(&format!("wrote {}", target.display()))?;
+    }
+    // Merged into, never overwritten: it may hold agents of other projects.
+    if imported.adopt(&mut lock) {
+        lock.write()
+            .map_err(|e| CliError::new(Exit::Failure, format!("{}: {e}", lock.path.display())))?;
+        output.line(&format!(
+            "wrote {} (the imported agents, adopted: commit it)",
+            lock.path.display()
+        ))?;
     }
     for skipped in &imported.skipped {
         output.warn(&format!("not imported: {skipped}"));

@@ -56,6 +56,7 @@ pub struct Applier<'a> {
     timeout: Duration,
     poll: (Duration, Duration),
     in_flight: Arc<Mutex<BTreeSet<String>>>,
+    finished: Arc<Mutex<Vec<Outcome>>>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -70,6 +71,7 @@ impl<'a> Applier<'a> {
             timeout: DEFAULT_DEPLOY_TIMEOUT,
             poll: (Duration::from_secs(2), Duration::from_secs(15)),
             in_flight: Arc::default(),
+            finished: Arc::default(),
             stopping: Arc::default(),
         }
     }
@@ -97,6 +99,7 @@ impl<'a> Applier<'a> {
     pub fn handle(&self) -> ApplyHandle {
         ApplyHandle {
             in_flight: self.in_flight.clone(),
+            finished: self.finished.clone(),
             stopping: self.stopping.clone(),
         }
     }
@@ -115,6 +118,10 @@ impl<'a> Applier<'a> {
                     this.lock().insert(action.agent.clone());
                     let outcome = this.one(action).await;
                     this.lock().remove(&action.agent);
+                    this.finished
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(outcome.clone());
                     Some((index, outcome))
                 })
                 .buffer_unordered(self.parallelism)
@@ -138,6 +145,10 @@ impl<'a> Applier<'a> {
             id: action.id.clone(),
             error: None,
         };
+        if action.action == ActionKind::Delete {
+            outcome.error = self.delete(action).await.err();
+            return outcome;
+        }
         let Some(agent) = self.fleet.agents.iter().find(|a| a.name == action.agent) else {
             outcome.error = Some(format!(
                 "the plan names {}, which the manifest no longer lists: plan again",
@@ -287,6 +298,33 @@ impl<'a> Applier<'a> {
             .map_err(|e| format!("agent {agent_id} exists, but its update failed: {e}"))
     }
 
+    /// Deletes an agent the manifest no longer lists, read again first: one already gone
+    /// is what was wanted; one renamed since the plan is left alone, named.
+    async fn delete(&self, action: &Action) -> Result<(), String> {
+        let id = action.id.as_deref().unwrap_or_default();
+        match self.client.get_agent().agent_id(id).call().await {
+            Ok(found) if found.name != action.agent => {
+                return Err(format!(
+                    "agent {id} is named {} now, not {} as planned: not deleted; plan again",
+                    found.name, action.agent
+                ))
+            }
+            Ok(_) => {}
+            Err(e) if e.status().is_some_and(|s| s.as_u16() == 404) => {
+                tracing::info!(agent = %action.agent, %id, "already deleted since the plan");
+                return Ok(());
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+        self.client
+            .delete_agent()
+            .agent_id(id)
+            .call()
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("agent {id}: deleting it failed: {e}"))
+    }
+
     async fn stop(&self, id: &str) -> Result<(), String> {
         self.client
             .stop_agent()
@@ -301,6 +339,7 @@ impl<'a> Applier<'a> {
 #[derive(Clone, Debug)]
 pub struct ApplyHandle {
     in_flight: Arc<Mutex<BTreeSet<String>>>,
+    finished: Arc<Mutex<Vec<Outcome>>>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -309,6 +348,15 @@ impl ApplyHandle {
     pub fn stop(&self) {
         self.stopping
             .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The outcomes of the actions finished so far, in the order they finished: after
+    /// Ctrl-C, what was done (for [`super::Lock::note`]).
+    pub fn finished(&self) -> Vec<Outcome> {
+        self.finished
+            .lock()
+            .map(|done| done.clone())
+            .unwrap_or_default()
     }
 
     /// The agents being worked on now, by name.

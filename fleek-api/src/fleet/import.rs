@@ -25,6 +25,23 @@ pub struct Imported {
     pub env: Vec<(String, String)>,
     /// Agents left out, each with why (a name another agent already has).
     pub skipped: Vec<String>,
+    /// The project.
+    pub project: String,
+    /// The agents imported, as (name, id): adopted, for the lock
+    /// ([`Imported::adopt`]).
+    pub agents: Vec<(String, String)>,
+}
+
+impl Imported {
+    /// Records the imported agents in `lock` as adopted: `fleet apply --prune` may delete
+    /// them once the manifest no longer lists them. `true` when the lock changed.
+    pub fn adopt(&self, lock: &mut super::Lock) -> bool {
+        let mut changed = false;
+        for (name, id) in &self.agents {
+            changed |= lock.record(&self.project, name, id, super::Origin::Imported);
+        }
+        changed
+    }
 }
 
 /// Reads the project's agents and writes a manifest of them (see [`Imported`]).
@@ -44,6 +61,8 @@ pub async fn import(client: &Client, project: &str) -> Result<Imported, FleetErr
         characters: Vec::new(),
         env: Vec::new(),
         skipped: Vec::new(),
+        project: project.to_string(),
+        agents: Vec::new(),
     };
     let mut names: Vec<String> = Vec::new();
     for listed in agents {
@@ -55,6 +74,9 @@ pub async fn import(client: &Client, project: &str) -> Result<Imported, FleetErr
             continue;
         }
         names.push(listed.name.clone());
+        imported
+            .agents
+            .push((listed.name.clone(), listed.id.clone()));
         let agent = match listed.character_file {
             Some(_) => listed,
             None => client

@@ -26,10 +26,16 @@
 //! holds no secrets to compare with, counts them as changed rather than "unchanged".
 //! Applying does what the plan says and only that, reading each agent again just before
 //! writing it. [`import`] writes a manifest from the agents a project already has.
+//!
+//! Agents the manifest does not list are left alone. [`plan_with`] can prune: delete the
+//! agents the manifest manages — recorded in `fleek-agents.lock` beside it when `apply`
+//! created them or `import` adopted them ([`Lock`] says why a committed file) — and no
+//! longer lists; never an agent the lock does not record.
 
 mod apply;
 mod diff;
 mod import;
+mod lock;
 mod manifest;
 mod plan;
 mod saved;
@@ -40,9 +46,10 @@ use std::path::PathBuf;
 pub use apply::{apply, Applier, ApplyHandle, Outcome, DEFAULT_PARALLELISM};
 pub use diff::Change;
 pub use import::{import, Imported};
+pub use lock::{Lock, Managed, Origin, LOCK_VERSION};
 pub use manifest::{AgentSpec, DesiredState, Manifest, SecretSpec, MANIFEST_FILE};
 pub use plan::{
-    plan, Action, ActionKind, Desired, Fleet, Plan, Reads, Unlisted, PLAN_FORMAT_VERSION,
+    plan, plan_with, Action, ActionKind, Desired, Fleet, Plan, Reads, Unlisted, PLAN_FORMAT_VERSION,
 };
 pub use saved::SavedPlan;
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::diff::{self, Change};
+use super::lock::Lock;
 use super::manifest::{AgentSpec, DesiredState, Manifest};
 use super::FleetError;
 use crate::call::Call as _;
@@ -30,6 +31,8 @@ pub struct Fleet {
     pub manifest: Manifest,
     /// Each agent, in name order.
     pub agents: Vec<Desired>,
+    /// The agents it manages (`fleek-agents.lock` beside it): what `--prune` may delete.
+    pub lock: Lock,
 }
 
 /// One agent as the manifest wants it, with its character read and its secrets merged in.
@@ -87,10 +90,12 @@ impl Fleet {
         if !problems.is_empty() {
             return Err(FleetError::Agents(problems));
         }
+        let lock = Lock::read(Lock::path_for(&path))?;
         Ok(Self {
             path,
             manifest,
             agents,
+            lock,
         })
     }
 }
@@ -150,6 +155,9 @@ pub enum ActionKind {
     Start,
     /// Stop it.
     Stop,
+    /// Delete it: an agent the manifest manages (`fleek-agents.lock`) and no longer lists,
+    /// with `--prune` only.
+    Delete,
 }
 
 impl ActionKind {
@@ -159,7 +167,8 @@ impl ActionKind {
             ActionKind::Create => "+",
             ActionKind::Update => "~",
             ActionKind::Start => ">",
-            ActionKind::Stop => "-",
+            ActionKind::Stop => "|",
+            ActionKind::Delete => "-",
         }
     }
 }
@@ -171,6 +180,7 @@ impl fmt::Display for ActionKind {
             ActionKind::Update => "update",
             ActionKind::Start => "start",
             ActionKind::Stop => "stop",
+            ActionKind::Delete => "delete",
         })
     }
 }
@@ -196,11 +206,17 @@ pub struct Action {
     /// For an update of an agent that should be stopped: stop it after (it runs now).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub then_stop: bool,
-    /// The state the manifest asks for.
-    pub desired: DesiredState,
+    /// The state the manifest asks for (none for a delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired: Option<DesiredState>,
+    /// For a delete: how the agent came to be managed (`created by fleet apply`, `adopted
+    /// by fleet import`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<String>,
 }
 
-/// An agent of the project that the manifest does not list: left alone.
+/// An agent of the project that the manifest does not list: left alone (unless the
+/// manifest manages it and the plan prunes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unlisted {
     /// Its id.
@@ -224,8 +240,19 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// The agents already as the manifest wants them, by name.
     pub unchanged: Vec<String>,
-    /// The project's agents the manifest does not list.
+    /// The project's agents the manifest does not list and does not manage: never touched.
     pub unlisted: Vec<Unlisted>,
+    /// Agents the manifest manages (`fleek-agents.lock`) but no longer lists, kept because
+    /// the plan does not prune (with pruning they are `delete` actions instead).
+    #[serde(default)]
+    pub orphaned: Vec<Unlisted>,
+    /// Whether the plan deletes the agents the manifest manages and no longer lists.
+    #[serde(default)]
+    pub pruned: bool,
+    /// Ids in the lock whose agents are no longer on Fleek: forgotten when the lock is next
+    /// written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<String>,
     /// How many reads the plan took: the list's pages, and the agents read one by one.
     pub reads: Reads,
 }
@@ -250,14 +277,15 @@ impl Plan {
         self.actions.iter().filter(|a| a.action == kind).count()
     }
 
-    /// `Plan: 1 to create, 2 to update, 0 to start, 0 to stop; 3 unchanged.`
+    /// `Plan: 1 to create, 2 to update, 0 to start, 0 to stop, 0 to delete; 3 unchanged.`
     pub fn summary(&self) -> String {
         format!(
-            "Plan: {} to create, {} to update, {} to start, {} to stop; {} unchanged.",
+            "Plan: {} to create, {} to update, {} to start, {} to stop, {} to delete; {} unchanged.",
             self.count(ActionKind::Create),
             self.count(ActionKind::Update),
             self.count(ActionKind::Start),
             self.count(ActionKind::Stop),
+            self.count(ActionKind::Delete),
             self.unchanged.len()
         )
     }
@@ -375,7 +403,8 @@ pub(crate) fn action_for(live: Option<&Agent>, agent: &Desired) -> Option<Action
         status: live.map(|a| a.status.to_string()),
         changes,
         then_stop,
-        desired: agent.spec.state,
+        desired: Some(agent.spec.state),
+        managed: None,
     };
     let Some(found) = live else {
         return Some(action(ActionKind::Create, None, Vec::new(), false));
@@ -400,13 +429,29 @@ pub(crate) fn action_for(live: Option<&Agent>, agent: &Desired) -> Option<Action
 }
 
 /// Plans the fleet against the project: reads only (the list's pages, and one read per
-/// agent whose list entry has no character).
+/// agent whose list entry has no character). Agents the manifest does not list are left
+/// alone; [`plan_with`] can prune those it manages.
 ///
 /// # Errors
 /// [`FleetError::Api`] when the project cannot be read; [`FleetError::Agents`] when a
 /// manifest entry cannot be matched (two agents share its name, or its pinned id is not
 /// there), each named.
 pub async fn plan(client: &Client, project: &str, fleet: &Fleet) -> Result<Plan, FleetError> {
+    plan_with(client, project, fleet, false).await
+}
+
+/// [`plan`], and with `prune` a `delete` action for each agent the manifest manages
+/// ([`Fleet::lock`]: created by `apply`, adopted by `import`) and no longer lists. An
+/// agent the lock does not record is never deleted, whatever its name.
+///
+/// # Errors
+/// As [`plan`].
+pub async fn plan_with(
+    client: &Client,
+    project: &str,
+    fleet: &Fleet,
+    prune: bool,
+) -> Result<Plan, FleetError> {
     let (mut live, pages) = live_agents(client, project).await?;
     let mut reads = Reads { pages, agents: 0 };
     let mut actions = Vec::new();
@@ -447,22 +492,45 @@ pub async fn plan(client: &Client, project: &str, fleet: &Fleet) -> Result<Plan,
     if !problems.is_empty() {
         return Err(FleetError::Agents(problems));
     }
-    let mut unlisted: Vec<Unlisted> = live
-        .iter()
-        .filter(|a| !matched.contains(&a.id))
-        .map(|a| Unlisted {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            status: a.status.to_string(),
-        })
+    let mut others: Vec<&Agent> = live.iter().filter(|a| !matched.contains(&a.id)).collect();
+    others.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    let (mut unlisted, mut orphaned) = (Vec::new(), Vec::new());
+    for agent in others {
+        let entry = Unlisted {
+            id: agent.id.clone(),
+            name: agent.name.clone(),
+            status: agent.status.to_string(),
+        };
+        match fleet.lock.get(project, &agent.id) {
+            None => unlisted.push(entry),
+            Some(managed) if prune => actions.push(Action {
+                action: ActionKind::Delete,
+                agent: agent.name.clone(),
+                id: Some(agent.id.clone()),
+                status: Some(entry.status),
+                changes: Vec::new(),
+                then_stop: false,
+                desired: None,
+                managed: Some(managed.describe().to_string()),
+            }),
+            Some(_) => orphaned.push(entry),
+        }
+    }
+    let gone = fleet
+        .lock
+        .managed(project)
+        .filter(|m| !live.iter().any(|a| a.id == m.id))
+        .map(|m| m.id.clone())
         .collect();
-    unlisted.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     Ok(Plan {
         format_version: PLAN_FORMAT_VERSION,
         project: project.to_string(),
         actions,
         unchanged,
         unlisted,
+        orphaned,
+        pruned: prune,
+        gone,
         reads,
     })
 }

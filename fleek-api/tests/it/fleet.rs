@@ -441,6 +441,19 @@ async fn for_any_manifest_apply_then_plan_plans_nothing() {
     // Each round changes the manifest at random from the state the last one left: agents
     // come and go from the manifest, runs and stops, new bios, secrets, public chat.
     let mut specs: Vec<Spec> = Vec::new();
+    // Made by hand: whatever the manifest does, pruning never touches it.
+    let mut character = nova();
+    character["name"] = Value::from("Handmade");
+    sim.client()
+        .expect("a client")
+        .create_agent_from_character(
+            PROJECT,
+            &serde_json::from_value(character).expect("a character"),
+        )
+        .name("Handmade")
+        .send()
+        .await
+        .expect("created by hand");
     for round in 0..12 {
         let kept: Vec<&str> = names
             .iter()
@@ -462,19 +475,179 @@ async fn for_any_manifest_apply_then_plan_plans_nothing() {
             next.push(spec);
         }
         specs = next;
-        let fleet = load(&write_fleet(&dir, &specs));
-        let planned = plan(&sim, &fleet).await;
-        let outcomes = apply(&sim, &fleet, &planned).await;
+        let prune = random.below(2) == 0;
+        let mut fleet = load(&write_fleet(&dir, &specs));
+        let client = sim.client().expect("a client");
+        let planned = fleet::plan_with(&client, PROJECT, &fleet, prune)
+            .await
+            .expect("a plan");
+        let outcomes = apply_and_record(&sim, &mut fleet, &planned).await;
         assert!(
             outcomes.iter().all(|o| o.succeeded()),
             "round {round}: {outcomes:#?}"
         );
         sim.clear_requests();
-        let after = plan(&sim, &fleet).await;
+        let fleet = load(&dir.join("fleek-agents.toml"));
+        let after = fleet::plan_with(&client, PROJECT, &fleet, prune)
+            .await
+            .expect("a plan");
         assert!(
             !after.has_changes(),
             "round {round}: {specs:#?}\n{after:#?}"
         );
         assert!(writes(&sim.requests()).is_empty(), "round {round}");
+        let names = names_on_fleek(&sim).await;
+        assert!(
+            names.contains(&"Handmade".to_string()),
+            "round {round}: {names:?}"
+        );
+        if prune {
+            let mut wanted: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+            wanted.push("Handmade".to_string());
+            wanted.sort();
+            assert_eq!(names, wanted, "round {round}: pruned to the manifest");
+        }
     }
+}
+
+/// Applies `plan` and records what it created and deleted in the lock, as the CLI does.
+async fn apply_and_record(sim: &Simulator, fleet: &mut Fleet, plan: &Plan) -> Vec<fleet::Outcome> {
+    let outcomes = apply(sim, fleet, plan).await;
+    if fleet.lock.note(plan, &outcomes) {
+        fleet.lock.write().expect("the lock is written");
+    }
+    outcomes
+}
+
+async fn names_on_fleek(sim: &Simulator) -> Vec<String> {
+    let client = sim.client().expect("a client");
+    let agents = client.list_agents().project_id(PROJECT).stream();
+    let agents: Vec<_> = futures_util::TryStreamExt::try_collect::<Vec<_>>(agents)
+        .await
+        .expect("listed");
+    let mut names: Vec<String> = agents.into_iter().map(|a| a.name).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_deletes_only_what_the_manifest_created_and_never_a_hand_made_agent() {
+    let sim = simulator().await;
+    let client = sim.client().expect("a client");
+    let dir = scratch("fleet-prune");
+    let specs = [Spec::new("Ada"), Spec::new("Bo"), Spec::new("Cy")];
+    let mut fleet = load(&write_fleet(&dir, &specs));
+    let first = plan(&sim, &fleet).await;
+    let outcomes = apply_and_record(&sim, &mut fleet, &first).await;
+    assert!(outcomes.iter().all(|o| o.succeeded()), "{outcomes:#?}");
+    let lock = std::fs::read_to_string(dir.join("fleek-agents.lock")).expect("a lock");
+    for outcome in &outcomes {
+        assert!(
+            lock.contains(outcome.id.as_deref().expect("an id")),
+            "{lock}"
+        );
+    }
+
+    // Made by hand in the dashboard, one of them with the name of an agent the manifest
+    // will drop: neither is the manifest's to delete.
+    let mut character = nova();
+    character["name"] = Value::from("Handmade");
+    let handmade = client
+        .create_agent_from_character(
+            PROJECT,
+            &serde_json::from_value(character).expect("a character"),
+        )
+        .name("Handmade")
+        .send()
+        .await
+        .expect("created by hand");
+    // Cy is deleted by hand: the lock forgets it on the next apply.
+    let cy = outcomes
+        .iter()
+        .find(|o| o.agent == "Cy")
+        .and_then(|o| o.id.clone())
+        .expect("Cy");
+    client
+        .delete_agent()
+        .agent_id(cy.as_str())
+        .call()
+        .await
+        .expect("deleted by hand");
+
+    let mut fleet = load(&write_fleet(&dir, &specs[..1]));
+    let kept = plan(&sim, &fleet).await;
+    assert!(!kept.has_changes(), "pruning is off by default: {kept:#?}");
+    assert_eq!(
+        kept.orphaned
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Bo"]
+    );
+    assert_eq!(
+        kept.unlisted
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect::<Vec<_>>(),
+        [handmade.id.as_str()]
+    );
+    assert_eq!(kept.gone, std::slice::from_ref(&cy));
+
+    let pruning = fleet::plan_with(&client, PROJECT, &fleet, true)
+        .await
+        .expect("a plan");
+    assert_eq!(pruning.count(ActionKind::Delete), 1, "{pruning:#?}");
+    let delete = &pruning.actions[0];
+    assert_eq!((delete.agent.as_str(), delete.action.symbol()), ("Bo", "-"));
+    assert_eq!(delete.managed.as_deref(), Some("created by fleet apply"));
+    assert!(
+        pruning.summary().contains("1 to delete"),
+        "{}",
+        pruning.summary()
+    );
+    sim.clear_requests();
+    let outcomes = apply_and_record(&sim, &mut fleet, &pruning).await;
+    assert!(outcomes.iter().all(|o| o.succeeded()), "{outcomes:#?}");
+    assert_eq!(writes(&sim.requests()), ["delete_agent"]);
+    assert_eq!(names_on_fleek(&sim).await, ["Ada", "Handmade"]);
+    let lock = std::fs::read_to_string(dir.join("fleek-agents.lock")).expect("a lock");
+    assert!(
+        lock.contains("name = \"Ada\"") && !lock.contains("\"Bo\"") && !lock.contains(&cy),
+        "{lock}"
+    );
+
+    let fleet = load(&dir.join("fleek-agents.toml"));
+    let again = fleet::plan_with(&client, PROJECT, &fleet, true)
+        .await
+        .expect("a plan");
+    assert!(!again.has_changes() && again.gone.is_empty(), "{again:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prune_of_an_agent_renamed_since_the_plan_leaves_it_alone() {
+    let sim = simulator().await;
+    let client = sim.client().expect("a client");
+    let dir = scratch("fleet-prune-renamed");
+    let mut fleet = load(&write_fleet(&dir, &[Spec::new("Ada"), Spec::new("Bo")]));
+    let first = plan(&sim, &fleet).await;
+    apply_and_record(&sim, &mut fleet, &first).await;
+    let fleet = load(&write_fleet(&dir, &[Spec::new("Ada")]));
+    let pruning = fleet::plan_with(&client, PROJECT, &fleet, true)
+        .await
+        .expect("a plan");
+    let bo = pruning.actions[0].id.clone().expect("Bo's id");
+    client
+        .update_agent()
+        .agent_id(bo.as_str())
+        .body_map(|b| b.name(Some("Bo, kept by hand".to_string())))
+        .call()
+        .await
+        .expect("renamed");
+    let outcomes = apply(&sim, &fleet, &pruning).await;
+    let why = outcomes[0].error.as_deref().expect("refused");
+    assert!(
+        why.contains("named Bo, kept by hand now") && why.contains("plan again"),
+        "{why}"
+    );
+    assert_eq!(names_on_fleek(&sim).await, ["Ada", "Bo, kept by hand"]);
 }

@@ -88,8 +88,9 @@ async fn plan_apply_and_plan_again_as_people_and_scripts_see_them() {
         plan.stdout
     );
     assert!(
-        plan.stdout
-            .contains("Plan: 2 to create, 0 to update, 0 to start, 0 to stop; 0 unchanged."),
+        plan.stdout.contains(
+            "Plan: 2 to create, 0 to update, 0 to start, 0 to stop, 0 to delete; 0 unchanged."
+        ),
         "{}",
         plan.stdout
     );
@@ -141,7 +142,9 @@ async fn plan_apply_and_plan_again_as_people_and_scripts_see_them() {
     let refused = run(on(&sim, &dir, &["fleet", "apply"])).await;
     refused.assert_exit(Exit::Usage);
     assert!(
-        refused.stderr.contains("restart the running agents Nova")
+        refused
+            .stderr
+            .contains("this would restart Nova, and there is no terminal")
             && refused.stderr.contains("--yes"),
         "{}",
         refused.stderr
@@ -408,6 +411,25 @@ async fn import_writes_a_manifest_without_secrets_that_plans_nothing() {
     plan.assert_exit(Exit::Success);
     assert!(plan.stdout.contains("2 unchanged"), "{}", plan.stdout);
 
+    // The imported agents are adopted: dropped from the manifest, --prune may delete them.
+    let lock = std::fs::read_to_string(dir.join("fleek-agents.lock")).expect("a lock");
+    assert_eq!(lock.matches("origin = \"imported\"").count(), 2, "{lock}");
+    let manifest = manifest
+        .split("\n[agents.\"Orion\"]")
+        .next()
+        .expect("Nova's part");
+    std::fs::write(dir.join("fleek-agents.toml"), manifest).expect("written");
+    let pruning =
+        run(on(&sim, &dir, &["fleet", "plan", "--prune"]).env("NOVA_OPENAI_API_KEY", SECRET)).await;
+    pruning.assert_exit(Exit::Success);
+    assert!(
+        pruning.stdout.contains(
+            "- Orion  delete: no longer in the manifest (adopted by fleet import; it is Draft)"
+        ),
+        "{}",
+        pruning.stdout
+    );
+
     // A second import overwrites nothing unless told to.
     let again = run(on(&sim, &dir, &["fleet", "import", "--project", PROJECT])).await;
     again.assert_exit(Exit::Usage);
@@ -415,5 +437,134 @@ async fn import_writes_a_manifest_without_secrets_that_plans_nothing() {
         again.stderr.contains("nothing was written") && again.stderr.contains("--force"),
         "{}",
         again.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_records_what_it_creates_and_prune_deletes_only_that_after_asking() {
+    let sim = simulator().await;
+    let dir = scratch("cli-fleet-prune");
+    write_fleet(&dir, "Nova answers questions.");
+    let applied = run(on(&sim, &dir, &["fleet", "apply", "--yes"])).await;
+    applied.assert_exit(Exit::Success);
+    assert!(
+        applied.stderr.contains("fleek-agents.lock: commit it"),
+        "{}",
+        applied.stderr
+    );
+    let lock = std::fs::read_to_string(dir.join("fleek-agents.lock")).expect("a lock");
+    assert_eq!(lock.matches("origin = \"created\"").count(), 2, "{lock}");
+    // Made by hand, and named as the manifest never named an agent: never pruned.
+    let hand = run(on(
+        &sim,
+        &dir,
+        &[
+            "deploy",
+            "orion.character.json",
+            "--project",
+            PROJECT,
+            "--name",
+            "Vega",
+        ],
+    ))
+    .await;
+    hand.assert_exit(Exit::Success);
+
+    // Orion leaves the manifest: kept, and said so, until --prune.
+    let manifest = std::fs::read_to_string(dir.join("fleek-agents.toml")).expect("the manifest");
+    let manifest = manifest
+        .split("\n[agents.Orion]")
+        .next()
+        .expect("Nova's part");
+    std::fs::write(dir.join("fleek-agents.toml"), manifest).expect("written");
+    let kept = run(on(&sim, &dir, &["fleet", "plan", "--detailed-exitcode"])).await;
+    kept.assert_exit(Exit::Success);
+    assert!(
+        kept.stdout
+            .contains("No longer in the manifest, kept (--prune deletes them): Orion (")
+            && kept
+                .stdout
+                .contains("Not in the manifest, left alone: Vega ("),
+        "{}",
+        kept.stdout
+    );
+    let pruning = run(on(
+        &sim,
+        &dir,
+        &[
+            "fleet",
+            "plan",
+            "--prune",
+            "--detailed-exitcode",
+            "-o",
+            "json",
+        ],
+    ))
+    .await;
+    pruning.assert_exit(Exit::Changes);
+    let document = pruning.json();
+    assert_eq!(document["pruned"], true);
+    assert_eq!(
+        document["actions"].as_array().map(Vec::len),
+        Some(1),
+        "{document}"
+    );
+    assert_eq!(document["actions"][0]["action"], "delete");
+    assert_eq!(document["actions"][0]["agent"], "Orion");
+
+    let refused = run(on(&sim, &dir, &["fleet", "apply", "--prune"])).await;
+    refused.assert_exit(Exit::Usage);
+    assert!(
+        refused.stderr.contains("this would delete Orion"),
+        "{}",
+        refused.stderr
+    );
+    let saved = dir.join("plan.json");
+    run(on(
+        &sim,
+        &dir,
+        &["fleet", "plan", "--save", &saved.display().to_string()],
+    ))
+    .await
+    .assert_exit(Exit::Success);
+    let mixed = run(on(
+        &sim,
+        &dir,
+        &[
+            "fleet",
+            "apply",
+            "--plan",
+            &saved.display().to_string(),
+            "--prune",
+            "--yes",
+        ],
+    ))
+    .await;
+    mixed.assert_exit(Exit::Usage);
+    assert!(
+        mixed.stderr.contains("was saved without it"),
+        "{}",
+        mixed.stderr
+    );
+
+    let pruned = run(on(&sim, &dir, &["fleet", "apply", "--prune", "--yes"])).await;
+    pruned.assert_exit(Exit::Success);
+    assert!(pruned.stdout.contains("delete Orion"), "{}", pruned.stdout);
+    let lock = std::fs::read_to_string(dir.join("fleek-agents.lock")).expect("a lock");
+    assert!(
+        lock.contains("\"Nova\"") && !lock.contains("\"Orion\""),
+        "{lock}"
+    );
+    let after = run(on(
+        &sim,
+        &dir,
+        &["fleet", "plan", "--prune", "--detailed-exitcode"],
+    ))
+    .await;
+    after.assert_exit(Exit::Success);
+    assert!(
+        after.stdout.contains("left alone: Vega ("),
+        "{}",
+        after.stdout
     );
 }
