@@ -281,6 +281,7 @@ pub(crate) fn overview() -> String {
                     "Whether an agent runs, or wait until it does (`agent status`)",
                 ),
                 ("message", "Talk to a running agent (`agent message`)"),
+                ("secret", "An agent's secrets: list by digest, set, unset"),
                 (
                     "fleet",
                     "A project's agents as code: `fleet plan`, `fleet apply`",

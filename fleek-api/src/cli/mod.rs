@@ -35,6 +35,7 @@
 //! The binary is `src/bin/fleek-agents.rs`, which calls [`main`]; [`command`] is the whole
 //! command tree (for documentation and completions).
 
+mod agent_secrets;
 mod args;
 mod auth;
 mod complete;
@@ -182,10 +183,11 @@ enum HandWritten {
     Completions,
     Version,
     Fleet,
+    Secret,
 }
 
 impl HandWritten {
-    const ALL: [HandWritten; 10] = [
+    const ALL: [HandWritten; 11] = [
         HandWritten::Auth,
         HandWritten::Deploy,
         HandWritten::Validate,
@@ -196,6 +198,7 @@ impl HandWritten {
         HandWritten::Completions,
         HandWritten::Version,
         HandWritten::Fleet,
+        HandWritten::Secret,
     ];
 
     fn command(self) -> Command {
@@ -210,6 +213,7 @@ impl HandWritten {
             HandWritten::Completions => completions_command(),
             HandWritten::Version => version::command(),
             HandWritten::Fleet => fleet::command(),
+            HandWritten::Secret => agent_secrets::command(),
         }
     }
 
@@ -403,6 +407,7 @@ async fn dispatch(session: &Session<'_>, output: &Output) -> Result<(), CliError
         Some(HandWritten::Auth) => auth::run(session, sub, output).await,
         Some(HandWritten::Deploy) => deploy::run(session, sub, output).await,
         Some(HandWritten::Fleet) => fleet::run(session, sub, output).await,
+        Some(HandWritten::Secret) => agent_secrets::run(session, sub, output).await,
         Some(HandWritten::Logs) => run_agent_verb(session, "logs", sub, output).await,
         Some(HandWritten::Status) => run_agent_verb(session, "status", sub, output).await,
         Some(HandWritten::Message) => run_agent_verb(session, "message", sub, output).await,

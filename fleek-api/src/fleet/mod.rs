@@ -32,6 +32,7 @@
 //! created them or `import` adopted them ([`Lock`] says why a committed file) — and no
 //! longer lists; never an agent the lock does not record.
 
+mod agent_secrets;
 mod apply;
 mod diff;
 mod import;
@@ -43,6 +44,7 @@ mod saved;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use agent_secrets::{AgentSecrets, Listed, SecretsChangeError};
 pub use apply::{apply, Applier, ApplyHandle, Outcome, DEFAULT_PARALLELISM};
 pub use diff::Change;
 pub use import::{import, Imported};

@@ -116,20 +116,28 @@ fn digests(fleet: &Fleet, salt: &str) -> BTreeMap<String, BTreeMap<String, Strin
                 .names()
                 .filter_map(|name| {
                     let value = agent.secrets.get(name)?;
-                    let mut hash = sha2::Sha256::new();
-                    for part in [salt, &agent.name, name, value.expose()] {
-                        hash.update(part.as_bytes());
-                        hash.update([0]);
-                    }
-                    let hex: String = hash.finalize()[..8]
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect();
-                    Some((name.to_string(), hex))
+                    Some((
+                        name.to_string(),
+                        digest(&[salt, &agent.name, name, value.expose()]),
+                    ))
                 })
                 .collect();
             (agent.name.clone(), each)
         })
+        .collect()
+}
+
+/// 16 hex digits of SHA-256 over `parts`, each ended by a NUL (so that no two lists of
+/// parts hash alike): the digest a secret is shown as.
+pub(super) fn digest(parts: &[&str]) -> String {
+    let mut hash = sha2::Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }
 

@@ -227,3 +227,245 @@ fn validate_flags_a_live_looking_secret_as_a_warning_or_with_strict_an_error() {
     let clean = write_json(&dir, "clean.character.json", &nova());
     fleek_agents(&["validate", "--strict", &clean]).succeeds();
 }
+
+/// The agent's character as Fleek holds it.
+async fn character_on_fleek(sim: &Simulator, id: &str) -> Value {
+    let agent = sim
+        .client()
+        .expect("a client")
+        .get_agent()
+        .agent_id(id)
+        .call()
+        .await
+        .expect("read");
+    serde_json::from_str(agent.character_file.as_deref().unwrap_or("null")).expect("JSON")
+}
+
+fn digest_of(list: &Run, name: &str) -> String {
+    list.stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(name))
+        .map(|rest| rest.trim().to_string())
+        .unwrap_or_else(|| panic!("{name} not listed:\n{}", list.stdout))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_list_set_and_unset_show_digests_only_and_publish_a_running_agent_again() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("the simulator starts");
+    let dir = scratch("agent-secrets");
+    let character = write_json(&dir, "nova.character.json", &nova());
+    std::fs::write(dir.join("twitter.txt"), format!("{FROM_FILE}\n")).expect("written");
+    let twitter = format!(
+        "TWITTER_PASSWORD=file:{}",
+        dir.join("twitter.txt").display()
+    );
+    let deployed = run(on(
+        &sim,
+        &[
+            "deploy",
+            &character,
+            "--project",
+            PROJECT,
+            "--secret",
+            "OPENAI_API_KEY=env:SECRET_TEST_KEY",
+        ],
+    )
+    .env("SECRET_TEST_KEY", FROM_ENV))
+    .await;
+    deployed.assert_exit(Exit::Success);
+    let id = deployed.stdout.trim().to_string();
+    let with_project = |args: &[&str]| on(&sim, args).env("FLEEK_PROJECT_ID", PROJECT);
+
+    let listed = run(with_project(&["secret", "list", "Nova"])).await;
+    listed.assert_exit(Exit::Success);
+    assert_no_secret(&listed);
+    assert!(listed.stdout.starts_with("NAME"), "{}", listed.stdout);
+    let openai = digest_of(&listed, "OPENAI_API_KEY");
+    assert!(
+        openai.len() == 16 && openai.chars().all(|c| c.is_ascii_hexdigit()),
+        "{openai}"
+    );
+    let json = run(with_project(&["secrets", "list", "Nova", "-o", "json"])).await;
+    json.assert_exit(Exit::Success);
+    assert_eq!(json.json()["shown"], true);
+    assert_eq!(json.json()["secrets"][0]["digest"], openai.as_str());
+
+    // A running agent is restarted by the change: asked first, nothing sent without --yes.
+    let refused = run(with_project(&["secret", "set", "Nova", &twitter])).await;
+    refused.assert_exit(Exit::Usage);
+    assert!(
+        refused.stderr.contains("and restart it"),
+        "{}",
+        refused.stderr
+    );
+    assert!(character_on_fleek(&sim, &id).await["settings"]["secrets"]
+        .get("TWITTER_PASSWORD")
+        .is_none());
+
+    let set = run(with_project(&[
+        "--debug", "secret", "set", "Nova", &twitter, "--yes",
+    ]))
+    .await;
+    set.assert_exit(Exit::Success);
+    assert_no_secret(&set);
+    assert!(
+        set.stdout.contains("it runs with them (published again in"),
+        "{}",
+        set.stdout
+    );
+    let secrets = character_on_fleek(&sim, &id).await["settings"]["secrets"].clone();
+    assert_eq!(
+        secrets,
+        json!({"OPENAI_API_KEY": FROM_ENV, "TWITTER_PASSWORD": FROM_FILE})
+    );
+    let listed = run(with_project(&["secret", "list", "Nova"])).await;
+    assert_eq!(
+        digest_of(&listed, "OPENAI_API_KEY"),
+        openai,
+        "an unchanged value keeps its digest"
+    );
+
+    let changed = run(with_project(&[
+        "secret",
+        "set",
+        "Nova",
+        "OPENAI_API_KEY=env:SECRET_TEST_KEY",
+        "--yes",
+    ])
+    .env("SECRET_TEST_KEY", FROM_DOTENV))
+    .await;
+    changed.assert_exit(Exit::Success);
+    let listed = run(with_project(&["secret", "list", "Nova"])).await;
+    assert_ne!(
+        digest_of(&listed, "OPENAI_API_KEY"),
+        openai,
+        "a new value, a new digest"
+    );
+
+    // A value typed where a source belongs is refused without being repeated.
+    let literal = run(with_project(&[
+        "secret",
+        "set",
+        "Nova",
+        &format!("OPENAI_API_KEY={FROM_ENV}"),
+        "--yes",
+    ]))
+    .await;
+    literal.assert_exit(Exit::Usage);
+    assert_no_secret(&literal);
+
+    let missing = run(with_project(&["secret", "unset", "Nova", "NOPE", "--yes"])).await;
+    missing.assert_exit(Exit::Usage);
+    assert!(
+        missing
+            .stderr
+            .contains("not set on this agent: NOPE; it has OPENAI_API_KEY, TWITTER_PASSWORD"),
+        "{}",
+        missing.stderr
+    );
+    let unset = run(with_project(&[
+        "secret",
+        "unset",
+        "Nova",
+        "TWITTER_PASSWORD",
+        "--yes",
+    ]))
+    .await;
+    unset.assert_exit(Exit::Success);
+    let secrets = character_on_fleek(&sim, &id).await["settings"]["secrets"].clone();
+    assert_eq!(secrets, json!({"OPENAI_API_KEY": FROM_DOTENV}));
+
+    // A stopped agent is only updated: it takes them when it next starts, still stopped.
+    sim.client()
+        .expect("a client")
+        .stop_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("stopped");
+    let staged = run(with_project(&["secret", "set", "Nova", &twitter])).await;
+    staged.assert_exit(Exit::Success);
+    assert!(
+        staged
+            .stdout
+            .contains("it takes them when it next starts (it is Stopped)"),
+        "{}",
+        staged.stdout
+    );
+    let agent = sim
+        .client()
+        .expect("a client")
+        .get_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("read");
+    assert_eq!(agent.status.to_string(), "Stopped");
+    assert_eq!(
+        character_on_fleek(&sim, &id).await["settings"]["secrets"]["TWITTER_PASSWORD"],
+        FROM_FILE
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_fleek_does_not_show_are_never_dropped_by_a_set_unless_replaced() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("the simulator starts");
+    // An agent whose character holds no settings.secrets: its secrets are unknown.
+    let created = sim
+        .client()
+        .expect("a client")
+        .create_agent_from_character(
+            PROJECT,
+            &serde_json::from_value(nova()).expect("a character"),
+        )
+        .send()
+        .await
+        .expect("created");
+    let with_project = |args: &[&str]| {
+        on(&sim, args)
+            .env("FLEEK_PROJECT_ID", PROJECT)
+            .env("SECRET_TEST_KEY", FROM_ENV)
+    };
+    let listed = run(with_project(&["secret", "list", &created.id])).await;
+    listed.assert_exit(Exit::Success);
+    assert!(
+        listed.stderr.contains("holds no settings.secrets"),
+        "{}",
+        listed.stderr
+    );
+    let refused = run(with_project(&[
+        "secret",
+        "set",
+        &created.id,
+        "OPENAI_API_KEY=env:SECRET_TEST_KEY",
+    ]))
+    .await;
+    refused.assert_exit(Exit::Usage);
+    assert!(
+        refused.stderr.contains("--replace") && refused.stderr.contains("nothing was sent"),
+        "{}",
+        refused.stderr
+    );
+    let replaced = run(with_project(&[
+        "secret",
+        "set",
+        &created.id,
+        "OPENAI_API_KEY=env:SECRET_TEST_KEY",
+        "--replace",
+    ]))
+    .await;
+    replaced.assert_exit(Exit::Success);
+    assert_no_secret(&replaced);
+    assert_eq!(
+        character_on_fleek(&sim, &created.id).await["settings"]["secrets"],
+        json!({"OPENAI_API_KEY": FROM_ENV})
+    );
+}
