@@ -157,7 +157,13 @@ fn main() -> ExitCode {
 
 /// The workspace root: xtask's manifest lives one level below it.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo xtask` (cargo run) sets CARGO_MANIFEST_DIR when it runs the binary: that one,
+    // not the one compiled in, which names whichever checkout built the binary first when
+    // two checkouts share a target directory (cargo does not rebuild for a moved checkout).
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
