@@ -3901,6 +3901,16 @@ talk to an agent with `publicChat: true`. Those operations, and the proxy's othe
 (one route; no source shows the token on them), list both credentials in `security`;
 every other operation needs the API key.
 
+## Links between operations
+The answers that yield an id carry OpenAPI `links` to the operations that take it (see
+`components.links`): an agent from `create_agent`, `create_agent_legacy`,
+`publish_agent`, `update_agent` or `get_agent` (its `id`) leads to every operation on
+that agent, and its `projectId` to the project's lists, subscription, checkout and
+payment portal; a subscription from `create_subscription` (its `id`) or the first of
+`list_subscriptions` to the operations on it; the first payment method of
+`list_payment_methods` to `get_payment_method`; the first agent of `list_agents` to
+`get_agent`. Tools that walk a workflow (Schemathesis's stateful phase) follow them.
+
 ## Pagination
 The agent list and the agent logs return one page at a time, in an envelope
 `{"data": [...], "next_page": <url or null>, "prev_page": <url or null>}` (the guide).

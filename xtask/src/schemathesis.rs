@@ -83,8 +83,13 @@ impl Simulator {
             "fleek-agents",
             "--",
             "simulate",
+            // Agents run (nearly) as soon as they are published, so that a short scenario (create,
+            // publish, then start, stop, the proxy) meets a running agent.
             "--boot-time",
-            "200ms",
+            "1ms",
+            // Every project with a saved card and a subscription: the billing operations
+            // meet real ids (see openapi/schemathesis.toml).
+            "--provisioned",
         ])
         .args(extra)
         .current_dir(crate::root())

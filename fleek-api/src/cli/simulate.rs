@@ -45,6 +45,12 @@ pub(crate) fn command() -> Command {
                 .help("Answer as Fleek's guide shows it where it disagrees with Fleek's clients (character_file, a string slotNumber, 201/204 on writes, ...)"),
         )
         .arg(
+            Arg::new("provisioned")
+                .long("provisioned")
+                .action(clap::ArgAction::SetTrue)
+                .help("Give every project a saved card and an active subscription when a billing operation first sees it"),
+        )
+        .arg(
             Arg::new("boot-time")
                 .long("boot-time")
                 .value_name("DURATION")
@@ -89,7 +95,9 @@ mod with_sim {
             "boot-time",
             Duration::from_secs(3),
         ));
-        builder = builder.quirks(matches.get_flag("quirks"));
+        builder = builder
+            .quirks(matches.get_flag("quirks"))
+            .provisioned(matches.get_flag("provisioned"));
         if let Some(port) = matches.get_one::<u16>("port") {
             builder = builder.port(*port);
         }

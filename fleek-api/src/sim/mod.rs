@@ -137,6 +137,7 @@ pub struct SimulatorBuilder {
     port: u16,
     state: Option<Value>,
     quirks: bool,
+    provisioned: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -148,6 +149,7 @@ impl Default for SimulatorBuilder {
             port: 0,
             state: None,
             quirks: false,
+            provisioned: false,
         }
     }
 }
@@ -187,6 +189,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Gives every project, when first seen by a billing operation, a saved card and an
+    /// active subscription (to the spec's example product), as a paying customer's project
+    /// has: `create_subscription`, the subscription operations and `get_payment_method`
+    /// then meet real ids, as a test generator following the spec's links needs.
+    pub fn provisioned(mut self, on: bool) -> Self {
+        self.provisioned = on;
+        self
+    }
+
     /// Starts from a state saved with [`Simulator::state`] (or `GET /_sim/state`): its
     /// agents, subscriptions and clock.
     pub fn state(mut self, state: Value) -> Self {
@@ -201,7 +212,7 @@ impl SimulatorBuilder {
     /// one a simulator saved (`ErrorKind::InvalidData`, saying where).
     pub async fn start(self) -> std::io::Result<Simulator> {
         let clock = Clock::new();
-        let world = match &self.state {
+        let mut world = match &self.state {
             None => World::default(),
             Some(state) => {
                 let world = World::deserialize(&state["world"]).map_err(|e| {
@@ -215,6 +226,7 @@ impl SimulatorBuilder {
                 world
             }
         };
+        world.provisioned |= self.provisioned;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -360,7 +372,7 @@ impl Simulator {
     /// Forgets every agent, subscription and payment method.
     pub fn reset(&self) {
         if let Ok(mut world) = self.shared.world.lock() {
-            *world = World::default();
+            *world = world.emptied();
         }
     }
 
@@ -425,7 +437,7 @@ async fn admin_clear_requests(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn admin_reset(State(shared): State<Arc<Shared>>) -> Response {
     if let Ok(mut world) = shared.world.lock() {
-        *world = World::default();
+        *world = world.emptied();
     }
     StatusCode::NO_CONTENT.into_response()
 }

@@ -50,7 +50,7 @@ pub(crate) fn serve(cx: &Context<'_>, world: &mut World, call: &Call) -> Option<
         }
         "list_framework_versions" => Ok(json_ok(world::framework_versions())),
         "list_plans" => Ok(json_ok(world::plans())),
-        "list_subscriptions" => list_subscriptions(world, call),
+        "list_subscriptions" => list_subscriptions(cx, world, call),
         "create_subscription" => create_subscription(cx, world, call),
         "update_subscription_quantity" => change_quantity(world, call, Change::Relative),
         "set_subscription_quantity" => change_quantity(world, call, Change::Absolute),
@@ -61,7 +61,7 @@ pub(crate) fn serve(cx: &Context<'_>, world: &mut World, call: &Call) -> Option<
             None => Err(not_found("subscription")),
         },
         "cancel_subscription" => cancel_subscription(world, call),
-        "list_payment_methods" => list_payment_methods(world, call),
+        "list_payment_methods" => list_payment_methods(cx, world, call),
         "get_payment_method" => get_payment_method(world, call),
         "create_payment_portal_session" => body::<types::PaymentPortalRequest>(call)
             .and_then(|request| hosted(cx, call, &request.project_id)),
@@ -426,8 +426,9 @@ fn proxy(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     })
 }
 
-fn list_subscriptions(world: &mut World, call: &Call) -> Answer {
+fn list_subscriptions(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let project = call.required_project()?;
+    world.provision(project, cx.unix);
     let list: Vec<Value> = world
         .subscriptions
         .values()
@@ -445,6 +446,7 @@ fn list_subscriptions(world: &mut World, call: &Call) -> Answer {
 fn create_subscription(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let request: types::CreateSubscriptionRequest = body(call)?;
     let project = request.project_id.to_string();
+    world.provision(&project, cx.unix);
     if world
         .payment_methods
         .get(&project)
@@ -558,8 +560,9 @@ fn hosted(cx: &Context<'_>, call: &Call, project: &types::ProjectId) -> Answer {
     })))
 }
 
-fn list_payment_methods(world: &mut World, call: &Call) -> Answer {
+fn list_payment_methods(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let project = call.required_project()?;
+    world.provision(project, cx.unix);
     let data = world
         .payment_methods
         .get(project)

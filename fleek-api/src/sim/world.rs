@@ -6,7 +6,7 @@
 //! request: a lifecycle step whose time has come is taken when the state is next read
 //! (`settle`), so no background task is needed and an advanced clock takes effect at once.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,17 @@ pub(crate) struct World {
     pub(crate) payment_methods: BTreeMap<String, Vec<Value>>,
     /// The last id handed out.
     pub(crate) serial: u64,
+    /// Whether each project starts with a saved card and an active subscription
+    /// ([`crate::sim::SimulatorBuilder::provisioned`]).
+    #[serde(default)]
+    pub(crate) provisioned: bool,
+    /// The projects already given theirs.
+    #[serde(default)]
+    pub(crate) provisioned_projects: BTreeSet<String>,
 }
+
+/// The product a provisioned project is subscribed to (the spec's example product).
+pub(crate) const PROVISIONED_PRODUCT: &str = "prod_RXPrGVnrVm8Dbg";
 
 /// Times of the lifecycle.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +71,29 @@ pub(crate) struct Delays {
 }
 
 impl World {
+    /// An empty world, as configured as this one (a reset).
+    pub(crate) fn emptied(&self) -> World {
+        World {
+            provisioned: self.provisioned,
+            ..World::default()
+        }
+    }
+
+    /// Gives a project seen for the first time a saved card and an active subscription,
+    /// when the simulator is [`provisioned`](Self::provisioned).
+    pub(crate) fn provision(&mut self, project: &str, unix: i64) {
+        if self.provisioned && self.provisioned_projects.insert(project.to_string()) {
+            crate::sim::operations::save_card(self, project);
+            crate::sim::operations::subscribe(
+                self,
+                project.to_string(),
+                PROVISIONED_PRODUCT,
+                1,
+                unix,
+            );
+        }
+    }
+
     /// A new id that looks like Fleek's (a cuid: `cm` and 23 more characters).
     pub(crate) fn id(&mut self, prefix: &str) -> String {
         self.serial += 1;

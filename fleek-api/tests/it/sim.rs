@@ -505,6 +505,69 @@ async fn subscriptions_need_a_payment_method_and_a_project_without_one_is_a_404(
     assert!(checkout.url.starts_with(sim.base_url()), "{}", checkout.url);
 }
 
+#[tokio::test]
+async fn a_provisioned_simulator_gives_each_project_a_card_and_a_subscription_once() {
+    let sim = fleek_api::sim::Simulator::builder()
+        .provisioned(true)
+        .start()
+        .await
+        .expect("the simulator starts");
+    let client = sim.client().expect("a client");
+    for project in [PROJECT, "any-other-project"] {
+        let cards = client
+            .list_payment_methods()
+            .project_id(project)
+            .call()
+            .await
+            .expect("cards");
+        assert_eq!(cards.data.len(), 1, "{project}");
+        let card = client
+            .get_payment_method()
+            .payment_method_id(cards.data[0].id.as_str())
+            .call()
+            .await
+            .expect("the card");
+        assert_eq!(card.id, cards.data[0].id);
+        let created = client
+            .create_subscription()
+            .body_map(|b| {
+                b.project_id(project)
+                    .product(fleek_api::types::SubscriptionProduct {
+                        id: "prod_sim".into(),
+                        quantity: std::num::NonZeroU32::MIN,
+                    })
+            })
+            .call()
+            .await
+            .expect("a card is saved: subscribed");
+        let listed = client
+            .list_subscriptions()
+            .project_id(project)
+            .call()
+            .await
+            .expect("listed");
+        let fleek_api::types::SubscriptionList::Array(listed) = listed else {
+            panic!("the plain profile answers a list: {listed:?}");
+        };
+        let ids: Vec<String> = listed.iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(
+            ids.len(),
+            2,
+            "the provisioned one and the new one, once: {ids:?}"
+        );
+        assert!(ids.contains(&created.id.to_string()), "{ids:?}");
+    }
+    // A reset keeps the simulator provisioned.
+    sim.reset();
+    let cards = client
+        .list_payment_methods()
+        .project_id(PROJECT)
+        .call()
+        .await
+        .expect("cards");
+    assert_eq!(cards.data.len(), 1);
+}
+
 /// The status of a call that failed with one.
 fn failed<T>(result: Result<T, fleek_api::Error>) -> Option<u16> {
     result.err().and_then(|e| e.status()).map(|s| s.as_u16())
