@@ -3,9 +3,15 @@
 //! by the CLI's tree, its confirmations, its deprecated aliases and its help, and by any
 //! other tool built on the generated code.
 //!
-//! An operation without `x-command` is placed by a rule: its noun is its first tag in kebab
-//! case (`AI Agents` → `ai-agents`; `other` without a tag), its verb its operationId in
-//! kebab case. The spec overrides the rule per operation.
+//! Where `x-command` names no `noun` or `verb`, a rule places the operation: its noun is its
+//! first tag in kebab case (`AI Agents` → `ai-agents`; `api` without a tag), its verb its
+//! operationId in kebab case.
+//!
+//! The hints a tool (an MCP server) passes to a model are stated, never guessed from the
+//! method: every operation carries `x-command` with `read-only`, `destructive` and
+//! `open-world`, and `x-idempotent`; generation fails for one without them, or whose hints
+//! contradict each other (a read-only operation is neither destructive nor unsafe to send
+//! again).
 
 use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
 
@@ -15,10 +21,11 @@ use crate::extensions::{is_wildcard, IDEMPOTENT};
 pub(crate) const COMMAND: &str = "x-command";
 
 /// The keys `x-command` takes.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "noun",
     "verb",
     "confirm",
+    "read-only",
     "destructive",
     "open-world",
     "hidden",
@@ -36,9 +43,9 @@ pub(crate) struct Placement {
     pub(crate) open_world: bool,
     pub(crate) hidden: bool,
     pub(crate) hand_written: bool,
-    /// `GET`.
+    /// `x-command`'s `read-only`.
     pub(crate) read_only: bool,
-    /// What its method says, unless `x-idempotent` says otherwise.
+    /// `x-idempotent`.
     pub(crate) idempotent: bool,
     /// The clap id of the path parameter that names what the operation acts on (the first
     /// path parameter that is not a wildcard): `agent-id`.
@@ -82,37 +89,28 @@ pub(crate) fn placements(spec: &OpenAPI) -> Result<Vec<(String, Placement)>, cra
 fn placement(
     spec: &OpenAPI,
     item: &PathItem,
-    method: &str,
+    _method: &str,
     op: &Operation,
 ) -> Result<Placement, String> {
     let id = op.operation_id.as_deref().unwrap_or_default();
-    let read_only = method.eq_ignore_ascii_case("get");
-    let idempotent = match op.extensions.get(IDEMPOTENT).and_then(|v| v.as_bool()) {
-        Some(value) => value,
-        None => matches!(
-            method.to_ascii_lowercase().as_str(),
-            "get" | "head" | "options" | "put" | "delete"
-        ),
-    };
+    let idempotent = op
+        .extensions
+        .get(IDEMPOTENT)
+        .ok_or_else(|| {
+            format!(
+                "has no {IDEMPOTENT}: every operation states whether it may be sent again \
+                 (`{IDEMPOTENT}: true` or `false`)"
+            )
+        })?
+        .as_bool()
+        .ok_or_else(|| format!("{IDEMPOTENT} must be true or false"))?;
     let subject = subject(spec, item, op);
-    let Some(value) = op.extensions.get(COMMAND) else {
-        let noun = op
-            .tags
-            .first()
-            .map_or_else(|| "api".to_string(), |t| kebab(t));
-        return Ok(Placement {
-            noun,
-            verb: kebab(id),
-            confirm: None,
-            destructive: false,
-            open_world: false,
-            hidden: false,
-            hand_written: false,
-            read_only,
-            idempotent,
-            subject,
-        });
-    };
+    let value = op.extensions.get(COMMAND).ok_or_else(|| {
+        format!(
+            "has no {COMMAND}: every operation states its hints, never guessed \
+             (`{COMMAND}: {{read-only: false, destructive: false, open-world: false}}`)"
+        )
+    })?;
     let object = value
         .as_object()
         .ok_or_else(|| format!("{COMMAND} must be a mapping"))?;
@@ -122,11 +120,13 @@ fn placement(
             KEYS.join(", ")
         ));
     }
-    let word = |key: &str| -> Result<String, String> {
-        let text = object
-            .get(key)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| format!("{COMMAND} needs `{key}`, a word"))?;
+    let word = |key: &str, otherwise: String| -> Result<String, String> {
+        let Some(value) = object.get(key) else {
+            return Ok(otherwise);
+        };
+        let text = value
+            .as_str()
+            .ok_or_else(|| format!("{COMMAND}'s `{key}` must be a word"))?;
         let valid = text.starts_with(|c: char| c.is_ascii_lowercase())
             && text
                 .chars()
@@ -147,6 +147,15 @@ fn placement(
                 .ok_or_else(|| format!("{COMMAND}'s `{key}` must be true or false")),
         }
     };
+    let hint = |key: &str| -> Result<bool, String> {
+        match object.get(key) {
+            None => Err(format!(
+                "{COMMAND} needs `{key}: true` or `false`: the hints (read-only, destructive, \
+                 open-world) are stated on every operation, never guessed"
+            )),
+            Some(_) => flag(key),
+        }
+    };
     let confirm = match object.get("confirm") {
         None => None,
         Some(value) => Some(
@@ -157,12 +166,23 @@ fn placement(
                 .to_string(),
         ),
     };
+    let (read_only, destructive) = (hint("read-only")?, hint("destructive")?);
+    if read_only && (destructive || !idempotent) {
+        return Err(format!(
+            "{COMMAND} says `read-only: true`, so it can be neither `destructive: true` nor \
+             `{IDEMPOTENT}: false`"
+        ));
+    }
+    let noun = op
+        .tags
+        .first()
+        .map_or_else(|| "api".to_string(), |t| kebab(t));
     Ok(Placement {
-        noun: word("noun")?,
-        verb: word("verb")?,
+        noun: word("noun", noun)?,
+        verb: word("verb", kebab(id))?,
         confirm,
-        destructive: flag("destructive")?,
-        open_world: flag("open-world")?,
+        destructive,
+        open_world: hint("open-world")?,
         hidden: flag("hidden")?,
         hand_written: flag("hand-written")?,
         read_only,
@@ -198,7 +218,13 @@ pub(crate) fn kebab(name: &str) -> String {
 mod tests {
     use super::*;
 
+    const HINTS: &str = "read-only: false, destructive: true, open-world: false";
+
     fn spec(extension: &str) -> OpenAPI {
+        spec_with(&format!("      x-idempotent: true\n{extension}"))
+    }
+
+    fn spec_with(extension: &str) -> OpenAPI {
         let text = format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /things/{{thingId}}:\n    \
              delete:\n      operationId: delete_thing\n      tags: [Things]\n{extension}      \
@@ -209,8 +235,8 @@ mod tests {
     }
 
     #[test]
-    fn without_the_extension_the_tag_and_the_operation_id_place_it() {
-        let placed = placements(&spec("")).expect("placed");
+    fn without_a_noun_and_verb_the_tag_and_the_operation_id_place_it() {
+        let placed = placements(&spec(&format!("      x-command: {{{HINTS}}}\n"))).expect("placed");
         let (id, placement) = &placed[0];
         assert_eq!(id, "delete_thing");
         assert_eq!(placement.noun, "things");
@@ -221,9 +247,9 @@ mod tests {
 
     #[test]
     fn the_extension_places_it_and_says_what_to_ask() {
-        let placed = placements(&spec(
-            "      x-command: {noun: thing, verb: delete, confirm: 'delete {}', destructive: true}\n",
-        ))
+        let placed = placements(&spec(&format!(
+            "      x-command: {{noun: thing, verb: delete, confirm: 'delete {{}}', {HINTS}}}\n"
+        )))
         .expect("placed");
         let placement = &placed[0].1;
         assert_eq!(
@@ -238,17 +264,29 @@ mod tests {
     fn a_malformed_extension_is_an_error_naming_the_operation() {
         for (extension, says) in [
             (
-                "      x-command: {noun: Thing, verb: delete}\n",
+                "      x-command: {noun: Thing, verb: delete, read-only: false, destructive: false, open-world: false}\n",
                 "lower-case",
             ),
-            ("      x-command: {noun: thing}\n", "needs `verb`"),
+            (
+                "      x-command: {noun: thing, verb: 7, read-only: false, destructive: false, open-world: false}\n",
+                "must be a word",
+            ),
             (
                 "      x-command: {noun: thing, verb: x, colour: red}\n",
                 "no key `colour`",
             ),
             (
-                "      x-command: {noun: thing, verb: x, hidden: yes-please}\n",
+                "      x-command: {noun: thing, verb: x, hidden: yes-please, read-only: false, destructive: false, open-world: false}\n",
                 "true or false",
+            ),
+            ("", "has no x-command"),
+            (
+                "      x-command: {noun: thing, verb: x, read-only: false, open-world: false}\n",
+                "needs `destructive: true` or `false`",
+            ),
+            (
+                "      x-command: {noun: thing, verb: x, read-only: true, destructive: true, open-world: false}\n",
+                "can be neither",
             ),
         ] {
             let error = placements(&spec(extension))
@@ -257,5 +295,10 @@ mod tests {
             assert!(error.contains("delete_thing"), "{error}");
             assert!(error.contains(says), "{error}");
         }
+        let unstated = spec_with(&format!("      x-command: {{{HINTS}}}\n"));
+        let error = placements(&unstated)
+            .expect_err("no x-idempotent")
+            .to_string();
+        assert!(error.contains("has no x-idempotent"), "{error}");
     }
 }

@@ -16,6 +16,8 @@
 //!   /ping:
 //!     get:
 //!       operationId: ping
+//!       x-command: { read-only: true, destructive: false, open-world: false }
+//!       x-idempotent: true
 //!       responses:
 //!         '200': { description: pong }
 //! "#;

@@ -59,8 +59,8 @@ fn a_new_optional_query_parameter_changes_the_surface() {
     let spec = tiny_spec();
     let before = generate(&spec).expect("generates").surface;
     let changed = spec.replacen(
-        "      operationId: put_thing\n      parameters:\n",
-        "      operationId: put_thing\n      parameters:\n        - name: dryRun\n          \
+        "      x-idempotent: true\n      parameters:\n",
+        "      x-idempotent: true\n      parameters:\n        - name: dryRun\n          \
          in: query\n          required: false\n          schema: { type: boolean }\n",
         1,
     );
@@ -73,10 +73,42 @@ fn a_new_optional_query_parameter_changes_the_surface() {
     );
 }
 
-/// A valid spec with `operation` as its only path item, for the error cases.
+/// A valid spec with `operation` as its only path item, for the error cases. Each
+/// operation states the hints the generator requires (`x-command`, `x-idempotent`) unless
+/// the text gives them.
 fn spec_with(path: &str, operation: &str, components: &str) -> String {
+    let mut text = String::new();
+    let mut method = "";
+    let lines: Vec<&str> = operation.lines().collect();
+    for (at, line) in lines.iter().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if let Some(verb) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) {
+            method = verb;
+        }
+        if line.trim_start().starts_with("operationId:") {
+            let rest = &lines[at + 1..];
+            let stated = |key: &str| {
+                rest.iter()
+                    .take_while(|l| !l.trim_start().starts_with("operationId:"))
+                    .any(|l| l.trim_start().starts_with(key))
+            };
+            let read_only = method == "get";
+            if !stated("x-command:") {
+                text.push_str(&format!(
+                    "      x-command: {{read-only: {read_only}, destructive: false, open-world: false}}\n"
+                ));
+            }
+            if !stated("x-idempotent:") {
+                text.push_str(&format!(
+                    "      x-idempotent: {}\n",
+                    matches!(method, "get" | "put" | "delete")
+                ));
+            }
+        }
+    }
     format!(
-        "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths:\n  {path}:\n{operation}\n\
+        "openapi: 3.0.3\ninfo: {{ title: T, version: '1' }}\npaths:\n  {path}:\n{text}\
          components:\n{components}\n"
     )
 }
@@ -557,4 +589,51 @@ fn every_mock_success_gets_an_ok_that_answers_200() {
     );
     assert!(mock.contains("pub fn ok(self) -> Self {"), "{mock}");
     assert!(mock.contains("self.success(200)"), "{mock}");
+}
+
+/// The hints a tool passes to a model are the spec's, stated on every operation: the
+/// destructive operations are exactly those that delete, stop, cancel or overwrite (an
+/// agent's configuration, what a running agent runs, a subscription's quantity, whatever
+/// the agent behind the proxy keeps), and a read-only one is a `GET`.
+#[test]
+fn every_operation_states_its_hints_and_the_destructive_ones_are_those_that_take_away() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(&fleek_spec()).expect("YAML");
+    let mut destructive = Vec::new();
+    for (_, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, operation) in item.as_mapping().expect("path item") {
+            let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let hints = &operation["x-command"];
+            for key in ["read-only", "destructive", "open-world"] {
+                assert!(
+                    hints[key].is_bool(),
+                    "{id}: x-command's {key} is not stated"
+                );
+            }
+            assert!(operation["x-idempotent"].is_bool(), "{id}: no x-idempotent");
+            let method = method.as_str().expect("method");
+            assert_eq!(hints["read-only"].as_bool(), Some(method == "get"), "{id}");
+            if hints["destructive"].as_bool() == Some(true) {
+                destructive.push(id.to_string());
+            }
+        }
+    }
+    destructive.sort();
+    assert_eq!(
+        destructive,
+        [
+            "cancel_subscription",
+            "delete_agent",
+            "proxy_delete",
+            "proxy_patch",
+            "proxy_post",
+            "proxy_put",
+            "publish_agent",
+            "set_subscription_quantity",
+            "stop_agent",
+            "update_agent",
+            "update_subscription_quantity",
+        ]
+    );
 }

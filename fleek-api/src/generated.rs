@@ -3875,13 +3875,16 @@ an operation names a source for one (`list_subscriptions`' `404`).
   command-line tool generated from this document (`fleek-agents <noun> <verb>`), and what
   a tool should know before it calls it. `confirm` is the question a tool asks before
   the call, present exactly on the operations that delete, stop, cancel or cost money
-  (`{}` is the subject, such as the agent; `{name}` another argument); `destructive:
-  true` marks an operation whose effect takes something away or cannot be undone;
-  `open-world: true` one whose answer comes from code outside Fleek (the agent behind
-  the proxy); `hidden: true` a deprecated one that tools list no more; `hand-written:
-  true` one that the tool serves with a command of its own (`agent logs` follows new
-  lines, `agent api` sends any method). Whether an operation may be sent again is
-  `x-idempotent`'s, and read-only means `GET`.
+  (`{}` is the subject, such as the agent; `{name}` another argument); `hidden: true` a
+  deprecated one that tools list no more; `hand-written: true` one that the tool serves
+  with a command of its own (`agent logs` follows new lines, `agent api` sends any
+  method). Three hints, stated on every operation, never left to be guessed from the
+  method (they become an MCP tool's annotations): `read-only` (it changes nothing: the
+  `GET`s), `destructive` (it takes something away or overwrites it: a delete, a stop, a
+  cancellation, a new configuration or quantity, a publish that replaces what a running
+  agent runs, any write through the proxy) and `open-world` (its answer comes from code
+  outside Fleek: the agent behind the proxy). Whether an operation may be sent again is
+  `x-idempotent`'s, also stated on every operation.
 - `x-extensible-enum: [...]` on a string schema (in place of `enum`): the values seen so
   far, in a list that is open; new values may appear and should be kept, not refused.
   `x-enum-descriptions` gives one description per value, in the same order.
@@ -3942,13 +3945,13 @@ the proxy, the errors are the agent's own (see the proxy's path).
 ## Retrying
 No source says which failures are worth retrying: no rate limit is documented, and no
 recorded answer carries a rate-limit or `Retry-After` header. What follows is this
-document's rule, from HTTP's own meanings. `GET`, `PUT` and `DELETE` operations may be
-sent again after a failure that may pass (a connection error, or one of the statuses
-HTTP defines as temporary: 408, 429, 500, 502, 503, 504), except those marked
-`x-idempotent: false`: the payment portal session, where no source says whether a
-second call opens a second session. `POST` and `PATCH` operations are not idempotent:
-send them again only when the connection could not be opened (`x-idempotent: true`
-would mark one as safe to send again).
+document's rule, from HTTP's own meanings, written on every operation as
+`x-idempotent`. The `GET`, `PUT` and `DELETE` operations are `x-idempotent: true`: they
+may be sent again after a failure that may pass (a connection error, or one of the
+statuses HTTP defines as temporary: 408, 429, 500, 502, 503, 504); the one exception is
+the payment portal session, a `PUT` marked `false`, where no source says whether a
+second call opens a second session. The `POST` and `PATCH` operations are
+`x-idempotent: false`: send them again only when the connection could not be opened.
 
 ## Where this document departs from the guide
 - **Character file field name.** The guide's list, get and update examples spell the
@@ -8010,6 +8013,35 @@ impl<'a> crate::call::Call for builder::CreatePaymentPortalSession<'a> {
 /// Operations whose spec says (`x-idempotent`) whether they may be sent again,
 /// overriding what their HTTP method says.
 pub(crate) const IDEMPOTENCY_OVERRIDES: &[(&str, bool)] = &[
+    ("list_agents", true),
+    ("create_agent_legacy", false),
+    ("create_agent", false),
+    ("publish_agent", false),
+    ("get_agent", true),
+    ("update_agent", true),
+    ("delete_agent", true),
+    ("get_agent_logs", true),
+    ("get_agent_status", true),
+    ("get_public_agent", true),
+    ("start_agent", false),
+    ("stop_agent", false),
+    ("get_agent_attestation", true),
+    ("proxy_get", true),
+    ("proxy_put", true),
+    ("proxy_post", false),
+    ("proxy_delete", true),
+    ("proxy_patch", false),
+    ("list_framework_versions", true),
+    ("list_plans", true),
+    ("list_subscriptions", true),
+    ("create_subscription", false),
+    ("update_subscription_quantity", false),
+    ("create_checkout_session", false),
+    ("get_subscription", true),
+    ("set_subscription_quantity", true),
+    ("cancel_subscription", true),
+    ("list_payment_methods", true),
+    ("get_payment_method", true),
     ("create_payment_portal_session", false),
 ];
 /// The credentials each operation accepts (the spec's `security`): alternatives, each
