@@ -591,14 +591,11 @@ fn every_mock_success_gets_an_ok_that_answers_200() {
     assert!(mock.contains("self.success(200)"), "{mock}");
 }
 
-/// The hints a tool passes to a model are the spec's, stated on every operation: the
-/// destructive operations are exactly those that delete, stop, cancel or overwrite (an
-/// agent's configuration, what a running agent runs, a subscription's quantity, whatever
-/// the agent behind the proxy keeps), and a read-only one is a `GET`.
+/// The hints a tool passes to a model are the spec's, stated on every operation, and a
+/// read-only one is a `GET` (`cli::grammar`'s tests pin which ones are destructive).
 #[test]
-fn every_operation_states_its_hints_and_the_destructive_ones_are_those_that_take_away() {
+fn every_operation_states_its_hints() {
     let spec: serde_yaml::Value = serde_yaml::from_str(&fleek_spec()).expect("YAML");
-    let mut destructive = Vec::new();
     for (_, item) in spec["paths"].as_mapping().expect("paths") {
         for (method, operation) in item.as_mapping().expect("path item") {
             let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else {
@@ -614,26 +611,6 @@ fn every_operation_states_its_hints_and_the_destructive_ones_are_those_that_take
             assert!(operation["x-idempotent"].is_bool(), "{id}: no x-idempotent");
             let method = method.as_str().expect("method");
             assert_eq!(hints["read-only"].as_bool(), Some(method == "get"), "{id}");
-            if hints["destructive"].as_bool() == Some(true) {
-                destructive.push(id.to_string());
-            }
         }
     }
-    destructive.sort();
-    assert_eq!(
-        destructive,
-        [
-            "cancel_subscription",
-            "delete_agent",
-            "proxy_delete",
-            "proxy_patch",
-            "proxy_post",
-            "proxy_put",
-            "publish_agent",
-            "set_subscription_quantity",
-            "stop_agent",
-            "update_agent",
-            "update_subscription_quantity",
-        ]
-    );
 }

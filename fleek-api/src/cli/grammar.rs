@@ -543,7 +543,14 @@ mod tests {
                 "cancel_subscription",
                 "delete_agent",
                 "proxy_delete",
-                "stop_agent"
+                "proxy_patch",
+                "proxy_post",
+                "proxy_put",
+                "publish_agent",
+                "set_subscription_quantity",
+                "stop_agent",
+                "update_agent",
+                "update_subscription_quantity",
             ]
         );
         for operation in Operation::ALL {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt as _};
 use serde::Serialize;
 
+use super::lock::{Lock, Origin};
 use super::manifest::DesiredState;
 use super::plan::{self, Action, ActionKind, Desired, Fleet, Plan};
 use crate::call::Call as _;
@@ -371,4 +372,33 @@ impl ApplyHandle {
 /// Applies `plan` with the defaults of [`Applier`].
 pub async fn apply(client: &Client, fleet: &Fleet, plan: &Plan) -> Vec<Outcome> {
     Applier::new(client, fleet, plan).run().await
+}
+
+// Here rather than in `lock`, which knows nothing of plans and outcomes: the lock is read
+// by the plan, and written from what an apply did.
+impl Lock {
+    /// Records what an apply of `plan` did: each agent it created as managed (also one
+    /// created whose wait then failed: it exists), each it deleted forgotten, and the
+    /// plan's [`gone`](Plan::gone) ids forgotten. `true` when the lock changed (write it).
+    pub fn note(&mut self, plan: &Plan, outcomes: &[Outcome]) -> bool {
+        let mut changed = false;
+        for id in &plan.gone {
+            changed |= self.forget(&plan.project, id);
+        }
+        for outcome in outcomes {
+            let Some(id) = outcome.id.as_deref() else {
+                continue;
+            };
+            match outcome.action {
+                ActionKind::Create => {
+                    changed |= self.record(&plan.project, &outcome.agent, id, Origin::Created);
+                }
+                ActionKind::Delete if outcome.succeeded() => {
+                    changed |= self.forget(&plan.project, id);
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
 }

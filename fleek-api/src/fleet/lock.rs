@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::apply::Outcome;
-use super::plan::{ActionKind, Plan};
 use super::FleetError;
 
 /// The lock's version: raised on any change an older reader would misread.
@@ -194,31 +192,6 @@ impl Lock {
         self.managed
             .retain(|m| !(m.project == project && m.id == id));
         self.managed.len() != before
-    }
-
-    /// Records what an apply of `plan` did: each agent it created as managed (also one
-    /// created whose wait then failed: it exists), each it deleted forgotten, and the
-    /// plan's [`gone`](Plan::gone) ids forgotten. `true` when the lock changed (write it).
-    pub fn note(&mut self, plan: &Plan, outcomes: &[Outcome]) -> bool {
-        let mut changed = false;
-        for id in &plan.gone {
-            changed |= self.forget(&plan.project, id);
-        }
-        for outcome in outcomes {
-            let Some(id) = outcome.id.as_deref() else {
-                continue;
-            };
-            match outcome.action {
-                ActionKind::Create => {
-                    changed |= self.record(&plan.project, &outcome.agent, id, Origin::Created);
-                }
-                ActionKind::Delete if outcome.succeeded() => {
-                    changed |= self.forget(&plan.project, id);
-                }
-                _ => {}
-            }
-        }
-        changed
     }
 
     /// The file's text: a header saying what it is, then one table per agent, sorted.

@@ -428,7 +428,7 @@ fn proxy(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
 
 fn list_subscriptions(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let project = call.required_project()?;
-    world.provision(project, cx.unix);
+    provision(world, project, cx.unix);
     let list: Vec<Value> = world
         .subscriptions
         .values()
@@ -446,7 +446,7 @@ fn list_subscriptions(cx: &Context<'_>, world: &mut World, call: &Call) -> Answe
 fn create_subscription(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let request: types::CreateSubscriptionRequest = body(call)?;
     let project = request.project_id.to_string();
-    world.provision(&project, cx.unix);
+    provision(world, &project, cx.unix);
     if world
         .payment_methods
         .get(&project)
@@ -492,6 +492,21 @@ pub(crate) fn subscribe(
         },
     );
     value
+}
+
+/// Gives a project seen for the first time a saved card and an active subscription, when
+/// the simulator is provisioned (`World::provisioned`).
+fn provision(world: &mut World, project: &str, unix: i64) {
+    if world.provisioned && world.provisioned_projects.insert(project.to_string()) {
+        save_card(world, project);
+        subscribe(
+            world,
+            project.to_string(),
+            super::world::PROVISIONED_PRODUCT,
+            1,
+            unix,
+        );
+    }
 }
 
 /// Saves a card for `project`, as completing the hosted payment page does.
@@ -562,7 +577,7 @@ fn hosted(cx: &Context<'_>, call: &Call, project: &types::ProjectId) -> Answer {
 
 fn list_payment_methods(cx: &Context<'_>, world: &mut World, call: &Call) -> Answer {
     let project = call.required_project()?;
-    world.provision(project, cx.unix);
+    provision(world, project, cx.unix);
     let data = world
         .payment_methods
         .get(project)

@@ -79,21 +79,6 @@ impl World {
         }
     }
 
-    /// Gives a project seen for the first time a saved card and an active subscription,
-    /// when the simulator is [`provisioned`](Self::provisioned).
-    pub(crate) fn provision(&mut self, project: &str, unix: i64) {
-        if self.provisioned && self.provisioned_projects.insert(project.to_string()) {
-            crate::sim::operations::save_card(self, project);
-            crate::sim::operations::subscribe(
-                self,
-                project.to_string(),
-                PROVISIONED_PRODUCT,
-                1,
-                unix,
-            );
-        }
-    }
-
     /// A new id that looks like Fleek's (a cuid: `cm` and 23 more characters).
     pub(crate) fn id(&mut self, prefix: &str) -> String {
         self.serial += 1;
