@@ -123,11 +123,16 @@ impl Output {
         Ok(())
     }
 
-    /// A JSON body exactly as received, ending with a newline; with `-o jsonl`, on one
-    /// line.
+    /// A JSON body as received, ending with a newline; with `-o jsonl`, on one line. An
+    /// agent's character shows its secrets only as `(secret)` ([`conceal`]).
     pub(crate) fn json(&self, body: &[u8]) -> Result<(), CliError> {
         if body.is_empty() {
             return Ok(());
+        }
+        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
+            if conceal(&mut value, false) {
+                return self.document(&value);
+            }
         }
         if self.format == Format::JsonLines && body.trim_ascii_end().contains(&b'\n') {
             if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
@@ -193,9 +198,56 @@ impl Output {
 /// A JSON body re-indented for reading; any other body as text.
 fn indented(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
+        Ok(mut value) => {
+            conceal(&mut value, true);
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        }
         Err(_) => String::from_utf8_lossy(body).into_owned(),
     }
+}
+
+/// What shows a secret in an answer, hidden: each value of `settings.secrets` in an
+/// agent's character file (`characterFile` or `character_file`, a JSON string) becomes
+/// `(secret)`, and, for people (`tokens`), an agent's `publicToken` too (`-o json` keeps it:
+/// the one way the CLI gives it to a script that sets up a chat page). Whether anything
+/// was hidden.
+pub(crate) fn conceal(value: &mut serde_json::Value, tokens: bool) -> bool {
+    use serde_json::Value;
+    let mut hidden = false;
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                match (key.as_str(), &mut *field) {
+                    ("characterFile" | "character_file", Value::String(text)) => {
+                        if let Ok(mut character) = serde_json::from_str::<Value>(text) {
+                            let secrets = character
+                                .pointer_mut("/settings/secrets")
+                                .and_then(Value::as_object_mut);
+                            if let Some(secrets) = secrets.filter(|s| !s.is_empty()) {
+                                for secret in secrets.values_mut() {
+                                    *secret = Value::from("(secret)");
+                                }
+                                *text = character.to_string();
+                                hidden = true;
+                            }
+                        }
+                    }
+                    ("publicToken", Value::String(token)) if tokens => {
+                        *token = "(hidden: `-o json` shows it)".to_string();
+                        hidden = true;
+                    }
+                    _ => hidden |= conceal(field, tokens),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                hidden |= conceal(item, tokens);
+            }
+        }
+        _ => {}
+    }
+    hidden
 }
 
 #[cfg(test)]

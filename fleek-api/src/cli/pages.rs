@@ -137,7 +137,10 @@ where
     };
     let mut all = Vec::new();
     let mut last: Option<Value> = None;
-    let stopped = walk(request, reach, |page, items| {
+    let stopped = walk(request, reach, |page, mut items| {
+        for item in &mut items {
+            super::output::conceal(item, false);
+        }
         match output.format {
             Format::JsonLines => {
                 for item in &items {

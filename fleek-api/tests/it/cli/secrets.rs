@@ -469,3 +469,62 @@ async fn secrets_fleek_does_not_show_are_never_dropped_by_a_set_unless_replaced(
         json!({"OPENAI_API_KEY": FROM_ENV})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agents_answer_shows_its_secrets_only_as_secret_and_its_token_only_in_json() {
+    let sim = Simulator::builder()
+        .boot_time(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("the simulator starts");
+    let dir = scratch("agent-answers-conceal");
+    let character = write_json(&dir, "nova.character.json", &nova());
+    let deployed = run(on(
+        &sim,
+        &[
+            "deploy",
+            &character,
+            "--project",
+            PROJECT,
+            "--secret",
+            "OPENAI_API_KEY=env:SECRET_TEST_KEY",
+        ],
+    )
+    .env("SECRET_TEST_KEY", FROM_ENV))
+    .await;
+    deployed.assert_exit(Exit::Success);
+    let id = deployed.stdout.trim().to_string();
+    let token = sim
+        .client()
+        .expect("a client")
+        .get_agent()
+        .agent_id(id.as_str())
+        .call()
+        .await
+        .expect("read")
+        .public_token
+        .expect("a publicToken");
+    let with_project = |args: &[&str]| on(&sim, args).env("FLEEK_PROJECT_ID", PROJECT);
+    for args in [
+        &["agent", "view", "Nova", "-o", "json"][..],
+        &["agent", "list", "--project-id", PROJECT, "-o", "json"][..],
+        &["agent", "list", "--project-id", PROJECT, "-o", "jsonl"][..],
+        &["agent", "publish", "Nova"][..],
+    ] {
+        let shown = run(with_project(args)).await;
+        shown.assert_exit(Exit::Success);
+        assert_no_secret(&shown);
+        assert!(
+            shown.stdout.contains("OPENAI_API_KEY") && shown.stdout.contains("(secret)"),
+            "{args:?}: the secret's name stays, its value does not:\n{}",
+            shown.stdout
+        );
+        let human = !args.contains(&"-o");
+        assert_eq!(
+            shown.stdout.contains(token.as_str()),
+            !human,
+            "{args:?}: the token only in JSON:\n{}",
+            shown.stdout
+        );
+    }
+}
