@@ -51,6 +51,12 @@ pub(crate) fn command() -> Command {
                 .help("Give every project a saved card and an active subscription when a billing operation first sees it"),
         )
         .arg(
+            Arg::new("examples")
+                .long("examples")
+                .action(clap::ArgAction::SetTrue)
+                .help("Make the spec's example agent, project, card and subscription exist, so that requests copied from the reference work as printed"),
+        )
+        .arg(
             Arg::new("boot-time")
                 .long("boot-time")
                 .value_name("DURATION")
@@ -97,7 +103,8 @@ mod with_sim {
         ));
         builder = builder
             .quirks(matches.get_flag("quirks"))
-            .provisioned(matches.get_flag("provisioned"));
+            .provisioned(matches.get_flag("provisioned"))
+            .examples(matches.get_flag("examples"));
         if let Some(port) = matches.get_one::<u16>("port") {
             builder = builder.port(*port);
         }

@@ -43,6 +43,7 @@
 
 mod call;
 mod eliza;
+mod examples;
 mod faults;
 mod http;
 mod operations;
@@ -63,6 +64,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+pub use examples::{EXAMPLE_AGENT, EXAMPLE_PAYMENT_METHOD, EXAMPLE_PROJECT, EXAMPLE_SUBSCRIPTION};
 use faults::Faults;
 pub use faults::{Fault, Rule, Times};
 use world::{Delays, World};
@@ -138,6 +140,7 @@ pub struct SimulatorBuilder {
     state: Option<Value>,
     quirks: bool,
     provisioned: bool,
+    examples: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -150,6 +153,7 @@ impl Default for SimulatorBuilder {
             state: None,
             quirks: false,
             provisioned: false,
+            examples: false,
         }
     }
 }
@@ -195,6 +199,15 @@ impl SimulatorBuilder {
     /// then meet real ids, as a test generator following the spec's links needs.
     pub fn provisioned(mut self, on: bool) -> Self {
         self.provisioned = on;
+        self
+    }
+
+    /// Makes the resources the spec's examples name exist: agent [`EXAMPLE_AGENT`] (Nova,
+    /// published: running once booted) in project [`EXAMPLE_PROJECT`], with the card
+    /// [`EXAMPLE_PAYMENT_METHOD`] and the subscription [`EXAMPLE_SUBSCRIPTION`], so that a
+    /// request copied from the reference works as printed.
+    pub fn examples(mut self, on: bool) -> Self {
+        self.examples = on;
         self
     }
 
@@ -260,12 +273,16 @@ impl SimulatorBuilder {
                 tracing::warn!(error = %e, "the simulator stopped");
             }
         });
-        Ok(Simulator {
+        let simulator = Simulator {
             shared,
             addr,
             stop: Some(stop),
             task: Some(task),
-        })
+        };
+        if self.examples {
+            examples::seed(&simulator).await?;
+        }
+        Ok(simulator)
     }
 }
 

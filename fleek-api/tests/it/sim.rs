@@ -568,6 +568,62 @@ async fn a_provisioned_simulator_gives_each_project_a_card_and_a_subscription_on
     assert_eq!(cards.data.len(), 1);
 }
 
+#[tokio::test]
+async fn the_specs_example_ids_exist_in_a_simulator_started_with_examples() {
+    use fleek_api::sim::{
+        EXAMPLE_AGENT, EXAMPLE_PAYMENT_METHOD, EXAMPLE_PROJECT, EXAMPLE_SUBSCRIPTION,
+    };
+    let sim = fleek_api::sim::Simulator::builder()
+        .boot_time(Duration::from_millis(20))
+        .examples(true)
+        .start()
+        .await
+        .expect("the simulator starts");
+    assert!(
+        sim.requests().is_empty(),
+        "seeding leaves no request behind"
+    );
+    let client = sim.client().expect("a client");
+    let agent = client
+        .get_agent()
+        .agent_id(EXAMPLE_AGENT)
+        .call()
+        .await
+        .expect("the example agent");
+    assert_eq!(
+        (agent.name.as_str(), agent.project_id.as_str()),
+        ("Nova", EXAMPLE_PROJECT)
+    );
+    sim.advance(Duration::from_secs(1));
+    assert!(client
+        .get_agent_status()
+        .agent_id(EXAMPLE_AGENT)
+        .call()
+        .await
+        .expect("its status")
+        .is_running());
+    let subscription = client
+        .get_subscription()
+        .subscription_id(EXAMPLE_SUBSCRIPTION)
+        .call()
+        .await;
+    assert!(subscription.is_ok(), "{subscription:?}");
+    let card = client
+        .get_payment_method()
+        .payment_method_id(EXAMPLE_PAYMENT_METHOD)
+        .call()
+        .await
+        .expect("the example card");
+    assert_eq!(card.id, EXAMPLE_PAYMENT_METHOD);
+    let page = client
+        .list_agents()
+        .project_id(EXAMPLE_PROJECT)
+        .call()
+        .await
+        .expect("listed");
+    assert_eq!(page.data.len(), 1);
+}
+
 /// The status of a call that failed with one.
 fn failed<T>(result: Result<T, fleek_api::Error>) -> Option<u16> {
     result.err().and_then(|e| e.status()).map(|s| s.as_u16())
