@@ -45,6 +45,7 @@ mod operations;
 mod output;
 mod paging;
 mod refs;
+mod samples;
 mod security;
 mod sends;
 mod surface;
@@ -75,6 +76,10 @@ pub struct Generated {
     /// `fleek-api/src/generated_enums.rs`: formatted Rust source starting with
     /// [`GENERATED_HEADER`]. The client refers to them and `types` re-exports them.
     pub enums: String,
+    /// Every operation's code samples (`curl` and `fleek-agents`, filled with the spec's
+    /// examples), as pretty JSON, for `openapi/code-samples.json`: the reference renders
+    /// them and a test runs them.
+    pub samples: String,
     /// The spec's schemas as JSON Schema 2020-12 (`$defs`, and per operation its request
     /// body and success answer), for `fleek-api/src/sim/spec.schema.json`: the simulator
     /// checks requests and answers with it.
@@ -238,7 +243,9 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     );
     let enums = format!("{GENERATED_HEADER}\n\n{}", open_enums::source(&open_enums)?);
     let json_schema = json_schema::document(spec_text)?;
+    let samples = samples::document(&spec)?;
     Ok(Generated {
+        samples,
         client,
         mock,
         cli,

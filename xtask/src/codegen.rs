@@ -23,6 +23,9 @@ const GENERATED_CLI: &str = "fleek-api/src/cli/generated.rs";
 const GENERATED_ENUMS: &str = "fleek-api/src/generated_enums.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 const SPEC_SCHEMA: &str = "fleek-api/src/sim/spec.schema.json";
+/// Every operation's code samples (`curl`, `fleek-agents`), generated from the spec: the
+/// reference renders them (`cargo xtask docs`) and `tests/it/samples.rs` runs them.
+pub(crate) const CODE_SAMPLES: &str = "openapi/code-samples.json";
 
 /// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
 /// its own `cargo test`, since a filter applies to every binary of one run. The `it`
@@ -60,6 +63,7 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         (GENERATED_CLI, &generated.cli),
         (GENERATED_ENUMS, &generated.enums),
         (SPEC_SCHEMA, &generated.json_schema),
+        (CODE_SAMPLES, &generated.samples),
     ] {
         stale.extend(write_generated(mode, file, text)?);
     }

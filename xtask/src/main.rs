@@ -156,7 +156,7 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root: xtask's manifest lives one level below it.
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     // `cargo xtask` (cargo run) sets CARGO_MANIFEST_DIR when it runs the binary: that one,
     // not the one compiled in, which names whichever checkout built the binary first when
     // two checkouts share a target directory (cargo does not rebuild for a moved checkout).

@@ -16,6 +16,7 @@ mod lists;
 mod logs;
 mod operations;
 mod readme;
+mod samples;
 mod secrets;
 mod simulate;
 mod terminal;
