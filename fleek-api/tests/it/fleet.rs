@@ -442,18 +442,7 @@ async fn for_any_manifest_apply_then_plan_plans_nothing() {
     // come and go from the manifest, runs and stops, new bios, secrets, public chat.
     let mut specs: Vec<Spec> = Vec::new();
     // Made by hand: whatever the manifest does, pruning never touches it.
-    let mut character = nova();
-    character["name"] = Value::from("Handmade");
-    sim.client()
-        .expect("a client")
-        .create_agent_from_character(
-            PROJECT,
-            &serde_json::from_value(character).expect("a character"),
-        )
-        .name("Handmade")
-        .send()
-        .await
-        .expect("created by hand");
+    create_by_hand(&sim, "Handmade").await;
     for round in 0..12 {
         let kept: Vec<&str> = names
             .iter()
@@ -519,6 +508,22 @@ async fn apply_and_record(sim: &Simulator, fleet: &mut Fleet, plan: &Plan) -> Ve
     outcomes
 }
 
+/// An agent made outside the manifest, as in the dashboard.
+async fn create_by_hand(sim: &Simulator, name: &str) -> fleek_api::types::Agent {
+    let mut character = nova();
+    character["name"] = Value::from(name);
+    sim.client()
+        .expect("a client")
+        .create_agent_from_character(
+            PROJECT,
+            &serde_json::from_value(character).expect("a character"),
+        )
+        .name(name)
+        .send()
+        .await
+        .expect("created by hand")
+}
+
 async fn names_on_fleek(sim: &Simulator) -> Vec<String> {
     let client = sim.client().expect("a client");
     let agents = client.list_agents().project_id(PROJECT).stream();
@@ -550,17 +555,7 @@ async fn prune_deletes_only_what_the_manifest_created_and_never_a_hand_made_agen
 
     // Made by hand in the dashboard, one of them with the name of an agent the manifest
     // will drop: neither is the manifest's to delete.
-    let mut character = nova();
-    character["name"] = Value::from("Handmade");
-    let handmade = client
-        .create_agent_from_character(
-            PROJECT,
-            &serde_json::from_value(character).expect("a character"),
-        )
-        .name("Handmade")
-        .send()
-        .await
-        .expect("created by hand");
+    let handmade = create_by_hand(&sim, "Handmade").await;
     // Cy is deleted by hand: the lock forgets it on the next apply.
     let cy = outcomes
         .iter()
