@@ -38,6 +38,7 @@ mod commands;
 mod examples;
 mod extensions;
 mod json_schema;
+mod mcp;
 mod mocks;
 mod naming;
 mod open_enums;
@@ -84,6 +85,15 @@ pub struct Generated {
     /// body and success answer), for `fleek-api/src/sim/spec.schema.json`: the simulator
     /// checks requests and answers with it.
     pub json_schema: String,
+    /// The tools of `fleek-agents mcp`, one per operation that is not hidden, as pretty
+    /// JSON for `fleek-api/src/cli/mcp/tools.json`: each MCP tool definition (name,
+    /// description, input and output schemas, annotations) with the server's policy for it
+    /// (its toolset, what to ask before calling it, whether its answer is untrusted text).
+    pub mcp_tools: String,
+    /// The Rust that calls each of those tools' operations from its arguments, for
+    /// `fleek-api/src/cli/mcp/generated.rs`: formatted source starting with
+    /// [`GENERATED_HEADER`].
+    pub mcp: String,
     /// A plain-text summary of the public API: one block per operation with its method,
     /// path, parameters, body type and response type. Snapshotted so that a reviewer sees
     /// what a spec change does to the crate's API.
@@ -212,6 +222,11 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let send_example = examples::sender(&spec, &file)?;
     let surface = surface::render(&spec, &file)?;
+    let mcp_tools = mcp::tools(spec_text, &spec)?;
+    let mcp = format!(
+        "{GENERATED_HEADER}\n\n{}",
+        prettyplease::unparse(&mcp::dispatch(spec_text, &spec, &file)?)
+    );
     let calls = calls::impls(&file)?;
     let paging = paging::impls(&spec, &file)?;
     file.items.extend(calls);
@@ -245,6 +260,8 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     let json_schema = json_schema::document(spec_text)?;
     let samples = samples::document(&spec)?;
     Ok(Generated {
+        mcp_tools,
+        mcp,
         samples,
         client,
         mock,

@@ -20,6 +20,9 @@ pub(crate) const SPEC: &str = "openapi/fleek-api.yaml";
 const GENERATED: &str = "fleek-api/src/generated.rs";
 const GENERATED_MOCK: &str = "fleek-api/src/generated_mock.rs";
 const GENERATED_CLI: &str = "fleek-api/src/cli/generated.rs";
+const GENERATED_MCP: &str = "fleek-api/src/cli/mcp/generated.rs";
+/// The MCP server's tools (definitions and policy), generated from the spec.
+pub(crate) const MCP_TOOLS: &str = "fleek-api/src/cli/mcp/tools.json";
 const GENERATED_ENUMS: &str = "fleek-api/src/generated_enums.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 const SPEC_SCHEMA: &str = "fleek-api/src/sim/spec.schema.json";
@@ -64,6 +67,8 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         (GENERATED_ENUMS, &generated.enums),
         (SPEC_SCHEMA, &generated.json_schema),
         (CODE_SAMPLES, &generated.samples),
+        (GENERATED_MCP, &generated.mcp),
+        (MCP_TOOLS, &generated.mcp_tools),
     ] {
         stale.extend(write_generated(mode, file, text)?);
     }

@@ -53,6 +53,7 @@ mod fleet;
 mod generated;
 mod grammar;
 mod logs;
+mod mcp;
 mod output;
 mod pages;
 mod profiles;
@@ -184,10 +185,11 @@ enum HandWritten {
     Version,
     Fleet,
     Secret,
+    Mcp,
 }
 
 impl HandWritten {
-    const ALL: [HandWritten; 11] = [
+    const ALL: [HandWritten; 12] = [
         HandWritten::Auth,
         HandWritten::Deploy,
         HandWritten::Validate,
@@ -199,6 +201,7 @@ impl HandWritten {
         HandWritten::Version,
         HandWritten::Fleet,
         HandWritten::Secret,
+        HandWritten::Mcp,
     ];
 
     fn command(self) -> Command {
@@ -214,6 +217,7 @@ impl HandWritten {
             HandWritten::Version => version::command(),
             HandWritten::Fleet => fleet::command(),
             HandWritten::Secret => agent_secrets::command(),
+            HandWritten::Mcp => mcp::command(),
         }
     }
 
@@ -408,6 +412,7 @@ async fn dispatch(session: &Session<'_>, output: &Output) -> Result<(), CliError
         Some(HandWritten::Deploy) => deploy::run(session, sub, output).await,
         Some(HandWritten::Fleet) => fleet::run(session, sub, output).await,
         Some(HandWritten::Secret) => agent_secrets::run(session, sub, output).await,
+        Some(HandWritten::Mcp) => mcp::run(session, sub, output).await,
         Some(HandWritten::Logs) => run_agent_verb(session, "logs", sub, output).await,
         Some(HandWritten::Status) => run_agent_verb(session, "status", sub, output).await,
         Some(HandWritten::Message) => run_agent_verb(session, "message", sub, output).await,

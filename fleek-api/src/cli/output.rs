@@ -130,7 +130,7 @@ impl Output {
             return Ok(());
         }
         if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
-            if conceal(&mut value, false) {
+            if conceal(&mut value, None) {
                 return self.document(&value);
             }
         }
@@ -199,7 +199,7 @@ impl Output {
 fn indented(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut value) => {
-            conceal(&mut value, true);
+            conceal(&mut value, Some("(hidden: `-o json` shows it)"));
             serde_json::to_string_pretty(&value).unwrap_or_default()
         }
         Err(_) => String::from_utf8_lossy(body).into_owned(),
@@ -208,10 +208,10 @@ fn indented(body: &[u8]) -> String {
 
 /// What shows a secret in an answer, hidden: each value of `settings.secrets` in an
 /// agent's character file (`characterFile` or `character_file`, a JSON string) becomes
-/// `(secret)`, and, for people (`tokens`), an agent's `publicToken` too (`-o json` keeps it:
-/// the one way the CLI gives it to a script that sets up a chat page). Whether anything
-/// was hidden.
-pub(crate) fn conceal(value: &mut serde_json::Value, tokens: bool) -> bool {
+/// `(secret)`, and, where `token` says what to put instead, an agent's `publicToken` too
+/// (`-o json` keeps it: the one way the CLI gives it to a script that sets up a chat page).
+/// Whether anything was hidden.
+pub(crate) fn conceal(value: &mut serde_json::Value, token: Option<&str>) -> bool {
     use serde_json::Value;
     let mut hidden = false;
     match value {
@@ -232,17 +232,17 @@ pub(crate) fn conceal(value: &mut serde_json::Value, tokens: bool) -> bool {
                             }
                         }
                     }
-                    ("publicToken", Value::String(token)) if tokens => {
-                        *token = "(hidden: `-o json` shows it)".to_string();
+                    ("publicToken", Value::String(text)) if token.is_some() => {
+                        *text = token.unwrap_or_default().to_string();
                         hidden = true;
                     }
-                    _ => hidden |= conceal(field, tokens),
+                    _ => hidden |= conceal(field, token),
                 }
             }
         }
         Value::Array(items) => {
             for item in items {
-                hidden |= conceal(item, tokens);
+                hidden |= conceal(item, token);
             }
         }
         _ => {}

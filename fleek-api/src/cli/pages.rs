@@ -139,7 +139,7 @@ where
     let mut last: Option<Value> = None;
     let stopped = walk(request, reach, |page, mut items| {
         for item in &mut items {
-            super::output::conceal(item, false);
+            super::output::conceal(item, None);
         }
         match output.format {
             Format::JsonLines => {

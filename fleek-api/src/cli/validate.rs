@@ -55,20 +55,24 @@ pub(crate) struct Checked {
 impl Checked {
     pub(crate) fn of(path: &Path) -> Self {
         match read_json(path) {
-            // Judged as raw JSON, so that a file with a missing field still has every other
-            // problem, Fleek's included, listed in the same pass.
-            Ok(value) => Checked {
-                problems: Report::of_json(&value).problems().to_vec(),
-                live_secrets: live_secrets(&value),
-                character: Character::from_value(value).ok(),
-                unreadable: None,
-            },
+            Ok(value) => Self::of_value(value),
             Err(error) => Checked {
                 character: None,
                 problems: Vec::new(),
                 unreadable: Some(error.to_string()),
                 live_secrets: Vec::new(),
             },
+        }
+    }
+
+    /// A character given as JSON. Judged as raw JSON, so that one with a missing field
+    /// still has every other problem, Fleek's included, listed in the same pass.
+    pub(crate) fn of_value(value: serde_json::Value) -> Self {
+        Checked {
+            problems: Report::of_json(&value).problems().to_vec(),
+            live_secrets: live_secrets(&value),
+            character: Character::from_value(value).ok(),
+            unreadable: None,
         }
     }
 

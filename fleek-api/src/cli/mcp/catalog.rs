@@ -1,0 +1,264 @@
+//! The tools the server offers: one per operation (from `tools.json`, generated from the
+//! spec) and the jobs (`jobs.rs`), each with its policy, narrowed by the flags:
+//! `--read-only` wins over everything, then `--toolsets`, `--tools` and `--exclude-tools`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The generated tool definitions and policies.
+const TOOLS: &str = include_str!("tools.json");
+
+/// Every toolset, and whether it is on without `--toolsets`.
+pub(crate) const TOOLSETS: &[(&str, bool, &str)] = &[
+    (
+        "agents",
+        true,
+        "agents: list, view, create, update, deploy, start, stop, delete, status",
+    ),
+    ("logs", true, "logs: an agent's logs (untrusted text)"),
+    (
+        "proxy",
+        false,
+        "proxy: call into a running agent, message it (its replies are untrusted text)",
+    ),
+    (
+        "billing",
+        false,
+        "billing: plans, subscriptions, payment methods (some cost money)",
+    ),
+];
+
+/// How an answer becomes a result (the generator's `answer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum AnswerKind {
+    Json,
+    Items,
+    Value,
+    Binary,
+    None,
+}
+
+/// What the server asks before a guarded tool.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub(crate) struct Guard {
+    /// The question; `{arg}` is an argument's value (the agent's name for `agentId`).
+    pub(crate) question: String,
+    /// The argument naming what it is about, whose value (the agent's name for an agent)
+    /// the `confirm` argument repeats.
+    pub(crate) about: String,
+}
+
+/// Who serves a tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Serve {
+    /// The generated call of the operation of the same name.
+    Operation,
+    /// A hand-written job.
+    Job(super::jobs::Job),
+}
+
+/// One tool with its policy.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) tool: Tool,
+    pub(crate) toolset: &'static str,
+    pub(crate) guard: Option<Guard>,
+    pub(crate) untrusted: bool,
+    pub(crate) answer: AnswerKind,
+    pub(crate) serve: Serve,
+}
+
+impl Entry {
+    pub(crate) fn name(&self) -> &str {
+        &self.tool.name
+    }
+
+    fn annotations(&self) -> ToolAnnotations {
+        self.tool.annotations.clone().unwrap_or_default()
+    }
+
+    pub(crate) fn read_only(&self) -> bool {
+        self.annotations().read_only_hint == Some(true)
+    }
+}
+
+#[derive(Deserialize)]
+struct Generated {
+    tools: Vec<GeneratedEntry>,
+}
+
+#[derive(Deserialize)]
+struct GeneratedEntry {
+    tool: Tool,
+    toolset: String,
+    guard: Option<Guard>,
+    untrusted: bool,
+    answer: AnswerKind,
+}
+
+/// Every tool, operations first (in the spec's order), then the jobs.
+pub(crate) fn all() -> Result<Vec<Entry>, String> {
+    let generated: Generated = serde_json::from_str(TOOLS)
+        .map_err(|e| format!("the generated tool list does not read ({e}); regenerate it"))?;
+    let mut entries = Vec::new();
+    for entry in generated.tools {
+        let toolset = TOOLSETS
+            .iter()
+            .map(|(name, _, _)| *name)
+            .find(|name| *name == entry.toolset)
+            .ok_or_else(|| format!("{}: no toolset {}", entry.tool.name, entry.toolset))?;
+        let mut tool = entry.tool;
+        if let Some(guard) = &entry.guard {
+            tool.input_schema = Arc::new(with_confirm(&tool.input_schema, guard));
+        }
+        entries.push(Entry {
+            tool,
+            toolset,
+            guard: entry.guard,
+            untrusted: entry.untrusted,
+            answer: entry.answer,
+            serve: Serve::Operation,
+        });
+    }
+    entries.extend(super::jobs::entries());
+    Ok(entries)
+}
+
+/// The `confirm` argument a guarded tool takes when the client cannot ask the person.
+pub(crate) fn with_confirm(schema: &JsonObject, guard: &Guard) -> JsonObject {
+    let mut schema = schema.clone();
+    let what = if guard.about == "agentId" || guard.about == "agent" {
+        "the agent's name".to_string()
+    } else {
+        format!("the value of `{}`", guard.about)
+    };
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.insert(
+            "confirm".into(),
+            serde_json::json!({
+                "type": "string",
+                "description": format!(
+                    "Only after the user has agreed to this call: {what}, repeated. Needed \
+                     when this client cannot ask the user itself."
+                ),
+            }),
+        );
+    }
+    schema
+}
+
+/// Which tools to offer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Selection {
+    pub(crate) read_only: bool,
+    /// `--toolsets`; `None` for the default ones.
+    pub(crate) toolsets: Option<Vec<String>>,
+    pub(crate) tools: Vec<String>,
+    pub(crate) exclude: Vec<String>,
+}
+
+impl Selection {
+    /// The tools this selection offers, or an error naming a toolset or tool that does
+    /// not exist.
+    pub(crate) fn apply(&self, all: Vec<Entry>) -> Result<Vec<Entry>, String> {
+        let known: BTreeSet<&str> = all.iter().map(Entry::name).collect();
+        for name in self.tools.iter().chain(&self.exclude) {
+            if !known.contains(name.as_str()) {
+                return Err(format!(
+                    "there is no tool {name}: `fleek-agents mcp --list --toolsets all` lists them"
+                ));
+            }
+        }
+        let toolsets: Vec<&str> = match &self.toolsets {
+            None => TOOLSETS
+                .iter()
+                .filter(|(_, default, _)| *default)
+                .map(|(name, _, _)| *name)
+                .collect(),
+            Some(names) if names.iter().any(|n| n == "all") => {
+                TOOLSETS.iter().map(|(name, _, _)| *name).collect()
+            }
+            Some(names) => {
+                for name in names {
+                    if !TOOLSETS.iter().any(|(known, _, _)| known == name) {
+                        return Err(format!(
+                            "there is no toolset {name}: the toolsets are {} (or all)",
+                            TOOLSETS
+                                .iter()
+                                .map(|(name, _, _)| *name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+                names.iter().map(String::as_str).collect()
+            }
+        };
+        Ok(all
+            .into_iter()
+            .filter(|entry| {
+                toolsets.contains(&entry.toolset) || self.tools.iter().any(|t| t == entry.name())
+            })
+            .filter(|entry| !self.exclude.iter().any(|t| t == entry.name()))
+            .filter(|entry| !self.read_only || entry.read_only())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_wins_over_every_other_choice() {
+        let all = all().expect("the generated list reads");
+        let selection = Selection {
+            read_only: true,
+            toolsets: Some(vec!["all".into()]),
+            tools: vec!["delete_agent".into()],
+            exclude: vec![],
+        };
+        let offered = selection.apply(all).expect("valid");
+        assert!(!offered.is_empty());
+        assert!(offered.iter().all(Entry::read_only));
+        assert!(!offered.iter().any(|e| e.name() == "delete_agent"));
+    }
+
+    #[test]
+    fn an_unknown_toolset_or_tool_is_refused_by_name() {
+        let error = Selection {
+            toolsets: Some(vec!["agnets".into()]),
+            ..Selection::default()
+        }
+        .apply(all().expect("reads"))
+        .expect_err("no such toolset");
+        assert!(
+            error.contains("agnets") && error.contains("billing"),
+            "{error}"
+        );
+        let error = Selection {
+            exclude: vec!["drop_everything".into()],
+            ..Selection::default()
+        }
+        .apply(all().expect("reads"))
+        .expect_err("no such tool");
+        assert!(error.contains("drop_everything"), "{error}");
+    }
+
+    #[test]
+    fn tools_adds_one_tool_from_a_toolset_that_is_off() {
+        let offered = Selection {
+            tools: vec!["list_plans".into()],
+            ..Selection::default()
+        }
+        .apply(all().expect("reads"))
+        .expect("valid");
+        assert!(offered.iter().any(|e| e.name() == "list_plans"));
+        assert!(!offered.iter().any(|e| e.name() == "list_subscriptions"));
+    }
+}
