@@ -48,10 +48,10 @@ pub(crate) fn tools(spec_text: &str, spec: &OpenAPI) -> Result<String, Error> {
         .iter()
         .map(|tool| {
             let placement = &tool.placement;
-            let untrusted = toolset(&tool.operation, placement) == "logs" || placement.open_world;
+            let untrusted = toolset(placement) == "logs" || placement.open_world;
             json!({
                 "tool": tool.definition,
-                "toolset": toolset(&tool.operation, placement),
+                "toolset": toolset(placement),
                 "guard": guard(tool),
                 "untrusted": untrusted,
                 "answer": tool.answer,
@@ -114,7 +114,7 @@ pub(crate) fn dispatch(
                 .arguments
                 .iter()
                 .find(|(name, place, _)| {
-                    *place != "body" && crate::naming::snake_case(name) == ident.to_string()
+                    *place != "body" && *ident == crate::naming::snake_case(name)
                 })
                 .ok_or_else(|| {
                     Error::operation(
@@ -184,7 +184,7 @@ fn body_type(ty: &syn::Type) -> syn::Type {
 
 /// The toolset an operation belongs to: `proxy` (calls into a running agent), `logs`,
 /// `billing` (plans, subscriptions, payment methods) or `agents`.
-fn toolset(operation: &str, placement: &Placement) -> &'static str {
+fn toolset(placement: &Placement) -> &'static str {
     if placement.noun == "agent" && placement.verb == "api" {
         "proxy"
     } else if placement.noun == "agent" && placement.verb == "logs" {
@@ -195,7 +195,6 @@ fn toolset(operation: &str, placement: &Placement) -> &'static str {
     ) {
         "billing"
     } else {
-        let _ = operation;
         "agents"
     }
 }

@@ -468,7 +468,9 @@ impl Operation {
                     operation: "create_checkout_session",
                     noun: "subscription",
                     verb: "checkout",
-                    confirm: None,
+                    confirm: Some(
+                        "start a checkout for the project {project-id}, which costs money once paid",
+                    ),
                     destructive: false,
                     open_world: false,
                     hidden: false,

@@ -301,6 +301,10 @@ pub(crate) fn overview() -> String {
             &[
                 ("auth", "Log in, see what is in use, log out"),
                 ("framework", "The Eliza versions an agent can run"),
+                (
+                    "mcp",
+                    "Serve your agents to an AI assistant (Model Context Protocol)",
+                ),
                 ("simulate", "Run a simulator of Fleek on this machine"),
                 ("completions", "Shell completion, agent names included"),
                 ("version", "Print the version"),

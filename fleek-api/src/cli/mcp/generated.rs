@@ -27,18 +27,26 @@ pub(crate) async fn call(
         }
         "create_agent" => {
             let mut request = client.create_agent();
-            request = request.body(args.body::<types::CreateAgentRequest>(&[
-                "avatar",
-                "config",
-                "frameworkVersion",
-                "managedModelName",
-                "name",
-                "projectId",
-                "publicChat",
-                "referral",
-                "referralTokenId",
-                "tee",
-            ])?);
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::CreateAgentRequest,
+                        >(
+                            &[
+                                "avatar",
+                                "config",
+                                "frameworkVersion",
+                                "managedModelName",
+                                "name",
+                                "projectId",
+                                "publicChat",
+                                "referral",
+                                "referralTokenId",
+                                "tee",
+                            ],
+                        )?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
@@ -57,17 +65,25 @@ pub(crate) async fn call(
         "update_agent" => {
             let mut request = client.update_agent();
             request = request.agent_id(args.required::<types::AgentId>("agentId")?);
-            request = request.body(args.body::<types::UpdateAgentRequest>(&[
-                "avatar",
-                "characterFile",
-                "config",
-                "frameworkVersion",
-                "managedModelName",
-                "name",
-                "projectId",
-                "publicChat",
-                "tee",
-            ])?);
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::UpdateAgentRequest,
+                        >(
+                            &[
+                                "avatar",
+                                "characterFile",
+                                "config",
+                                "frameworkVersion",
+                                "managedModelName",
+                                "name",
+                                "projectId",
+                                "publicChat",
+                                "tee",
+                            ],
+                        )?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
@@ -169,65 +185,82 @@ pub(crate) async fn call(
         }
         "list_subscriptions" => {
             let mut request = client.list_subscriptions();
-            request = request.project_id(args.required::<types::ProjectId>("projectId")?);
+            request = request
+                .project_id(args.required::<types::ProjectId>("projectId")?);
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "create_subscription" => {
             let mut request = client.create_subscription();
-            request = request.body(args.body::<types::CreateSubscriptionRequest>(&[
-                "metadata",
-                "planId",
-                "product",
-                "projectId",
-            ])?);
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::CreateSubscriptionRequest,
+                        >(&["metadata", "planId", "product", "projectId"])?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "update_subscription_quantity" => {
             let mut request = client.update_subscription_quantity();
-            request =
-                request.subscription_id(args.required::<types::SubscriptionId>("subscriptionId")?);
-            request =
-                request.body(args.body::<types::UpdateSubscriptionQuantityRequest>(&[
-                    "projectId",
-                    "updateBy",
-                ])?);
+            request = request
+                .subscription_id(
+                    args.required::<types::SubscriptionId>("subscriptionId")?,
+                );
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::UpdateSubscriptionQuantityRequest,
+                        >(&["projectId", "updateBy"])?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "create_checkout_session" => {
             let mut request = client.create_checkout_session();
-            request = request.body(args.body::<types::CheckoutRequest>(&[
-                "metadata",
-                "planId",
-                "product",
-                "projectId",
-            ])?);
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::CheckoutRequest,
+                        >(&["metadata", "planId", "product", "projectId"])?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "get_subscription" => {
             let mut request = client.get_subscription();
-            request =
-                request.subscription_id(args.required::<types::SubscriptionId>("subscriptionId")?);
+            request = request
+                .subscription_id(
+                    args.required::<types::SubscriptionId>("subscriptionId")?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "set_subscription_quantity" => {
             let mut request = client.set_subscription_quantity();
-            request =
-                request.subscription_id(args.required::<types::SubscriptionId>("subscriptionId")?);
-            request = request.body(
-                args.body::<types::SetSubscriptionQuantityRequest>(&["product", "projectId"])?,
-            );
+            request = request
+                .subscription_id(
+                    args.required::<types::SubscriptionId>("subscriptionId")?,
+                );
+            request = request
+                .body(
+                    args
+                        .body::<
+                            types::SetSubscriptionQuantityRequest,
+                        >(&["product", "projectId"])?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "cancel_subscription" => {
             let mut request = client.cancel_subscription();
-            request =
-                request.subscription_id(args.required::<types::SubscriptionId>("subscriptionId")?);
+            request = request
+                .subscription_id(
+                    args.required::<types::SubscriptionId>("subscriptionId")?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
@@ -236,20 +269,24 @@ pub(crate) async fn call(
             if let Some(value) = args.take::<::std::string::String>("cursor")? {
                 request = request.cursor(value);
             }
-            request = request.project_id(args.required::<types::ProjectId>("projectId")?);
+            request = request
+                .project_id(args.required::<types::ProjectId>("projectId")?);
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "get_payment_method" => {
             let mut request = client.get_payment_method();
             request = request
-                .payment_method_id(args.required::<::std::string::String>("paymentMethodId")?);
+                .payment_method_id(
+                    args.required::<::std::string::String>("paymentMethodId")?,
+                );
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
         "create_payment_portal_session" => {
             let mut request = client.create_payment_portal_session();
-            request = request.body(args.body::<types::PaymentPortalRequest>(&["projectId"])?);
+            request = request
+                .body(args.body::<types::PaymentPortalRequest>(&["projectId"])?);
             args.finish()?;
             Ok(super::answer::Answer::of(request.call_raw().await))
         }
