@@ -33,7 +33,8 @@ struct Tool {
     operation: String,
     placement: Placement,
     definition: Value,
-    /// Each argument: its name, where it goes (`path`, `query`, `body`) and whether it is
+    /// Each argument: its name, where it goes (`path`, `query`, `header`, `cookie`, `body`)
+    /// and whether it is
     /// required.
     arguments: Vec<(String, &'static str, bool)>,
     /// How the answer becomes a result (see `output_schema`).
@@ -298,7 +299,8 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
                 let place = match parameter {
                     Parameter::Path { .. } => "path",
                     Parameter::Query { .. } => "query",
-                    _ => continue,
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
                 };
                 let data = parameter.parameter_data_ref();
                 let schema = parameter_schema(&document, path, method, &data.name, components);
