@@ -34,8 +34,7 @@ struct Tool {
     placement: Placement,
     definition: Value,
     /// Each argument: its name, where it goes (`path`, `query`, `header`, `cookie`, `body`)
-    /// and whether it is
-    /// required.
+    /// and whether it is required.
     arguments: Vec<(String, &'static str, bool)>,
     /// How the answer becomes a result (see `output_schema`).
     answer: &'static str,
