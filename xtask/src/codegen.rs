@@ -32,13 +32,17 @@ pub(crate) const CODE_SAMPLES: &str = "openapi/code-samples.json";
 
 /// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
 /// its own `cargo test`, since a filter applies to every binary of one run. The `it`
-/// filters: every operation's request, and `fleek-agents`' help tree.
+/// filters: every operation's request, `fleek-agents`' help tree and its MCP server's tools.
 const SNAPSHOT_TESTS: &[(&str, &str, &[&str])] = &[
     ("fleek-api-gen", "generate", &[]),
     (
         "fleek-api",
         "it",
-        &["requests::", "cli::help::the_help_tree"],
+        &[
+            "requests::",
+            "cli::help::the_help_tree",
+            "cli::mcp::the_tool_list",
+        ],
     ),
 ];
 

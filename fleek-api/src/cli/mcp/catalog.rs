@@ -214,6 +214,123 @@ impl Selection {
 mod tests {
     use super::*;
 
+    /// Every place in a schema some major client refuses: a reference, a union, a type list.
+    fn refused_shapes(schema: &Value, path: &str, found: &mut Vec<String>) {
+        match schema {
+            Value::Object(map) => {
+                for key in ["$ref", "$defs", "oneOf", "anyOf", "allOf"] {
+                    if map.contains_key(key) {
+                        found.push(format!("{path}.{key}"));
+                    }
+                }
+                if map.get("type").is_some_and(Value::is_array) {
+                    found.push(format!("{path}.type"));
+                }
+                for (key, value) in map {
+                    refused_shapes(value, &format!("{path}.{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    refused_shapes(item, path, found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_tool_states_its_hints_and_has_a_name_and_schemas_every_client_takes() {
+        let all = all().expect("the generated list reads");
+        assert!(all.len() > 30, "{}", all.len());
+        for entry in &all {
+            let name = entry.name();
+            assert!(
+                name.len() <= 48
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{name}"
+            );
+            let hints = entry.tool.annotations.clone().expect(name);
+            for (hint, value) in [
+                ("readOnlyHint", hints.read_only_hint),
+                ("destructiveHint", hints.destructive_hint),
+                ("idempotentHint", hints.idempotent_hint),
+                ("openWorldHint", hints.open_world_hint),
+            ] {
+                assert!(value.is_some(), "{name} has no {hint}");
+            }
+            let input = Value::Object((*entry.tool.input_schema).clone());
+            assert_eq!(input["type"], "object", "{name}");
+            let mut found = Vec::new();
+            refused_shapes(&input, "$", &mut found);
+            assert!(found.is_empty(), "{name}: {found:?}");
+            if let Some(output) = &entry.tool.output_schema {
+                assert_eq!(output["type"], "object", "{name}'s output schema");
+            }
+            let description = entry.tool.description.as_deref().unwrap_or_default();
+            assert!(!description.is_empty(), "{name} has no description");
+        }
+    }
+
+    #[test]
+    fn the_destructive_tools_are_those_that_delete_stop_cancel_or_overwrite() {
+        let all = all().expect("reads");
+        let destructive: BTreeSet<&str> = all
+            .iter()
+            .filter(|e| e.tool.annotations.as_ref().and_then(|a| a.destructive_hint) == Some(true))
+            .map(Entry::name)
+            .collect();
+        let expected: BTreeSet<&str> = [
+            // Delete.
+            "delete_agent",
+            "proxy_delete",
+            // Stop, cancel.
+            "stop_agent",
+            "cancel_subscription",
+            // Overwrite: what runs, what an agent holds, what a subscription costs.
+            "publish_agent",
+            "update_agent",
+            "deploy",
+            "proxy_put",
+            "proxy_patch",
+            "proxy_post",
+            "set_subscription_quantity",
+            "update_subscription_quantity",
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(destructive, expected);
+        // Each asks first, as does each that costs money.
+        let guarded: BTreeSet<&str> = all
+            .iter()
+            .filter(|e| e.guard.is_some())
+            .map(Entry::name)
+            .collect();
+        let mut expected_guarded = expected.clone();
+        expected_guarded.extend(["create_subscription", "create_checkout_session"]);
+        assert_eq!(guarded, expected_guarded);
+        for entry in all.iter().filter(|e| e.guard.is_some()) {
+            assert!(
+                entry.tool.input_schema["properties"]
+                    .get("confirm")
+                    .is_some(),
+                "{} takes no confirm",
+                entry.name()
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_toolsets_cost_under_ten_thousand_tokens() {
+        let offered = Selection::default()
+            .apply(all().expect("reads"))
+            .expect("valid");
+        let bytes = super::super::setup::list_bytes(&offered);
+        assert!(bytes / 4 < 10_000, "{bytes} bytes");
+    }
+
     #[test]
     fn read_only_wins_over_every_other_choice() {
         let all = all().expect("the generated list reads");

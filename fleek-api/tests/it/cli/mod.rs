@@ -14,6 +14,7 @@ mod grammar;
 mod help;
 mod lists;
 mod logs;
+mod mcp;
 mod operations;
 mod readme;
 mod samples;
