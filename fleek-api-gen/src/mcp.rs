@@ -347,15 +347,15 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
                             arguments.push((name.clone(), "body", needed));
                         }
                     }
-                    // A body that is any JSON (the proxy's): one argument holds it.
+                    // A body that is any JSON (the proxy's): one argument holds it, an
+                    // object (what agents' APIs take; a schema that says nothing is one
+                    // clients flag as unportable).
                     None => {
-                        let mut property = schema.clone();
-                        if let Some(object) = property.as_object_mut() {
-                            object.insert(
-                                "description".into(),
-                                json!("The JSON body to send, as it is."),
-                            );
-                        }
+                        let property = json!({
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "The JSON body to send, as it is.",
+                        });
                         properties.insert("body".into(), property);
                         arguments.push(("body".into(), "body", false));
                     }
@@ -482,8 +482,8 @@ fn input_schema(schema: &Value, components: &Value, depth: usize) -> Result<Valu
     inline(schema, components, depth, false)
 }
 
-/// A schema answers are checked against: references inlined, `nullable` kept as a type
-/// array or an `anyOf` with `null`, unions kept.
+/// A schema answers are checked against: references inlined, `nullable` kept as an `anyOf`
+/// with `null`, unions kept.
 fn answer_schema(schema: &Value, components: &Value) -> Result<Value, String> {
     inline(schema, components, 0, true)
 }
@@ -576,12 +576,9 @@ fn inline(schema: &Value, components: &Value, depth: usize, answer: bool) -> Res
         if let Some(values) = out.get_mut("enum").and_then(Value::as_array_mut) {
             values.push(Value::Null);
         }
-        match out.get("type").cloned() {
-            Some(Value::String(kind)) => {
-                out.insert("type".into(), json!([kind, "null"]));
-            }
-            _ => return Ok(json!({"anyOf": [Value::Object(out), {"type": "null"}]})),
-        }
+        // `anyOf` with `null`, not a type list, which single-`type` dialects (Gemini's)
+        // refuse.
+        return Ok(json!({"anyOf": [Value::Object(out), {"type": "null"}]}));
     }
     // Open enums (`x-extensible-enum`) take values the spec does not list yet.
     Ok(Value::Object(out))

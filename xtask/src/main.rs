@@ -47,6 +47,7 @@ mod footprint;
 mod lint;
 mod lint_ci;
 mod man;
+mod mcp_clients;
 mod modules;
 mod msrv;
 mod openapi;
@@ -90,6 +91,10 @@ commands:
                                  node) and with `fleek-agents validate`; fail where they differ
   schemathesis                   run Schemathesis (pinned; installed in a venv under the target
                                  dir) against `fleek-agents simulate`; fail on any failure
+  mcp-clients [--measure [N]]    `fleek-agents mcp` driven by the Python MCP SDK and the MCP
+                                 Inspector (pinned) against the simulator; --measure: the size
+                                 of tools/list, start-up, a list_agents round trip beside a
+                                 bare HTTP client, interleaved
   sim-bench [--rounds N]         the simulator beside Prism's mock of the spec, interleaved:
                                  start to first answer, get_agent req/s, resident memory
   fleet-bench [--rounds N] [--agents N]
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
         ["eliza-conformance"] => eliza_conformance::run(),
         ["man"] => man::run(),
         ["schemathesis"] => schemathesis::run(),
+        ["mcp-clients", rest @ ..] => mcp_clients::run(rest),
         ["sim-bench", rest @ ..] => sim_bench::run(rest),
         ["fleet-bench", rest @ ..] => fleet_bench::run(rest),
         ["release-size", rest @ ..] => release_size::run(rest),
