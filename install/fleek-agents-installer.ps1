@@ -47,7 +47,7 @@ if ($Version -eq 'latest') {
     Fail "'$Version' is not a version: give one like 0.3.0, or latest"
 }
 if (-not [Environment]::Is64BitOperatingSystem) {
-    Fail 'no prebuilt fleek-agents for 32-bit Windows; build it instead: cargo install fleek-api --features cli,sim --locked'
+    Fail 'no prebuilt fleek-agents for 32-bit Windows; build it instead: cargo install fleek-api --features cli,sim,mcp --locked'
 }
 $Target = 'x86_64-pc-windows-msvc'
 $Archive = "fleek-agents-$Target.zip"

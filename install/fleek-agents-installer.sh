@@ -83,7 +83,7 @@ detect_target() {
     case "$arch" in
         x86_64 | amd64) arch=x86_64 ;;
         aarch64 | arm64) arch=aarch64 ;;
-        *) die "no prebuilt fleek-agents for a $arch processor; build it instead: cargo install fleek-api --features cli,sim --locked" ;;
+        *) die "no prebuilt fleek-agents for a $arch processor; build it instead: cargo install fleek-api --features cli,sim,mcp --locked" ;;
     esac
     os=$(uname -s)
     case "$os" in
@@ -103,10 +103,10 @@ detect_target() {
             echo "$arch-apple-darwin"
             ;;
         MINGW* | MSYS* | CYGWIN* | Windows_NT)
-            [ "$arch" = x86_64 ] || die "no prebuilt fleek-agents for Windows on $arch; build it instead: cargo install fleek-api --features cli,sim --locked"
+            [ "$arch" = x86_64 ] || die "no prebuilt fleek-agents for Windows on $arch; build it instead: cargo install fleek-api --features cli,sim,mcp --locked"
             echo "x86_64-pc-windows-msvc"
             ;;
-        *) die "no prebuilt fleek-agents for $os; build it instead: cargo install fleek-api --features cli,sim --locked" ;;
+        *) die "no prebuilt fleek-agents for $os; build it instead: cargo install fleek-api --features cli,sim,mcp --locked" ;;
     esac
 }
 

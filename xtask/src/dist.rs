@@ -22,9 +22,9 @@ use sha2::Digest as _;
 
 use crate::{root, run_command, target_dir, Failure};
 
-/// The features a downloaded binary carries: the CLI, and the simulator so that
-/// `fleek-agents simulate` works.
-pub(crate) const FEATURES: &str = "cli,sim";
+/// The features a downloaded binary carries: the CLI, the simulator so that
+/// `fleek-agents simulate` works, and the MCP server so that `fleek-agents mcp` does.
+pub(crate) const FEATURES: &str = "cli,sim,mcp";
 
 /// The documents every archive carries beside the binary.
 const DOCUMENTS: [&str; 3] = ["README.md", "LICENSE", "CHANGELOG.md"];

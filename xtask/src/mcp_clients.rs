@@ -9,7 +9,8 @@
 //!   check of every tool's schemas (`--strict`: no error and no warning), a read, a resource,
 //!   a guarded write refused, and the same over HTTP with the token.
 //!
-//! `cargo xtask mcp-clients --measure` measures instead (see `measure`).
+//! `cargo xtask mcp-clients --measure [ROUNDS]` measures a release build instead
+//! (`conformance/mcp/measure.py` says what and how).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -23,10 +24,10 @@ const PYTHON_SDK: &str = "mcp==2.3.0";
 const EXAMPLE_AGENT: &str = "cm7b2q3vx0001la08zk4h2mto";
 
 pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
-    let binary = build()?;
     let python = python()?;
     match args {
         [] => {
+            let binary = build(false)?;
             run_command(
                 Command::new(&python)
                     .arg("conformance/mcp/clients.py")
@@ -41,6 +42,8 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
                 [rounds] => rounds.to_string(),
                 _ => return Err("usage: cargo xtask mcp-clients --measure [ROUNDS]".into()),
             };
+            // Measured as users run it: a release build.
+            let binary = build(true)?;
             run_command(
                 Command::new(&python)
                     .arg("conformance/mcp/measure.py")
@@ -54,21 +57,25 @@ pub(crate) fn run(args: &[&str]) -> Result<(), Failure> {
     }
 }
 
-/// `fleek-agents` with the server and the simulator, built once.
-fn build() -> Result<PathBuf, Failure> {
-    run_command(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "fleek-api",
-                "--features",
-                "cli,sim,mcp",
-            ])
-            .args(["--bin", "fleek-agents"]),
-    )?;
-    Ok(target_dir().join("debug/fleek-agents"))
+/// `fleek-agents` with the server and the simulator, built once (`release`: optimised).
+fn build(release: bool) -> Result<PathBuf, Failure> {
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "fleek-api",
+            "--features",
+            "cli,sim,mcp",
+        ])
+        .args(["--bin", "fleek-agents"]);
+    if release {
+        cargo.arg("--release");
+    }
+    run_command(&mut cargo)?;
+    let profile = if release { "release" } else { "debug" };
+    Ok(target_dir().join(profile).join("fleek-agents"))
 }
 
 /// The venv's python, with the pinned SDK installed when missing.
