@@ -492,11 +492,6 @@ mod tests {
     }
 
     #[test]
-    fn the_reserved_names_are_free() {
-        let tree = super::super::command();
-        assert!(tree.find_subcommand("mcp").is_none(), "mcp is taken");
-    }
-    #[test]
     fn every_command_that_asks_has_yes_and_the_arguments_its_question_names() {
         let tree = crate::cli::command();
         for operation in Operation::ALL {

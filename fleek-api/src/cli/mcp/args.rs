@@ -112,6 +112,11 @@ impl Args {
         self.rest.get(name).is_some_and(|value| !value.is_null())
     }
 
+    /// The arguments not taken yet.
+    pub(crate) fn rest(&self) -> &Map<String, Value> {
+        &self.rest
+    }
+
     /// `name` as given, not taken.
     pub(crate) fn peek(&self, name: &str) -> Option<&Value> {
         self.rest.get(name)

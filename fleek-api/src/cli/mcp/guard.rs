@@ -54,9 +54,10 @@ impl Subject {
             .or_else(|| value(&guard.about))
             .unwrap_or_default();
         let mut question = guard.question.clone();
-        let shown = match &name {
-            Some(name) => format!("{name:?} ({})", value(&guard.about).unwrap_or_default()),
-            None => expected.clone(),
+        let shown = match (&name, value(&guard.about)) {
+            (Some(name), Some(id)) if *name != id => format!("{name:?} ({id})"),
+            (Some(name), _) => format!("{name:?}"),
+            (None, _) => expected.clone(),
         };
         question = question.replace(&format!("{{{}}}", guard.about), &shown);
         for (key, _) in arguments {

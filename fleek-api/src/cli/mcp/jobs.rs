@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use super::answer::{failure, refusal, structured};
 use super::args::{Args, ArgumentError};
 use super::catalog::{AnswerKind, Entry, Guard, Serve};
+use super::guard::Subject;
 use crate::character::Character;
 use crate::cli::validate::Checked;
 use crate::deploy::DeployEvent;
@@ -177,8 +178,9 @@ fn entry(job: Job) -> Entry {
     }));
     // The definitions above are fixed; the catalog's tests read every one of them.
     let mut tool = tool.unwrap_or_else(|_| Tool::new(job.name(), description, Arc::default()));
+    // The question itself is `deploy_subject`'s, which reads the character.
     let guard = (job == Job::Deploy).then(|| Guard {
-        question: "deploy {name} (this creates an agent, or replaces what {agent} runs)".into(),
+        question: "deploy {name}".into(),
         about: "name".into(),
     });
     if let Some(guard) = &guard {
@@ -197,25 +199,28 @@ fn entry(job: Job) -> Entry {
 /// Why a job could not run.
 type Outcome = Result<CallToolResult, ArgumentError>;
 
-/// What `confirm` must repeat for `deploy`, and the question's arguments: the agent's name.
-pub(crate) fn deploy_subject(
-    context: &Context<'_>,
-    args: &Args,
-) -> Result<serde_json::Map<String, Value>, String> {
+/// What `deploy` asks, and what `confirm` repeats: the agent's name.
+pub(crate) fn deploy_subject(context: &Context<'_>, args: &Args) -> Result<Subject, String> {
     let character = character_of(context, args)?;
     let name = args
         .peek("name")
         .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or(character.name);
-    let agent = args
-        .peek("agent")
-        .and_then(Value::as_str)
-        .unwrap_or("no agent");
-    let mut map = serde_json::Map::new();
-    map.insert("name".into(), json!(name));
-    map.insert("agent".into(), json!(agent));
-    Ok(map)
+        .map_or(character.name, str::to_string);
+    let question = match args.peek("agent").and_then(Value::as_str) {
+        Some(agent) => format!("deploy {name:?} over the agent {agent}, replacing what it runs"),
+        None => {
+            let project = args
+                .peek("project")
+                .and_then(Value::as_str)
+                .or(context.project)
+                .unwrap_or("the default project");
+            format!("deploy {name:?} as a new agent in the project {project}")
+        }
+    };
+    Ok(Subject {
+        question,
+        expected: name,
+    })
 }
 
 /// Runs `job`.

@@ -137,19 +137,9 @@ impl Server {
         context: &jobs::Context<'_>,
     ) -> Result<Subject, String> {
         if entry.serve == Serve::Job(Job::Deploy) {
-            let arguments = jobs::deploy_subject(context, args)?;
-            let name = arguments
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            return Ok(Subject::new(guard, &arguments, name));
+            return jobs::deploy_subject(context, args);
         }
-        let mut arguments = serde_json::Map::new();
-        for key in [guard.about.as_str(), "projectId", "updateBy", "quantity"] {
-            if let Some(value) = args.peek(key) {
-                arguments.insert(key.to_string(), value.clone());
-            }
-        }
+        let arguments = args.rest();
         let name = match (
             guard.about.as_str(),
             args.peek("agentId").and_then(Value::as_str),
@@ -164,7 +154,7 @@ impl Server {
             }
             _ => None,
         };
-        Ok(Subject::new(guard, &arguments, name))
+        Ok(Subject::new(guard, arguments, name))
     }
 
     async fn read(&self, uri: &str) -> Result<ReadResourceResult, McpError> {

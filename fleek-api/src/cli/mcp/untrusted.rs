@@ -42,12 +42,15 @@ pub(crate) fn capped(text: &str) -> String {
     )
 }
 
-/// 16 random hex digits (the operating system's randomness; a fixed one if it fails,
-/// which only makes the marker guessable, never the call fail).
+/// 16 random hex digits from the operating system; should it have none to give, the
+/// clock's nanoseconds (guessable in principle, but never a failed call).
 fn boundary() -> String {
     let mut bytes = [0u8; 8];
     if getrandom::fill(&mut bytes).is_err() {
-        return "0000000000000000".into();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        return format!("{:016x}", nanos as u64);
     }
     bytes.iter().fold(String::new(), |mut out, byte| {
         let _ = write!(out, "{byte:02x}");
