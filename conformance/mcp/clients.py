@@ -220,6 +220,12 @@ async def http_checks(env, character):
         async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
             async with Client(streamable_http_client(url, http_client=http)) as client:
                 await session_checks("http", client, character)
+                by_path = await client.call_tool("validate", {"path": "character.json"})
+                check(
+                    "http: no file path is read over HTTP",
+                    by_path.is_error and "only when the server runs over stdio" in text_of(by_path),
+                    text_of(by_path),
+                )
         initialize = {
             "jsonrpc": "2.0",
             "id": 1,

@@ -38,6 +38,10 @@ struct Tool {
     arguments: Vec<(String, &'static str, bool)>,
     /// How the answer becomes a result (see `output_schema`).
     answer: &'static str,
+    /// How the body is given: `object` (its properties as arguments, decoded together as
+    /// the body's type: JSON, a form), `text` or `binary` (base64) in the one argument
+    /// `body`; `None` without a body.
+    body: Option<&'static str>,
 }
 
 /// `tools.json`: every operation that is not hidden, in the spec's order, as an MCP tool
@@ -104,9 +108,19 @@ pub(crate) fn dispatch(
             }
             let ty = crate::builders::first_type_argument(&field.ty).unwrap_or(&field.ty);
             if ident == "body" {
-                let ty = body_type(ty);
-                sets.push(quote! {
-                    request = request.body(args.body::<#ty>(&[#(#body_names),*])?);
+                sets.push(match tool.body {
+                    Some("text") => quote! {
+                        request = request.body(args.required::<String>("body")?);
+                    },
+                    Some("binary") => quote! {
+                        request = request.body(args.base64("body")?);
+                    },
+                    _ => {
+                        let ty = body_type(ty);
+                        quote! {
+                            request = request.body(args.body::<#ty>(&[#(#body_names),*])?);
+                        }
+                    }
                 });
                 continue;
             }
@@ -317,11 +331,51 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
                 arguments.push((data.name.clone(), place, data.required));
             }
             let body = resolve(&raw["requestBody"], components, "requestBodies");
+            let mut body_kind = None;
             if let Some(body) = body {
-                let schema = &body["content"]["application/json"]["schema"];
-                if schema.is_null() {
-                    return Err(Error::operation(id, "its request body is not JSON"));
-                }
+                let content = &body["content"];
+                let structured = ["application/json", "application/x-www-form-urlencoded"]
+                    .into_iter()
+                    .find(|kind| !content[kind]["schema"].is_null());
+                let Some(structured) = structured else {
+                    // A raw body: text as it is, anything else as base64.
+                    let text = content
+                        .as_object()
+                        .is_some_and(|c| c.keys().any(|k| k.starts_with("text/")));
+                    let (kind, description) = if text {
+                        ("text", "The body to send, as text.")
+                    } else {
+                        ("binary", "The body to send, base64-encoded.")
+                    };
+                    properties.insert(
+                        "body".into(),
+                        json!({"type": "string", "description": description}),
+                    );
+                    required.push(json!("body"));
+                    arguments.push(("body".into(), "body", true));
+                    body_kind = Some(kind);
+                    let input = json!({
+                        "type": "object",
+                        "properties": properties,
+                        "required": required,
+                        "additionalProperties": false,
+                    });
+                    tools.push(finish(
+                        id,
+                        op,
+                        &placement,
+                        raw,
+                        components,
+                        Takes {
+                            input,
+                            arguments,
+                            body: body_kind,
+                        },
+                    )?);
+                    continue;
+                };
+                body_kind = Some("object");
+                let schema = &content[structured]["schema"];
                 let schema = input_schema(schema, components, 0)
                     .map_err(|message| Error::operation(id, format!("request body: {message}")))?;
                 match schema["properties"].as_object() {
@@ -367,49 +421,85 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
                 "required": required,
                 "additionalProperties": false,
             });
-            let success = raw["responses"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .find(|(code, _)| code.starts_with('2'))
-                .and_then(|(_, response)| resolve(response, components, "responses"));
-            let (output, answer) = match success {
-                Some(response) => output_schema(response, components)
-                    .map_err(|message| Error::operation(id, format!("answer: {message}")))?,
-                None => (None, "none"),
-            };
-            let title = op.summary.clone().unwrap_or_else(|| id.to_string());
-            let mut description = title.clone();
-            if let Some(text) = &op.description {
-                description.push_str(". ");
-                description.push_str(&first_paragraph(text));
-            }
-            let mut definition = json!({
-                "name": id,
-                "title": title,
-                "description": description,
-                "inputSchema": input,
-                "annotations": {
-                    "title": title,
-                    "readOnlyHint": placement.read_only,
-                    "destructiveHint": placement.destructive,
-                    "idempotentHint": placement.idempotent,
-                    "openWorldHint": placement.open_world,
+            tools.push(finish(
+                id,
+                op,
+                &placement,
+                raw,
+                components,
+                Takes {
+                    input,
+                    arguments,
+                    body: body_kind,
                 },
-            });
-            if let Some(output) = output {
-                definition["outputSchema"] = output;
-            }
-            tools.push(Tool {
-                operation: id.to_string(),
-                placement,
-                definition,
-                arguments,
-                answer,
-            });
+            )?);
         }
     }
     Ok(tools)
+}
+
+/// What a tool takes: its input schema, its arguments, how its body is given.
+struct Takes {
+    input: Value,
+    arguments: Vec<(String, &'static str, bool)>,
+    body: Option<&'static str>,
+}
+
+/// The tool of operation `id` (`raw`, as JSON), taking `takes`.
+fn finish(
+    id: &str,
+    op: &openapiv3::Operation,
+    placement: &Placement,
+    raw: &Value,
+    components: &Value,
+    takes: Takes,
+) -> Result<Tool, Error> {
+    let Takes {
+        input,
+        arguments,
+        body,
+    } = takes;
+    let success = raw["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(code, _)| code.starts_with('2'))
+        .and_then(|(_, response)| resolve(response, components, "responses"));
+    let (output, answer) = match success {
+        Some(response) => output_schema(response, components)
+            .map_err(|message| Error::operation(id, format!("answer: {message}")))?,
+        None => (None, "none"),
+    };
+    let title = op.summary.clone().unwrap_or_else(|| id.to_string());
+    let mut description = title.clone();
+    if let Some(text) = &op.description {
+        description.push_str(". ");
+        description.push_str(&first_paragraph(text));
+    }
+    let mut definition = json!({
+        "name": id,
+        "title": title,
+        "description": description,
+        "inputSchema": input,
+        "annotations": {
+            "title": title,
+            "readOnlyHint": placement.read_only,
+            "destructiveHint": placement.destructive,
+            "idempotentHint": placement.idempotent,
+            "openWorldHint": placement.open_world,
+        },
+    });
+    if let Some(output) = output {
+        definition["outputSchema"] = output;
+    }
+    Ok(Tool {
+        operation: id.to_string(),
+        placement: placement.clone(),
+        definition,
+        arguments,
+        answer,
+        body,
+    })
 }
 
 fn check_name(name: &str) -> Result<(), Error> {

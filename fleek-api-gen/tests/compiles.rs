@@ -167,6 +167,25 @@ fn every_supported_shape_generates_code_that_compiles() {
         2
     );
 
+    // Each is an MCP tool too, whatever its body: JSON and form bodies as their properties,
+    // a raw body as one argument (text, or base64).
+    let tools: serde_json::Value = serde_json::from_str(&generated.mcp_tools).expect("JSON");
+    let tool = |name: &str| {
+        tools["tools"]
+            .as_array()
+            .and_then(|all| all.iter().find(|t| t["tool"]["name"] == name))
+            .unwrap_or_else(|| panic!("{name} is a tool"))
+            .clone()
+    };
+    for name in ["shape_raw_request", "shape_text_request"] {
+        assert_eq!(
+            tool(name)["tool"]["inputSchema"]["required"],
+            serde_json::json!(["body"])
+        );
+    }
+    assert!(tool("shape_form")["tool"]["inputSchema"]["properties"]["name"].is_object());
+    assert!(generated.mcp.contains("args.base64(\"body\")"));
+
     // A copy of the workspace with fleek-api only, and the new generated files.
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -187,6 +206,8 @@ fn every_supported_shape_generates_code_that_compiles() {
     std::fs::write(src.join("generated.rs"), &generated.client).expect("write");
     std::fs::write(src.join("generated_mock.rs"), &generated.mock).expect("write");
     std::fs::write(src.join("cli/generated.rs"), &generated.cli).expect("write");
+    std::fs::write(src.join("cli/mcp/generated.rs"), &generated.mcp).expect("write");
+    std::fs::write(src.join("cli/mcp/tools.json"), &generated.mcp_tools).expect("write");
     std::fs::write(src.join("generated_enums.rs"), &generated.enums).expect("write");
     std::fs::write(src.join("shapes_in_use.rs"), SHAPES_IN_USE).expect("write");
     let lib = read(&src.join("lib.rs"));
@@ -195,7 +216,7 @@ fn every_supported_shape_generates_code_that_compiles() {
     // TLS is left out: generated code does not touch it, and it is the slowest dependency.
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["rustc", "--quiet", "--lib", "--profile", "check"])
-        .args(["--no-default-features", "--features", "mock,cli"])
+        .args(["--no-default-features", "--features", "mock,cli,mcp"])
         .arg("--manifest-path")
         .arg(workspace.join("fleek-api/Cargo.toml"))
         .args(["--", "-D", "warnings"])

@@ -4336,7 +4336,7 @@ let response = client.get_agent_attestation()
     }
     /**Proxy a GET request to the agent
 
-Forwards a `GET` to the agent's API; see the path's description.
+Forwards a `GET` to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.
 
 Sends a `GET` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
@@ -4355,7 +4355,7 @@ let response = client.proxy_get()
     }
     /**Proxy a PUT request to the agent
 
-Forwards a `PUT` with a JSON body to the agent's API; see the path's description.
+Forwards a `PUT` with a JSON body to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.
 
 Sends a `PUT` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
@@ -4376,8 +4376,10 @@ let response = client.proxy_put()
     }
     /**Proxy a POST request to the agent
 
-Forwards a `POST` with a JSON body to the agent's API; see the path's description.
-Sending a message to an Eliza agent is a `POST` to `<elizaAgentId>/message`.
+Forwards a `POST` with a JSON body to the running agent's own Eliza API, at the path
+`key` inside it, and returns its answer unchanged; the path's description lists the
+routes. Sending a message to an Eliza agent is a `POST` to `<elizaAgentId>/message`
+with `{"text": "..."}`.
 
 
 Sends a `POST` request to `/api/v1/ai-agents/{agentId}/api/{key}`
@@ -4399,7 +4401,7 @@ let response = client.proxy_post()
     }
     /**Proxy a DELETE request to the agent
 
-Forwards a `DELETE` to the agent's API; see the path's description.
+Forwards a `DELETE` to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.
 
 Sends a `DELETE` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 
@@ -4418,7 +4420,7 @@ let response = client.proxy_delete()
     }
     /**Proxy a PATCH request to the agent
 
-Forwards a `PATCH` with a JSON body to the agent's API; see the path's description.
+Forwards a `PATCH` with a JSON body to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.
 
 Sends a `PATCH` request to `/api/v1/ai-agents/{agentId}/api/{key}`
 

@@ -1551,7 +1551,7 @@ fn cli_proxy_get() -> ::clap::Command {
         )
         .about("Proxy a GET request to the agent")
         .long_about(
-            "Proxy a GET request to the agent\n\nForwards a `GET` to the agent's API; see the path's description.",
+            "Proxy a GET request to the agent\n\nForwards a `GET` to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.",
         )
 }
 fn cli_proxy_put() -> ::clap::Command {
@@ -1582,7 +1582,7 @@ fn cli_proxy_put() -> ::clap::Command {
         )
         .about("Proxy a PUT request to the agent")
         .long_about(
-            "Proxy a PUT request to the agent\n\nForwards a `PUT` with a JSON body to the agent's API; see the path's description.",
+            "Proxy a PUT request to the agent\n\nForwards a `PUT` with a JSON body to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.",
         )
 }
 fn cli_proxy_post() -> ::clap::Command {
@@ -1613,7 +1613,7 @@ fn cli_proxy_post() -> ::clap::Command {
         )
         .about("Proxy a POST request to the agent")
         .long_about(
-            "Proxy a POST request to the agent\n\nForwards a `POST` with a JSON body to the agent's API; see the path's description. Sending a message to an Eliza agent is a `POST` to `<elizaAgentId>/message`.",
+            "Proxy a POST request to the agent\n\nForwards a `POST` with a JSON body to the running agent's own Eliza API, at the path `key` inside it, and returns its answer unchanged; the path's description lists the routes. Sending a message to an Eliza agent is a `POST` to `<elizaAgentId>/message` with `{\"text\": \"...\"}`.",
         )
 }
 fn cli_proxy_delete() -> ::clap::Command {
@@ -1636,7 +1636,7 @@ fn cli_proxy_delete() -> ::clap::Command {
         )
         .about("Proxy a DELETE request to the agent")
         .long_about(
-            "Proxy a DELETE request to the agent\n\nForwards a `DELETE` to the agent's API; see the path's description.",
+            "Proxy a DELETE request to the agent\n\nForwards a `DELETE` to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.",
         )
 }
 fn cli_proxy_patch() -> ::clap::Command {
@@ -1667,7 +1667,7 @@ fn cli_proxy_patch() -> ::clap::Command {
         )
         .about("Proxy a PATCH request to the agent")
         .long_about(
-            "Proxy a PATCH request to the agent\n\nForwards a `PATCH` with a JSON body to the agent's API; see the path's description.",
+            "Proxy a PATCH request to the agent\n\nForwards a `PATCH` with a JSON body to the running agent's own Eliza API, at the path `key` inside it (`agents` lists its Eliza agents), and returns its answer unchanged; the path's description lists the routes.",
         )
 }
 fn cli_list_framework_versions() -> ::clap::Command {

@@ -73,6 +73,18 @@ impl Args {
             .filter(|text| !text.is_empty()))
     }
 
+    /// Takes `name`, base64 (a raw body).
+    pub(crate) fn base64(&mut self, name: &str) -> Result<Vec<u8>, ArgumentError> {
+        use base64::Engine as _;
+        let text: String = self.required(name)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|e| ArgumentError::Invalid {
+                name: name.to_string(),
+                reason: format!("not base64: {e}"),
+            })
+    }
+
     /// Takes the body's properties (`names`) and decodes them together as the body `T`; a
     /// body that is any JSON is the one argument `body`.
     pub(crate) fn body<T: DeserializeOwned>(&mut self, names: &[&str]) -> Result<T, ArgumentError> {
