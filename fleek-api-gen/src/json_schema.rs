@@ -71,7 +71,11 @@ pub(crate) fn document(spec: &str) -> Result<String, Error> {
 }
 
 /// A request body or response, following a `$ref` into `components.<kind>`.
-fn resolve<'a>(value: &'a Value, components: &'a Value, kind: &str) -> Option<&'a Value> {
+pub(crate) fn resolve<'a>(
+    value: &'a Value,
+    components: &'a Value,
+    kind: &str,
+) -> Option<&'a Value> {
     if value.is_null() {
         return None;
     }

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use syn::Fields;
 
 use crate::commands::Placement;
+use crate::json_schema::resolve;
 use crate::Error;
 
 /// How deep references may nest before a schema counts as recursive.
@@ -330,91 +331,19 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
                 properties.insert(data.name.clone(), schema);
                 arguments.push((data.name.clone(), place, data.required));
             }
-            let body = resolve(&raw["requestBody"], components, "requestBodies");
-            let mut body_kind = None;
-            if let Some(body) = body {
-                let content = &body["content"];
-                let structured = ["application/json", "application/x-www-form-urlencoded"]
-                    .into_iter()
-                    .find(|kind| !content[kind]["schema"].is_null());
-                let Some(structured) = structured else {
-                    // A raw body: text as it is, anything else as base64.
-                    let text = content
-                        .as_object()
-                        .is_some_and(|c| c.keys().any(|k| k.starts_with("text/")));
-                    let (kind, description) = if text {
-                        ("text", "The body to send, as text.")
-                    } else {
-                        ("binary", "The body to send, base64-encoded.")
-                    };
-                    properties.insert(
-                        "body".into(),
-                        json!({"type": "string", "description": description}),
-                    );
-                    required.push(json!("body"));
-                    arguments.push(("body".into(), "body", true));
-                    body_kind = Some(kind);
-                    let input = json!({
-                        "type": "object",
-                        "properties": properties,
-                        "required": required,
-                        "additionalProperties": false,
-                    });
-                    tools.push(finish(
-                        id,
-                        op,
-                        &placement,
-                        raw,
+            let body_kind = match resolve(&raw["requestBody"], components, "requestBodies") {
+                Some(body) => Some(
+                    body_arguments(
+                        &body["content"],
                         components,
-                        Takes {
-                            input,
-                            arguments,
-                            body: body_kind,
-                        },
-                    )?);
-                    continue;
-                };
-                body_kind = Some("object");
-                let schema = &content[structured]["schema"];
-                let schema = input_schema(schema, components, 0)
-                    .map_err(|message| Error::operation(id, format!("request body: {message}")))?;
-                match schema["properties"].as_object() {
-                    Some(body_properties) => {
-                        let body_required: Vec<&str> = schema["required"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Value::as_str)
-                            .collect();
-                        for (name, property) in body_properties {
-                            if properties.contains_key(name) {
-                                return Err(Error::operation(
-                                    id,
-                                    format!("the body's `{name}` has the name of a parameter"),
-                                ));
-                            }
-                            let needed = body_required.contains(&name.as_str());
-                            if needed {
-                                required.push(json!(name));
-                            }
-                            properties.insert(name.clone(), property.clone());
-                            arguments.push((name.clone(), "body", needed));
-                        }
-                    }
-                    // A body that is any JSON (the proxy's): one argument holds it, an
-                    // object (what agents' APIs take; a schema that says nothing is one
-                    // clients flag as unportable).
-                    None => {
-                        let property = json!({
-                            "type": "object",
-                            "additionalProperties": true,
-                            "description": "The JSON body to send, as it is.",
-                        });
-                        properties.insert("body".into(), property);
-                        arguments.push(("body".into(), "body", false));
-                    }
-                }
-            }
+                        &mut properties,
+                        &mut required,
+                        &mut arguments,
+                    )
+                    .map_err(|message| Error::operation(id, message))?,
+                ),
+                None => None,
+            };
             let input = json!({
                 "type": "object",
                 "properties": properties,
@@ -436,6 +365,75 @@ fn read(spec_text: &str, spec: &OpenAPI) -> Result<Vec<Tool>, Error> {
         }
     }
     Ok(tools)
+}
+
+/// The arguments of a request body with `content`, added to the parameters', and how the
+/// body is given (see `Tool::body`).
+fn body_arguments(
+    content: &Value,
+    components: &Value,
+    properties: &mut Map<String, Value>,
+    required: &mut Vec<Value>,
+    arguments: &mut Vec<(String, &'static str, bool)>,
+) -> Result<&'static str, String> {
+    let structured = ["application/json", "application/x-www-form-urlencoded"]
+        .into_iter()
+        .find(|kind| !content[kind]["schema"].is_null());
+    let Some(structured) = structured else {
+        // A raw body: text as it is, anything else as base64.
+        let text = content
+            .as_object()
+            .is_some_and(|c| c.keys().any(|k| k.starts_with("text/")));
+        let (kind, description) = if text {
+            ("text", "The body to send, as text.")
+        } else {
+            ("binary", "The body to send, base64-encoded.")
+        };
+        properties.insert(
+            "body".into(),
+            json!({"type": "string", "description": description}),
+        );
+        required.push(json!("body"));
+        arguments.push(("body".into(), "body", true));
+        return Ok(kind);
+    };
+    let schema = input_schema(&content[structured]["schema"], components, 0)
+        .map_err(|message| format!("request body: {message}"))?;
+    match schema["properties"].as_object() {
+        Some(body_properties) => {
+            let body_required: Vec<&str> = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for (name, property) in body_properties {
+                if properties.contains_key(name) {
+                    return Err(format!("the body's `{name}` has the name of a parameter"));
+                }
+                let needed = body_required.contains(&name.as_str());
+                if needed {
+                    required.push(json!(name));
+                }
+                properties.insert(name.clone(), property.clone());
+                arguments.push((name.clone(), "body", needed));
+            }
+        }
+        // A body that is any JSON (the proxy's): one argument holds it, an object (what
+        // agents' APIs take; a schema that says nothing is one clients flag as unportable).
+        None => {
+            properties.insert(
+                "body".into(),
+                json!({
+                    "type": "object",
+                    "additionalProperties": true,
+                    "description": "The JSON body to send, as it is.",
+                }),
+            );
+            arguments.push(("body".into(), "body", false));
+        }
+    }
+    Ok("object")
 }
 
 /// What a tool takes: its input schema, its arguments, how its body is given.
@@ -549,21 +547,6 @@ fn parameter_schema(
         .find(|p| p["name"] == name)
         .map(|p| p["schema"].clone())
         .unwrap_or_else(|| json!({"type": "string"}))
-}
-
-/// A request body, response or parameter, following a `$ref` into `components.<kind>`.
-fn resolve<'a>(value: &'a Value, components: &'a Value, kind: &str) -> Option<&'a Value> {
-    if value.is_null() {
-        return None;
-    }
-    match value["$ref"].as_str() {
-        Some(reference) => {
-            let name = reference.rsplit('/').next()?;
-            let target = &components[kind][name];
-            (!target.is_null()).then_some(target)
-        }
-        None => Some(value),
-    }
 }
 
 /// A schema a tool takes: references inlined; `nullable` dropped (a model need not send

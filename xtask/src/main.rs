@@ -226,15 +226,18 @@ fn run_command(command: &mut std::process::Command) -> Result<(), Failure> {
 /// The pinned npm tools (`openapi/package.json`), installed from the lockfile when missing;
 /// returns their `bin` directory.
 fn node_tools() -> Result<PathBuf, Failure> {
-    let bin = root().join("openapi/node_modules/.bin");
-    let installed = ["redocly", "spectral", "prism"]
-        .iter()
-        .all(|tool| bin.join(tool).exists());
-    if !installed {
+    npm_tools("openapi", &["redocly", "spectral", "prism"])
+}
+
+/// The npm tools pinned in `<prefix>/package-lock.json`, installed with `npm ci` unless
+/// every one of `tools` is there; returns their `bin` directory.
+pub(crate) fn npm_tools(prefix: &str, tools: &[&str]) -> Result<PathBuf, Failure> {
+    let bin = root().join(prefix).join("node_modules/.bin");
+    if !tools.iter().all(|tool| bin.join(tool).exists()) {
         run_command(std::process::Command::new("npm").args([
             "ci",
             "--prefix",
-            "openapi",
+            prefix,
             "--no-audit",
             "--no-fund",
             "--loglevel",
@@ -242,4 +245,24 @@ fn node_tools() -> Result<PathBuf, Failure> {
         ]))?;
     }
     Ok(bin)
+}
+
+/// The `FLEEK_API_URL=` and `FLEEK_API_KEY=` lines `fleek-agents simulate` prints first.
+pub(crate) fn simulator_env(child: &mut std::process::Child) -> Result<(String, String), Failure> {
+    use std::io::BufRead as _;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("fleek-agents simulate has no stdout")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut read = |prefix: &str| -> Result<String, Failure> {
+        let line = lines
+            .next()
+            .ok_or_else(|| format!("fleek-agents simulate printed no {prefix} line"))?
+            .map_err(|e| format!("reading fleek-agents simulate: {e}"))?;
+        line.strip_prefix(prefix)
+            .map(str::to_string)
+            .ok_or_else(|| format!("expected {prefix}..., got {line:?}"))
+    };
+    Ok((read("FLEEK_API_URL=")?, read("FLEEK_API_KEY=")?))
 }

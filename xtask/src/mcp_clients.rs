@@ -94,21 +94,9 @@ fn python() -> Result<PathBuf, Failure> {
     Ok(python)
 }
 
-/// The Inspector's `bin` directory, installed from the lockfile when missing.
+/// The Inspector, installed from `conformance/mcp/package-lock.json` when missing.
 fn inspector_bin() -> Result<PathBuf, Failure> {
-    let bin = root().join("conformance/mcp/node_modules/.bin/mcp-inspector");
-    if !bin.exists() {
-        run_command(Command::new("npm").args([
-            "ci",
-            "--prefix",
-            "conformance/mcp",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel",
-            "error",
-        ]))?;
-    }
-    Ok(bin)
+    Ok(crate::npm_tools("conformance/mcp", &["mcp-inspector"])?.join("mcp-inspector"))
 }
 
 /// A process that is killed when dropped.
@@ -129,20 +117,9 @@ fn simulator(binary: &Path) -> Result<(Running, String, String), Failure> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("could not start the simulator: {e}"))?;
-    let stdout = child.stdout.take().ok_or("the simulator has no stdout")?;
+    let announced = crate::simulator_env(&mut child);
     let running = Running(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let mut read = |prefix: &str| -> Result<String, Failure> {
-        let line = lines
-            .next()
-            .ok_or_else(|| format!("the simulator printed no {prefix} line"))?
-            .map_err(|e| format!("reading the simulator: {e}"))?;
-        line.strip_prefix(prefix)
-            .map(str::to_string)
-            .ok_or_else(|| format!("expected {prefix}..., got {line:?}"))
-    };
-    let url = read("FLEEK_API_URL=")?;
-    let key = read("FLEEK_API_KEY=")?;
+    let (url, key) = announced?;
     Ok((running, url, key))
 }
 

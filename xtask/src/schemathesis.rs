@@ -5,7 +5,6 @@
 //! reasons) in `openapi/schemathesis.toml`. Fails on any failure. The seed is fixed so that
 //! a run can be repeated; `SCHEMATHESIS_SEED` picks another.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use crate::codegen::SPEC;
@@ -97,34 +96,19 @@ impl Simulator {
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("could not start fleek-agents simulate: {e}"))?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or("fleek-agents simulate has no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let mut read = |prefix: &str| -> Result<String, Failure> {
-            let line = lines
-                .next()
-                .ok_or_else(|| format!("fleek-agents simulate printed no {prefix} line"))?
-                .map_err(|e| format!("reading fleek-agents simulate: {e}"))?;
-            line.strip_prefix(prefix)
-                .map(str::to_string)
-                .ok_or_else(|| format!("expected {prefix}..., got {line:?}"))
-        };
-        let url = read("FLEEK_API_URL=");
-        let key = read("FLEEK_API_KEY=");
+        let announced = crate::simulator_env(&mut child);
         let mut sim = Simulator {
             child,
             url: String::new(),
             key: String::new(),
         };
-        match (url, key) {
-            (Ok(url), Ok(key)) => {
+        match announced {
+            Ok((url, key)) => {
                 sim.url = url;
                 sim.key = key;
                 Ok(sim)
             }
-            (Err(e), _) | (_, Err(e)) => {
+            Err(e) => {
                 sim.stop();
                 Err(e)
             }
