@@ -9,7 +9,7 @@ use bytes::Bytes;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{json, Value};
 
-use super::catalog::AnswerKind;
+use super::tool::AnswerKind;
 use super::untrusted;
 use crate::call::Raw;
 

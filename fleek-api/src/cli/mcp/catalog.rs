@@ -5,87 +5,22 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use rmcp::model::Tool;
 use serde::Deserialize;
-use serde_json::Value;
+
+use super::tool::{with_confirm, AnswerKind, Entry, Guard, Serve};
 
 /// The generated tool definitions and policies.
 const TOOLS: &str = include_str!("tools.json");
 
-/// Every toolset, and whether it is on without `--toolsets`.
-pub(crate) const TOOLSETS: &[(&str, bool, &str)] = &[
-    (
-        "agents",
-        true,
-        "agents: list, view, create, update, deploy, start, stop, delete, status",
-    ),
-    ("logs", true, "logs: an agent's logs (untrusted text)"),
-    (
-        "proxy",
-        false,
-        "proxy: call into a running agent, message it (its replies are untrusted text)",
-    ),
-    (
-        "billing",
-        false,
-        "billing: plans, subscriptions, payment methods (some cost money)",
-    ),
+/// Every toolset, and whether it is on without `--toolsets` (`docs/ai-assistants.md`
+/// says what each holds).
+pub(crate) const TOOLSETS: &[(&str, bool)] = &[
+    ("agents", true),
+    ("logs", true),
+    ("proxy", false),
+    ("billing", false),
 ];
-
-/// How an answer becomes a result (the generator's `answer`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum AnswerKind {
-    Json,
-    Items,
-    Value,
-    Binary,
-    None,
-}
-
-/// What the server asks before a guarded tool.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub(crate) struct Guard {
-    /// The question; `{arg}` is an argument's value (the agent's name for `agentId`).
-    pub(crate) question: String,
-    /// The argument naming what it is about, whose value (the agent's name for an agent)
-    /// the `confirm` argument repeats.
-    pub(crate) about: String,
-}
-
-/// Who serves a tool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Serve {
-    /// The generated call of the operation of the same name.
-    Operation,
-    /// A hand-written job.
-    Job(super::jobs::Job),
-}
-
-/// One tool with its policy.
-#[derive(Clone, Debug)]
-pub(crate) struct Entry {
-    pub(crate) tool: Tool,
-    pub(crate) toolset: &'static str,
-    pub(crate) guard: Option<Guard>,
-    pub(crate) untrusted: bool,
-    pub(crate) answer: AnswerKind,
-    pub(crate) serve: Serve,
-}
-
-impl Entry {
-    pub(crate) fn name(&self) -> &str {
-        &self.tool.name
-    }
-
-    fn annotations(&self) -> ToolAnnotations {
-        self.tool.annotations.clone().unwrap_or_default()
-    }
-
-    pub(crate) fn read_only(&self) -> bool {
-        self.annotations().read_only_hint == Some(true)
-    }
-}
 
 #[derive(Deserialize)]
 struct Generated {
@@ -109,7 +44,7 @@ pub(crate) fn all() -> Result<Vec<Entry>, String> {
     for entry in generated.tools {
         let toolset = TOOLSETS
             .iter()
-            .map(|(name, _, _)| *name)
+            .map(|(name, _)| *name)
             .find(|name| *name == entry.toolset)
             .ok_or_else(|| format!("{}: no toolset {}", entry.tool.name, entry.toolset))?;
         let mut tool = entry.tool;
@@ -127,29 +62,6 @@ pub(crate) fn all() -> Result<Vec<Entry>, String> {
     }
     entries.extend(super::jobs::entries());
     Ok(entries)
-}
-
-/// The `confirm` argument a guarded tool takes when the client cannot ask the person.
-pub(crate) fn with_confirm(schema: &JsonObject, guard: &Guard) -> JsonObject {
-    let mut schema = schema.clone();
-    let what = if guard.about == "agentId" || guard.about == "agent" {
-        "the agent's name".to_string()
-    } else {
-        format!("the value of `{}`", guard.about)
-    };
-    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        properties.insert(
-            "confirm".into(),
-            serde_json::json!({
-                "type": "string",
-                "description": format!(
-                    "Only after the user has agreed to this call: {what}, repeated. Needed \
-                     when this client cannot ask the user itself."
-                ),
-            }),
-        );
-    }
-    schema
 }
 
 /// Which tools to offer.
@@ -177,20 +89,20 @@ impl Selection {
         let toolsets: Vec<&str> = match &self.toolsets {
             None => TOOLSETS
                 .iter()
-                .filter(|(_, default, _)| *default)
-                .map(|(name, _, _)| *name)
+                .filter(|(_, default)| *default)
+                .map(|(name, _)| *name)
                 .collect(),
             Some(names) if names.iter().any(|n| n == "all") => {
-                TOOLSETS.iter().map(|(name, _, _)| *name).collect()
+                TOOLSETS.iter().map(|(name, _)| *name).collect()
             }
             Some(names) => {
                 for name in names {
-                    if !TOOLSETS.iter().any(|(known, _, _)| known == name) {
+                    if !TOOLSETS.iter().any(|(known, _)| known == name) {
                         return Err(format!(
                             "there is no toolset {name}: the toolsets are {} (or all)",
                             TOOLSETS
                                 .iter()
-                                .map(|(name, _, _)| *name)
+                                .map(|(name, _)| *name)
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ));
@@ -213,6 +125,7 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     /// Every place in a schema some major client refuses: a reference, a union, a type list.
     fn refused_shapes(schema: &Value, path: &str, found: &mut Vec<String>) {

@@ -14,7 +14,7 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RoleServer};
 use serde_json::{json, Value};
 
-use super::catalog::Guard;
+use super::tool::Guard;
 
 /// The key of the one input request this server makes.
 const CONFIRM: &str = "confirm";

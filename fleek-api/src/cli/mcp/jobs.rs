@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use super::answer::{failure, refusal, structured};
 use super::args::{Args, ArgumentError};
-use super::catalog::{AnswerKind, Entry, Guard, Serve};
 use super::guard::Subject;
+use super::tool::{with_confirm, AnswerKind, Entry, Guard, Job, Serve};
 use crate::character::Character;
 use crate::cli::validate::Checked;
 use crate::deploy::DeployEvent;
@@ -31,36 +31,6 @@ const MAX_LOG_ENTRIES: usize = 500;
 const DEFAULT_LOG_ENTRIES: usize = 100;
 /// Log pages read at most by one `logs` call.
 const MAX_LOG_PAGES: usize = 50;
-
-/// A hand-written tool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Job {
-    Deploy,
-    Validate,
-    Logs,
-    Status,
-    Message,
-}
-
-impl Job {
-    const ALL: [Job; 5] = [
-        Job::Deploy,
-        Job::Validate,
-        Job::Logs,
-        Job::Status,
-        Job::Message,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Job::Deploy => "deploy",
-            Job::Validate => "validate",
-            Job::Logs => "logs",
-            Job::Status => "status",
-            Job::Message => "message",
-        }
-    }
-}
 
 /// Everything a job needs.
 pub(crate) struct Context<'a> {
@@ -184,7 +154,7 @@ fn entry(job: Job) -> Entry {
         about: "name".into(),
     });
     if let Some(guard) = &guard {
-        tool.input_schema = Arc::new(super::catalog::with_confirm(&tool.input_schema, guard));
+        tool.input_schema = Arc::new(with_confirm(&tool.input_schema, guard));
     }
     Entry {
         tool,

@@ -36,6 +36,8 @@ mod server;
 #[cfg(feature = "mcp")]
 mod setup;
 #[cfg(feature = "mcp")]
+mod tool;
+#[cfg(feature = "mcp")]
 mod untrusted;
 
 pub(crate) fn command() -> Command {

@@ -14,9 +14,9 @@ use rmcp::{ErrorData as McpError, ServerHandler};
 use serde_json::Value;
 
 use super::args::{Args, ArgumentError};
-use super::catalog::{Entry, Serve};
 use super::guard::{self, Subject, Verdict};
-use super::jobs::{self, Job};
+use super::jobs;
+use super::tool::{Entry, Guard, Job, Serve};
 use super::{answer, untrusted};
 use crate::{Call as _, Client};
 
@@ -132,7 +132,7 @@ impl Server {
     async fn subject(
         &self,
         entry: &Entry,
-        guard: &super::catalog::Guard,
+        guard: &Guard,
         args: &Args,
         context: &jobs::Context<'_>,
     ) -> Result<Subject, String> {

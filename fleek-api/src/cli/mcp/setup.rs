@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use clap::ArgMatches;
 use serde_json::json;
 
-use super::catalog::Entry;
+use super::tool::Entry;
 use crate::cli::exit::CliError;
 use crate::cli::Session;
 
