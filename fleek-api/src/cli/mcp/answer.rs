@@ -46,12 +46,12 @@ impl Answer {
     }
 
     /// The tool's result: `kind` from the tool's policy, `untrusted` when the answer holds
-    /// text anyone can influence (logs, an agent's replies).
+    /// text anyone can influence (logs, an agent's replies); `operation` names it.
     pub(crate) fn into_result(
         self,
         kind: AnswerKind,
         untrusted: bool,
-        source: &str,
+        operation: &str,
     ) -> CallToolResult {
         let (status, content_type, body) = match self {
             Answer::Failure(error) => return failure(&error),
@@ -69,13 +69,25 @@ impl Answer {
                     Ok(value) => match kind {
                         AnswerKind::Items => json!({"items": value}),
                         AnswerKind::Value => json!({"value": value}),
+                        // The schema promises an object: anything else is wrapped.
+                        _ if !value.is_object() => json!({"value": value}),
                         _ => value,
                     },
-                    Err(_) => binary(&content_type, &body),
+                    // Not what the operation answers: said, with what came, never passed
+                    // off as a result.
+                    Err(error) => {
+                        let text = String::from_utf8_lossy(&body);
+                        let excerpt: String = text.chars().take(300).collect();
+                        return refusal(format!(
+                            "{operation} answered {status} with a body that is not JSON ({error}; \
+                             content-type {content_type:?}): {excerpt}"
+                        ));
+                    }
                 }
             }
         };
-        structured(value, untrusted, source)
+        let source = format!("{operation}'s answer (text from the agent)");
+        structured(value, untrusted, &source)
     }
 }
 
@@ -148,6 +160,24 @@ mod tests {
             "{text}"
         );
         assert_eq!(result.is_error, Some(false));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_an_error_that_shows_it() {
+        let result = Answer::Success {
+            status: 200,
+            content_type: "text/html".into(),
+            body: Bytes::from_static(b"<html>gateway</html>"),
+        }
+        .into_result(AnswerKind::Json, false, "get_agent");
+        assert_eq!(result.is_error, Some(true));
+        let text = format!("{:?}", result.content);
+        assert!(
+            text.contains("200") && text.contains("<html>gateway"),
+            "{text}"
+        );
+        let wrapped = success("[1, 2]").into_result(AnswerKind::Json, false, "x");
+        assert_eq!(wrapped.structured_content, Some(json!({"value": [1, 2]})));
     }
 
     #[test]

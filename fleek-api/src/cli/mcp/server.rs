@@ -114,12 +114,9 @@ impl Server {
             }
         }
         let outcome = match entry.serve {
-            Serve::Operation => {
-                let source = format!("{name}'s answer (text from the agent)");
-                super::generated::call(&self.inner.client, &name, args)
-                    .await
-                    .map(|answer| answer.into_result(entry.answer, entry.untrusted, &source))
-            }
+            Serve::Operation => super::generated::call(&self.inner.client, &name, args)
+                .await
+                .map(|answer| answer.into_result(entry.answer, entry.untrusted, &name)),
             Serve::Job(job) => jobs::run(job, &jobs_context, args).await,
         };
         match outcome {
