@@ -65,6 +65,13 @@ impl Answer {
             AnswerKind::None if body.is_empty() => json!({"status": status}),
             AnswerKind::Binary | AnswerKind::None => binary(&content_type, &body),
             AnswerKind::Json | AnswerKind::Items | AnswerKind::Value => {
+                // An empty 2xx body reads as `{}`, as the client reads it (a `204` on a
+                // delete: see the README's *Success statuses*).
+                let body = if body.is_empty() {
+                    Bytes::from_static(b"{}")
+                } else {
+                    body
+                };
                 match serde_json::from_slice::<Value>(&body) {
                     Ok(value) => match kind {
                         AnswerKind::Items => json!({"items": value}),
@@ -176,6 +183,14 @@ mod tests {
             text.contains("200") && text.contains("<html>gateway"),
             "{text}"
         );
+        let empty = Answer::Success {
+            status: 204,
+            content_type: String::new(),
+            body: Bytes::new(),
+        }
+        .into_result(AnswerKind::Json, false, "delete_agent");
+        assert_eq!(empty.is_error, Some(false), "{:?}", empty.content);
+        assert_eq!(empty.structured_content, Some(json!({})));
         let wrapped = success("[1, 2]").into_result(AnswerKind::Json, false, "x");
         assert_eq!(wrapped.structured_content, Some(json!({"value": [1, 2]})));
     }
