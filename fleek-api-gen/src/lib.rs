@@ -81,6 +81,9 @@ pub struct Generated {
     /// examples), as pretty JSON, for `openapi/code-samples.json`: the reference renders
     /// them and a test runs them.
     pub samples: String,
+    /// The Rust samples among them, for `fleek-api/tests/samples/generated.rs`: the
+    /// `samples` test compiles each as printed and runs it against the simulator.
+    pub rust_samples: String,
     /// The spec's schemas as JSON Schema 2020-12 (`$defs`, and per operation its request
     /// body and success answer), for `fleek-api/src/sim/spec.schema.json`: the simulator
     /// checks requests and answers with it.
@@ -258,11 +261,12 @@ pub fn generate(spec: &str) -> Result<Generated, Error> {
     );
     let enums = format!("{GENERATED_HEADER}\n\n{}", open_enums::source(&open_enums)?);
     let json_schema = json_schema::document(spec_text)?;
-    let samples = samples::document(&spec)?;
+    let (samples, rust_samples) = samples::document(&spec)?;
     Ok(Generated {
         mcp_tools,
         mcp,
         samples,
+        rust_samples,
         client,
         mock,
         cli,

@@ -26,9 +26,11 @@ pub(crate) const MCP_TOOLS: &str = "fleek-api/src/cli/mcp/tools.json";
 const GENERATED_ENUMS: &str = "fleek-api/src/generated_enums.rs";
 const CHARACTER_SCHEMA: &str = "openapi/character.schema.json";
 const SPEC_SCHEMA: &str = "fleek-api/src/sim/spec.schema.json";
-/// Every operation's code samples (`curl`, `fleek-agents`), generated from the spec: the
-/// reference renders them (`cargo xtask docs`) and `tests/it/samples.rs` runs them.
+/// Every operation's code samples (Rust, `fleek-agents`, `curl`), generated from the spec:
+/// the reference renders them (`cargo xtask docs`) and the tests run them.
 pub(crate) const CODE_SAMPLES: &str = "openapi/code-samples.json";
+/// The Rust samples among them, compiled and run by the `samples` test.
+const RUST_SAMPLES: &str = "fleek-api/tests/samples/generated.rs";
 
 /// The tests that hold snapshots: (package, test binary, test name filters). Each runs as
 /// its own `cargo test`, since a filter applies to every binary of one run. The `it`
@@ -71,6 +73,7 @@ pub(crate) fn run(mode: Mode) -> Result<(), Failure> {
         (GENERATED_ENUMS, &generated.enums),
         (SPEC_SCHEMA, &generated.json_schema),
         (CODE_SAMPLES, &generated.samples),
+        (RUST_SAMPLES, &generated.rust_samples),
         (GENERATED_MCP, &generated.mcp),
         (MCP_TOOLS, &generated.mcp_tools),
     ] {

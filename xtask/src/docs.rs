@@ -56,7 +56,7 @@ fn with_samples() -> Result<String, Failure> {
                 continue;
             };
             // The generator leaves out what it cannot fill from the spec's examples (the
-            // proxy's writes; see fleek-api-gen's `samples`).
+            // proxy's `PUT`, `PATCH` and `DELETE`; see fleek-api-gen's `samples`).
             let Some(sample) = samples.iter().find(|s| s["operation"] == id) else {
                 continue;
             };
@@ -66,6 +66,7 @@ fn with_samples() -> Result<String, Failure> {
                 }))
             };
             let tabs = vec![
+                tab("Rust", "Rust", &sample["rust"]).map_err(|e| e.to_string())?,
                 tab("fleek-agents", "Shell", &sample["cli"]).map_err(|e| e.to_string())?,
                 tab("curl", "Shell", &sample["curl"]).map_err(|e| e.to_string())?,
             ];
