@@ -278,7 +278,7 @@ fn rust(
         .collect();
     format!(
         "{}\n\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    \
-         // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.\n    \
+         // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.\n    \
          let client = Client::from_env()?;\n{}\n    Ok(())\n}}\n",
         uses.join("\n"),
         body.join("\n")

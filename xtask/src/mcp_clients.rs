@@ -80,18 +80,7 @@ fn build(release: bool) -> Result<PathBuf, Failure> {
 
 /// The venv's python, with the pinned SDK installed when missing.
 fn python() -> Result<PathBuf, Failure> {
-    let venv = target_dir().join(format!(
-        "mcp-clients-venv-{}",
-        PYTHON_SDK.replace("==", "-")
-    ));
-    let python = venv.join("bin/python");
-    if !venv.join("bin/.installed").exists() {
-        run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run_command(Command::new(venv.join("bin/pip")).args(["install", "--quiet", PYTHON_SDK]))?;
-        std::fs::write(venv.join("bin/.installed"), PYTHON_SDK)
-            .map_err(|e| format!("cannot mark the venv installed: {e}"))?;
-    }
-    Ok(python)
+    Ok(crate::pip_tools("mcp-clients", &[PYTHON_SDK])?.join("python"))
 }
 
 /// The Inspector, installed from `conformance/mcp/package-lock.json` when missing.

@@ -49,22 +49,8 @@ pub(crate) fn run() -> Result<(), Failure> {
 
 /// The `st` executable of the pinned version, installing it when missing.
 fn install() -> Result<std::path::PathBuf, Failure> {
-    let venv = crate::target_dir().join("schemathesis-venv");
-    let st = venv.join("bin/st");
-    let installed = Command::new(&st)
-        .arg("--version")
-        .output()
-        .ok()
-        .is_some_and(|out| String::from_utf8_lossy(&out.stdout).contains(VERSION));
-    if !installed {
-        run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run_command(Command::new(venv.join("bin/pip")).args([
-            "install",
-            "--quiet",
-            &format!("schemathesis=={VERSION}"),
-        ]))?;
-    }
-    Ok(st)
+    let pin = format!("schemathesis=={VERSION}");
+    Ok(crate::pip_tools("schemathesis", &[&pin])?.join("st"))
 }
 
 /// `fleek-agents simulate` on a free port, and what it printed.

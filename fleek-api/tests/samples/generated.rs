@@ -8,7 +8,7 @@ mod list_agents {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let items = client
             .list_agents()
@@ -31,7 +31,7 @@ mod create_agent_legacy {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::LegacyCreateAgentRequest = serde_json::from_value(serde_json::json!({
             "config": "{\"name\":\"Nova\",\"modelProvider\":\"openai\",\"clients\":[\"direct\"],\"plugins\":[],\"bio\":[\"Nova answers questions about hosting on Fleek.\"],\"lore\":[],\"messageExamples\":[[{\"user\":\"{{user1}}\",\"content\":{\"text\":\"Hi!\"}},{\"user\":\"Nova\",\"content\":{\"text\":\"Hello! How can I help?\"}}]],\"postExamples\":[],\"topics\":[\"web hosting\"],\"adjectives\":[\"helpful\"],\"style\":{\"all\":[\"concise\"],\"chat\":[],\"post\":[]}}",
@@ -53,7 +53,7 @@ mod create_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::CreateAgentRequest = serde_json::from_value(serde_json::json!({
             "avatar": "dGVzdGltYWdlZGF0YQ==",
@@ -78,7 +78,7 @@ mod publish_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .publish_agent()
@@ -99,7 +99,7 @@ mod get_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_agent()
@@ -120,7 +120,7 @@ mod update_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::UpdateAgentRequest = serde_json::from_value(serde_json::json!({
             "characterFile": "{\"name\":\"Nova II\",\"modelProvider\":\"openai\",\"clients\":[\"direct\"],\"plugins\":[],\"bio\":[\"Nova answers questions about hosting on Fleek.\"],\"lore\":[],\"messageExamples\":[[{\"user\":\"{{user1}}\",\"content\":{\"text\":\"Hi!\"}},{\"user\":\"Nova II\",\"content\":{\"text\":\"Hello! How can I help?\"}}]],\"postExamples\":[],\"topics\":[\"web hosting\"],\"adjectives\":[\"helpful\"],\"style\":{\"all\":[\"concise\"],\"chat\":[],\"post\":[]}}",
@@ -146,7 +146,7 @@ mod delete_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .delete_agent()
@@ -168,7 +168,7 @@ mod get_agent_logs {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let items = client
             .get_agent_logs()
@@ -191,7 +191,7 @@ mod get_agent_status {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_agent_status()
@@ -212,7 +212,7 @@ mod get_public_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_public_agent()
@@ -233,7 +233,7 @@ mod start_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         client
             .start_agent()
@@ -254,7 +254,7 @@ mod stop_agent {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         client
             .stop_agent()
@@ -275,7 +275,7 @@ mod get_agent_attestation {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_agent_attestation()
@@ -296,7 +296,7 @@ mod proxy_get {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .proxy_get()
@@ -318,7 +318,7 @@ mod proxy_post {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body = serde_json::json!({
             "text": "What can you do?",
@@ -346,7 +346,7 @@ mod list_framework_versions {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client.list_framework_versions().call().await?;
         println!("{answer:#?}");
@@ -363,7 +363,7 @@ mod list_plans {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client.list_plans().call().await?;
         println!("{answer:#?}");
@@ -380,7 +380,7 @@ mod list_subscriptions {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .list_subscriptions()
@@ -401,7 +401,7 @@ mod create_subscription {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::CreateSubscriptionRequest = serde_json::from_value(serde_json::json!({
             "metadata": {
@@ -429,7 +429,7 @@ mod update_subscription_quantity {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::UpdateSubscriptionQuantityRequest = serde_json::from_value(serde_json::json!({
             "projectId": "cm6k5x0qj0003l708b2v1c9ep",
@@ -455,7 +455,7 @@ mod create_checkout_session {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::CheckoutRequest = serde_json::from_value(serde_json::json!({
             "metadata": {
@@ -482,7 +482,7 @@ mod get_subscription {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_subscription()
@@ -503,7 +503,7 @@ mod set_subscription_quantity {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::SetSubscriptionQuantityRequest = serde_json::from_value(serde_json::json!({
             "product": {
@@ -532,7 +532,7 @@ mod cancel_subscription {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .cancel_subscription()
@@ -554,7 +554,7 @@ mod list_payment_methods {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let items = client
             .list_payment_methods()
@@ -577,7 +577,7 @@ mod get_payment_method {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let answer = client
             .get_payment_method()
@@ -598,7 +598,7 @@ mod create_payment_portal_session {
 
     #[tokio::main]
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
-        // FLEEK_API_KEY; FLEEK_API_URL to reach another origin than https://api.fleek.xyz.
+        // Reads FLEEK_API_KEY, and FLEEK_API_URL when set.
         let client = Client::from_env()?;
         let body: types::PaymentPortalRequest = serde_json::from_value(serde_json::json!({
             "projectId": "cm6k5x0qj0003l708b2v1c9ep"
