@@ -104,3 +104,21 @@ struct CrateReadmeDoctests;
 #[cfg(all(doctest, fleek_api_workspace))]
 #[doc = include_str!("../../README.md")]
 struct RepositoryReadmeDoctests;
+
+// The guide's chapters with Rust in them (`docs/src/`, not in the package either): each
+// block compiles, and runs unless it is marked `no_run` (those call Fleek itself).
+#[cfg(all(doctest, fleek_api_workspace))]
+#[doc = include_str!("../../docs/src/client.md")]
+struct GuideClientDoctests;
+
+#[cfg(all(doctest, fleek_api_workspace))]
+#[doc = include_str!("../../docs/src/deploying.md")]
+struct GuideDeployingDoctests;
+
+#[cfg(all(doctest, fleek_api_workspace))]
+#[doc = include_str!("../../docs/src/testing.md")]
+struct GuideTestingDoctests;
+
+#[cfg(all(doctest, fleek_api_workspace))]
+#[doc = include_str!("../../docs/src/getting-started.md")]
+struct GuideGettingStartedDoctests;

@@ -1,7 +1,7 @@
 //! `cargo xtask lint-ci`: the release machinery's scripts and workflows, linted.
 //!
 //! - shellcheck over the installer, the Action's script and `.ci/run`;
-//! - actionlint over `.github/workflows/*.yml`, the README's example CI job (written out as
+//! - actionlint over `.github/workflows/*.yml`, the guide's example CI job (docs/src/ci.md, written out as
 //!   a workflow file first) and the example fleet's workflow (`examples/fleet/agents.yml`). actionlint reads `action.yml` where a workflow says
 //!   `uses: ./`, and runs shellcheck on each `run:` script. It does not read `action.yml` on
 //!   its own: the test `action_yml` in fleek-api's tests checks that file against GitHub's
@@ -40,7 +40,7 @@ pub(crate) fn run() -> Result<(), Failure> {
         .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
         .collect();
     workflows.sort();
-    // actionlint judges a workflow by where it sits: the README's job goes into a
+    // actionlint judges a workflow by where it sits: the guide's job goes into a
     // `.github/workflows` of its own under the target directory.
     let readme_dir = target_dir().join("lint-ci/.github/workflows");
     fs::create_dir_all(&readme_dir).map_err(|e| format!("{}: {e}", readme_dir.display()))?;
@@ -65,26 +65,26 @@ pub(crate) fn run() -> Result<(), Failure> {
             .args(&workflows),
     )?;
     println!(
-        "actionlint: {} workflows (the README's CI job and the example fleet's among them), no finding",
+        "actionlint: {} workflows (the guide's CI job and the example fleet's among them), no finding",
         workflows.len()
     );
     Ok(())
 }
 
-/// The README's example job, between its `<!-- ci-job -->` markers.
+/// The guide's example job (docs/src/ci.md), between its `<!-- ci-job -->` markers.
 fn readme_ci_job() -> Result<String, Failure> {
-    let readme =
-        fs::read_to_string(root().join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let readme = fs::read_to_string(root().join("docs/src/ci.md"))
+        .map_err(|e| format!("docs/src/ci.md: {e}"))?;
     let block = readme
         .split("<!-- ci-job -->")
         .nth(1)
         .and_then(|rest| rest.split("<!-- /ci-job -->").next())
-        .ok_or("the README has no <!-- ci-job --> block")?;
+        .ok_or("docs/src/ci.md has no <!-- ci-job --> block")?;
     let yaml = block
         .trim()
         .strip_prefix("```yaml")
         .and_then(|rest| rest.strip_suffix("```"))
-        .ok_or("the README's CI job is not one ```yaml block")?;
+        .ok_or("docs/src/ci.md's CI job is not one ```yaml block")?;
     Ok(yaml.trim_start().to_string())
 }
 

@@ -9,7 +9,7 @@
 //! - `cargo xtask lint-spec` — lint the spec with Redocly and Spectral (pinned in
 //!   `openapi/package.json`), failing on any error or warning.
 //! - `cargo xtask lint-ci` — shellcheck and actionlint over the release scripts, the
-//!   workflows and the README's CI job.
+//!   workflows and the guide's CI job (docs/src/ci.md).
 //! - `cargo xtask contract` — start Prism as a validating mock of the spec on 127.0.0.1 and
 //!   drive every operation through the client against it.
 //! - `cargo xtask docs` — render the spec into one static HTML page under the target
@@ -71,7 +71,7 @@ commands:
                                  and fails if anything is stale or pending
   lint-spec                      lint the spec with Redocly and Spectral (pinned versions)
   lint-ci                        shellcheck the installer, the Action's script and .ci/run;
-                                 actionlint the workflows and the README's CI job (pinned,
+                                 actionlint the workflows and the guide's CI job (pinned,
                                  installed in a venv under the target dir)
   contract                       run every operation against Prism, a validating mock of the spec
   docs [--check] [--screenshot]  build the guide (docs/, mdBook) and the reference (the spec,
@@ -262,7 +262,11 @@ pub(crate) fn pip_tools(name: &str, pins: &[&str]) -> Result<PathBuf, Failure> {
     let bin = venv.join("bin");
     let marker = bin.join(".installed");
     if !marker.exists() {
-        run_command(std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_command(
+            std::process::Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv),
+        )?;
         run_command(
             std::process::Command::new(bin.join("pip"))
                 .args(["install", "--quiet"])

@@ -338,6 +338,18 @@ fn with_defaults(tree: Command, settings: &Settings) -> Command {
     }
 }
 
+/// The command tree as a user with a default project sees it (`auth login --project`, or
+/// `FLEEK_PROJECT_ID`): no `--project` is required. Tests and tools that check command
+/// lines written for such a user parse them with it.
+///
+/// ```
+/// let tree = fleek_api::cli::command_with_project("cm6k5x0qj0003l708b2v1c9ep");
+/// assert!(tree.try_get_matches_from(["fleek-agents", "agent", "list"]).is_ok());
+/// ```
+pub fn command_with_project(project: &str) -> Command {
+    with_project(command(), project)
+}
+
 fn with_project(mut command: Command, project: &str) -> Command {
     for arg in ["project-id", "project"] {
         if command

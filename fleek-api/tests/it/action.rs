@@ -90,8 +90,8 @@ fn action_yml_refers_only_to_inputs_and_outputs_it_declares() {
             "action.sh {verb} writes no output {output}"
         );
     }
-    // Each input is documented in the README's section on the Action.
-    let readme = repository_file("README.md");
+    // Each input is documented in the guide's section on the Action (docs/src/ci.md).
+    let readme = repository_file("docs/src/ci.md");
     for input in &inputs {
         assert!(
             readme.contains(&format!("`{input}`")),

@@ -66,7 +66,7 @@ impl Answer {
             AnswerKind::Binary | AnswerKind::None => binary(&content_type, &body),
             AnswerKind::Json | AnswerKind::Items | AnswerKind::Value => {
                 // An empty 2xx body reads as `{}`, as the client reads it (a `204` on a
-                // delete: see the README's *Success statuses*).
+                // delete: see the guide's *Success statuses*, docs/src/client.md).
                 let body = if body.is_empty() {
                     Bytes::from_static(b"{}")
                 } else {

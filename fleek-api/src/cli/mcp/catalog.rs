@@ -13,7 +13,7 @@ use super::tool::{with_confirm, AnswerKind, Entry, Guard, Serve};
 /// The generated tool definitions and policies.
 const TOOLS: &str = include_str!("tools.json");
 
-/// Every toolset, and whether it is on without `--toolsets` (`docs/ai-assistants.md`
+/// Every toolset, and whether it is on without `--toolsets` (`docs/src/ai-assistants.md`
 /// says what each holds).
 pub(crate) const TOOLSETS: &[(&str, bool)] = &[
     ("agents", true),

@@ -1,4 +1,4 @@
-//! The README's example CI job, run as written: each of its `fleek-agents` steps through a
+//! The guide's example CI job (`docs/src/ci.md`), run as written: each of its `fleek-agents` steps through a
 //! shell, against a mock Fleek on 127.0.0.1, with GitHub's `${{ ... }}` expressions replaced
 //! by the values a repository would hold.
 
@@ -8,16 +8,16 @@ use std::process::Command;
 use super::{check, nova, scratch, write_json, Run};
 use crate::common::{AGENT, KEY, PROJECT};
 
-const README: &str = include_str!("../../../../README.md");
+const GUIDE: &str = include_str!("../../../../docs/src/ci.md");
 
 /// The job's `fleek-agents` commands: its `run:` lines that call it, and the `command:`
 /// the Action runs (given without the program's name).
 fn steps() -> Vec<String> {
-    let job = README
+    let job = GUIDE
         .split("<!-- ci-job -->")
         .nth(1)
         .and_then(|rest| rest.split("<!-- /ci-job -->").next())
-        .expect("the README marks its CI job");
+        .expect("docs/src/ci.md marks its CI job");
     job.lines()
         .filter_map(|line| {
             let line = line.trim();
