@@ -101,10 +101,11 @@ const LANGUAGES: [(&str, &str); 3] = [("Rust", "rust"), ("fleek-agents", "cli"),
 fn browse(site: &std::path::Path, screenshot: Option<&std::path::Path>) -> Result<(), Failure> {
     let dir = crate::root().join("docs/browser");
     if !dir.join("node_modules/puppeteer-core").exists() {
+        // (`run_command` runs from the workspace root: `--prefix`, not a working directory.)
         run_command(
             Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel", "error"])
-                .current_dir(&dir)
+                .args(["ci", "--prefix", "docs/browser", "--no-audit", "--no-fund"])
+                .args(["--loglevel", "error"])
                 // puppeteer-core downloads no browser; the system's Chromium is used.
                 .env("PUPPETEER_SKIP_DOWNLOAD", "1"),
         )?;
@@ -118,8 +119,7 @@ fn browse(site: &std::path::Path, screenshot: Option<&std::path::Path>) -> Resul
         .env("CHROMIUM", chromium)
         .arg(dir.join("check.mjs"))
         .arg(site)
-        .arg(&expectations)
-        .current_dir(&dir);
+        .arg(&expectations);
     if let Some(png) = screenshot {
         command.arg("--screenshot").arg(png);
     }
