@@ -2,7 +2,8 @@
 //! every chapter of the guide (`docs/src`). Rust blocks are doctests (`src/lib.rs` includes
 //! each file that has one); every `fleek-agents` line of a shell block is parsed by the
 //! tool's own command tree, flags and values included, and names no hidden alias; every
-//! `cargo xtask` line names a command xtask has; TOML, YAML and JSON blocks parse; every
+//! `cargo xtask` line names a command xtask has; TOML, YAML and JSON blocks parse; a block
+//! marked `<!-- output: fleek-agents ... -->` is what that command prints today; every
 //! relative link reaches a file, and every `#anchor` a heading there.
 
 use std::path::{Path, PathBuf};
@@ -35,16 +36,19 @@ fn documents() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// A fenced block: its info string (`rust,no_run`), its text and its first line's number.
+/// A fenced block: its info string (`rust,no_run`), its text, its first line's number, and
+/// the command whose output it shows when a `<!-- output: COMMAND -->` line precedes it.
 struct Block {
     info: String,
     text: String,
     line: usize,
+    output_of: Option<String>,
 }
 
 fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open: Option<Block> = None;
+    let mut previous = "";
     for (n, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         match (&mut open, trimmed.strip_prefix("```")) {
@@ -53,6 +57,10 @@ fn blocks(text: &str) -> Vec<Block> {
                     info: info.trim().to_string(),
                     text: String::new(),
                     line: n + 1,
+                    output_of: previous
+                        .strip_prefix("<!-- output: ")
+                        .and_then(|rest| rest.strip_suffix(" -->"))
+                        .map(str::to_string),
                 })
             }
             (Some(_), Some(_)) => out.extend(open.take()),
@@ -62,8 +70,37 @@ fn blocks(text: &str) -> Vec<Block> {
             }
             (None, None) => {}
         }
+        previous = trimmed;
     }
     out
+}
+
+/// What `command` (a `fleek-agents` line) prints, run from the workspace root with no
+/// credential, profile or terminal: its standard output, then its standard error.
+fn output_of(command: &str) -> Result<String, String> {
+    let argv = words(command);
+    let (program, args) = argv.split_first().ok_or("an empty command")?;
+    if program != "fleek-agents" {
+        return Err(format!("only fleek-agents output is checked, not {program}"));
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fleek-agents"))
+        .args(args)
+        .current_dir(root())
+        .env("FLEEK_KEYRING", "off")
+        .env("FLEEK_CONFIG_DIR", root().join("target/guide-output-config"))
+        .env_remove("FLEEK_API_KEY")
+        .env_remove("FLEEK_API_URL")
+        .env_remove("FLEEK_PROJECT_ID")
+        .env_remove("FLEEK_PROFILE")
+        .env_remove("COLUMNS")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .map_err(|e| format!("fleek-agents: {e}"))?;
+    Ok(format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
 }
 
 /// `line` split into words as `sh` would (quotes, backslashes), up to a `#` comment.
@@ -214,15 +251,28 @@ fn every_code_block_is_tested_by_its_kind() {
                         problems.push(format!("{at}: JSON that does not parse: {e}"));
                     }
                 }
-                // What a program printed, quoted: read, not run.
-                "text" => {}
+                // A command's output, run again here and compared; without the marker,
+                // a transcript quoted in the prose (read, not run).
+                "text" => {
+                    if let Some(command) = &block.output_of {
+                        match output_of(command) {
+                            Ok(printed) if printed == block.text => {
+                                *counts.entry("output".to_string()).or_insert(0) += 1;
+                            }
+                            Ok(printed) => problems.push(format!(
+                                "{at}: `{command}` prints, today:\n{printed}"
+                            )),
+                            Err(why) => problems.push(format!("{at}: {why}")),
+                        }
+                    }
+                }
                 other => problems.push(format!("{at}: a ```{other} block no test checks")),
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // Each kind is there: a check that reads the wrong files would find none.
-    for kind in ["rust", "sh", "toml", "yaml"] {
+    for kind in ["rust", "sh", "toml", "yaml", "output"] {
         assert!(
             counts.get(kind).copied().unwrap_or(0) > 0,
             "no {kind} blocks: {counts:?}"
