@@ -7,7 +7,7 @@
 // expectations.json: {"operations": [{"operation", "tag", "samples": {label: source}}],
 //                     "languages": [label], "pages": ["introduction.html", ...]}
 import { createServer } from 'node:http';
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, normalize } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
@@ -138,16 +138,39 @@ for (const op of expected.operations) {
 console.log(`reference: ${rendered} of ${expected.operations.length} operations render; ${shown} samples shown as generated`);
 
 if (screenshot) {
+  // On a page of its own, opened at the operation, with the Rust sample chosen; taken again
+  // when the picture comes out blank (Redoc still laying the page out).
   const op = expected.operations.find((o) => o.operation === 'get_agent');
-  const section = await show(op);
-  if ((await menuItems()).length === 0) await (await languageButton(op)).click();
-  for (const [text, candidate] of await menuItems()) {
-    if (text === 'Rust') { await candidate.click(); break; }
+  let taken = false;
+  for (let attempt = 0; attempt < 5 && !taken; attempt += 1) {
+    const page = await open('screenshot');
+    await page.goto(`${origin}/reference/index.html#/${op.tag}/${op.operation}`, { waitUntil: 'networkidle0' });
+    const section = await page.waitForSelector(sectionOf(op), { timeout: 10000 });
+    await new Promise((done) => setTimeout(done, 1000));
+    // Redoc remembers the last language chosen: choose Rust.
+    await page.evaluate((selector, languages) => {
+      const button = [...document.querySelectorAll(`${selector} button[aria-haspopup="menu"]`)]
+        .find((b) => languages.includes(b.textContent.trim()));
+      button?.click();
+    }, sectionOf(op), expected.languages);
+    await new Promise((done) => setTimeout(done, 300));
+    await page.evaluate(() => {
+      [...document.querySelectorAll('[role="menuitem"]')]
+        .find((item) => item.textContent.trim() === 'Rust')?.click();
+    });
+    await page.evaluate((selector) => document.querySelector(selector).scrollIntoView(), sectionOf(op));
+    await new Promise((done) => setTimeout(done, 1000));
+    const box = await section.boundingBox();
+    const png = await section.screenshot({
+      clip: { x: 0, y: 0, width: box.width, height: Math.min(box.height, 760) } });
+    // A blank picture compresses to almost nothing; the operation's is tens of KB.
+    if (png.length > 20000) {
+      await writeFile(screenshot, png);
+      taken = true;
+    }
+    await page.close();
   }
-  await new Promise((done) => setTimeout(done, 500));
-  const box = await section.boundingBox();
-  await section.screenshot({ path: screenshot,
-    clip: { x: 0, y: 0, width: box.width, height: Math.min(box.height, 760) } });
+  if (!taken) fail('screenshot: the operation kept rendering blank');
   // The site was built before the picture was taken: give it the new one too.
   await mkdir(join(site, 'images'), { recursive: true });
   await copyFile(screenshot, join(site, 'images', basename(screenshot)));
