@@ -81,13 +81,18 @@ fn output_of(command: &str) -> Result<String, String> {
     let argv = words(command);
     let (program, args) = argv.split_first().ok_or("an empty command")?;
     if program != "fleek-agents" {
-        return Err(format!("only fleek-agents output is checked, not {program}"));
+        return Err(format!(
+            "only fleek-agents output is checked, not {program}"
+        ));
     }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_fleek-agents"))
         .args(args)
         .current_dir(root())
         .env("FLEEK_KEYRING", "off")
-        .env("FLEEK_CONFIG_DIR", root().join("target/guide-output-config"))
+        .env(
+            "FLEEK_CONFIG_DIR",
+            root().join("target/guide-output-config"),
+        )
         .env_remove("FLEEK_API_KEY")
         .env_remove("FLEEK_API_URL")
         .env_remove("FLEEK_PROJECT_ID")
@@ -259,9 +264,8 @@ fn every_code_block_is_tested_by_its_kind() {
                             Ok(printed) if printed == block.text => {
                                 *counts.entry("output".to_string()).or_insert(0) += 1;
                             }
-                            Ok(printed) => problems.push(format!(
-                                "{at}: `{command}` prints, today:\n{printed}"
-                            )),
+                            Ok(printed) => problems
+                                .push(format!("{at}: `{command}` prints, today:\n{printed}")),
                             Err(why) => problems.push(format!("{at}: {why}")),
                         }
                     }
