@@ -76,8 +76,8 @@ async function show(op) {
   return reference.waitForSelector(sectionOf(op), { timeout: 10000 }).catch(() => null);
 }
 // The language menu of an operation's sample panel: the dropdown whose button names a language.
-async function languageButton(op) {
-  const buttons = await reference.$$(`${sectionOf(op)} [data-testid="right-panel"] button[aria-haspopup="menu"]`);
+async function languageButton(op, page = reference) {
+  const buttons = await page.$$(`${sectionOf(op)} [data-testid="right-panel"] button[aria-haspopup="menu"]`);
   for (const button of buttons) {
     const text = (await button.evaluate((b) => b.textContent.trim()));
     if (expected.languages.includes(text)) return button;
@@ -85,13 +85,22 @@ async function languageButton(op) {
   return null;
 }
 // The open menu's items that name a language (the menu may render outside the section).
-async function menuItems() {
+async function menuItems(page = reference) {
   const found = [];
-  for (const item of await reference.$$('[role="menuitem"], [role="menuitemradio"], [role="option"]')) {
+  for (const item of await page.$$('[role="menuitem"], [role="menuitemradio"], [role="option"]')) {
     const text = await item.evaluate((e) => e.textContent.trim());
     if (expected.languages.includes(text)) found.push([text, item]);
   }
   return found;
+}
+// Chooses `label` in the operation's language menu (opening it when it is closed); false
+// when the menu has no such language.
+async function choose(page, op, label) {
+  if ((await menuItems(page)).length === 0) await (await languageButton(op, page))?.click();
+  for (const [text, item] of await menuItems(page)) {
+    if (text === label) { await item.click(); return true; }
+  }
+  return false;
 }
 const squash = (text) => text.replace(/\s+/g, ' ').trim();
 let rendered = 0;
@@ -119,13 +128,8 @@ for (const op of expected.operations) {
     fail(`reference: ${op.operation} offers [${offered}], not [${labels}]`);
   }
   for (const label of labels) {
-    // Choose the language (opening the menu when it is closed), then read the code block.
-    if ((await menuItems()).length === 0) await (await languageButton(op)).click();
-    let picked = false;
-    for (const [text, candidate] of await menuItems()) {
-      if (text === label) { await candidate.click(); picked = true; break; }
-    }
-    if (!picked) { fail(`reference: ${op.operation}: no ${label} in its language menu`); continue; }
+    // Choose the language, then read the code block.
+    if (!(await choose(reference, op, label))) { fail(`reference: ${op.operation}: no ${label} in its language menu`); continue; }
     const code = await reference.$eval(`${sectionOf(op)} [data-testid="right-panel"] [data-component-name="CodeBlock/CodeBlock"]`,
       (e) => e.innerText).catch(() => '');
     if (!squash(code).includes(squash(op.samples[label]))) {
@@ -148,16 +152,7 @@ if (screenshot) {
     const section = await page.waitForSelector(sectionOf(op), { timeout: 10000 });
     await new Promise((done) => setTimeout(done, 1000));
     // Redoc remembers the last language chosen: choose Rust.
-    await page.evaluate((selector, languages) => {
-      const button = [...document.querySelectorAll(`${selector} button[aria-haspopup="menu"]`)]
-        .find((b) => languages.includes(b.textContent.trim()));
-      button?.click();
-    }, sectionOf(op), expected.languages);
-    await new Promise((done) => setTimeout(done, 300));
-    await page.evaluate(() => {
-      [...document.querySelectorAll('[role="menuitem"]')]
-        .find((item) => item.textContent.trim() === 'Rust')?.click();
-    });
+    await choose(page, op, 'Rust');
     await page.evaluate((selector) => document.querySelector(selector).scrollIntoView(), sectionOf(op));
     await new Promise((done) => setTimeout(done, 1000));
     const box = await section.boundingBox();

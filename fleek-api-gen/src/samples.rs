@@ -170,10 +170,15 @@ fn example_for(spec: &OpenAPI, parameter: &Parameter, method: &str) -> Option<St
             .ok()
         })
         .and_then(|example| example.value.clone());
-    match named {
-        Some(Value::String(text)) => Some(text),
-        Some(other) => Some(other.to_string()),
-        None => None,
+    named.map(as_text)
+}
+
+/// An example as it is written in a URL or on a command line: a string as it is, any
+/// other value as JSON.
+fn as_text(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        other => other.to_string(),
     }
 }
 
@@ -330,10 +335,7 @@ fn example(spec: &OpenAPI, parameter: &Parameter) -> Option<String> {
         }
         ParameterSchemaOrContent::Content(_) => None,
     })?;
-    Some(match value {
-        Value::String(text) => text,
-        other => other.to_string(),
-    })
+    Some(as_text(value))
 }
 
 /// `text` in single quotes for `sh`.

@@ -145,14 +145,23 @@ fn chromium() -> Result<std::path::PathBuf, Failure> {
         })
 }
 
+/// The spec, parsed, and the generated samples: what the bundle and the browser check are
+/// made from.
+fn spec_and_samples() -> Result<(Value, Vec<serde_json::Value>), Failure> {
+    let spec = serde_yaml::from_str(&read(SPEC)?).map_err(|e| format!("{SPEC}: {e}"))?;
+    let samples =
+        serde_json::from_str(&read(CODE_SAMPLES)?).map_err(|e| format!("{CODE_SAMPLES}: {e}"))?;
+    Ok((spec, samples))
+}
+
+/// A file of the workspace, by its path from the root.
+fn read(file: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(crate::root().join(file)).map_err(|e| format!("{file}: {e}"))
+}
+
 /// What the browser check expects, from the spec, the samples and the guide's summary.
 fn expectations_json() -> Result<serde_json::Value, Failure> {
-    let read = |file: &str| {
-        std::fs::read_to_string(crate::root().join(file)).map_err(|e| format!("{file}: {e}"))
-    };
-    let spec: Value = serde_yaml::from_str(&read(SPEC)?).map_err(|e| format!("{SPEC}: {e}"))?;
-    let samples: Vec<serde_json::Value> =
-        serde_json::from_str(&read(CODE_SAMPLES)?).map_err(|e| format!("{CODE_SAMPLES}: {e}"))?;
+    let (spec, samples) = spec_and_samples()?;
     let mut operations = Vec::new();
     let paths = spec
         .get("paths")
@@ -199,12 +208,7 @@ fn expectations_json() -> Result<serde_json::Value, Failure> {
 
 /// The spec with `x-codeSamples` on every operation, from `openapi/code-samples.json`.
 fn with_samples() -> Result<String, Failure> {
-    let read = |file: &str| {
-        std::fs::read_to_string(crate::root().join(file)).map_err(|e| format!("{file}: {e}"))
-    };
-    let mut spec: Value = serde_yaml::from_str(&read(SPEC)?).map_err(|e| format!("{SPEC}: {e}"))?;
-    let samples: Vec<serde_json::Value> =
-        serde_json::from_str(&read(CODE_SAMPLES)?).map_err(|e| format!("{CODE_SAMPLES}: {e}"))?;
+    let (mut spec, samples) = spec_and_samples()?;
     let paths = spec
         .get_mut("paths")
         .and_then(Value::as_mapping_mut)

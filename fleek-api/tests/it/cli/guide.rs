@@ -298,15 +298,20 @@ fn slug(heading: &str) -> String {
         .collect()
 }
 
-fn anchors(text: &str) -> Vec<String> {
+/// The lines of `text` outside its fenced blocks (the fences included, which hold neither
+/// headings nor links).
+fn prose(text: &str) -> impl Iterator<Item = &str> {
     let mut in_code = false;
-    text.lines()
-        .filter(|line| {
-            if line.trim_start().starts_with("```") {
-                in_code = !in_code;
-            }
-            !in_code
-        })
+    text.lines().filter(move |line| {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        !in_code
+    })
+}
+
+fn anchors(text: &str) -> Vec<String> {
+    prose(text)
         .filter_map(|line| line.strip_prefix('#'))
         .map(|heading| slug(heading.trim_start_matches('#')))
         .collect()
@@ -318,14 +323,7 @@ fn every_link_reaches_a_file_and_a_heading() {
     let mut checked = 0;
     for (path, text) in documents() {
         let dir = path.parent().expect("a directory");
-        let mut in_code = false;
-        for line in text.lines() {
-            if line.trim_start().starts_with("```") {
-                in_code = !in_code;
-            }
-            if in_code {
-                continue;
-            }
+        for line in prose(&text) {
             for target in line
                 .split("](")
                 .skip(1)
